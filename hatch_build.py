@@ -1,0 +1,151 @@
+"""Hatchling build hook: compiles NVX (the Rust crate in Cargo.toml/rust/) through maturin.
+
+For wheel targets it runs ``maturin build --release``, takes only the extension module
+``autobahn/_nvx.*`` out of maturin's wheel (maturin would package the whole Python tree
+too) and adds it to hatchling's wheel, tagged ``cp311-abi3-<platform>``. Editable builds
+place the module in ``src/autobahn/`` so the editable install imports it.
+
+``AUTOBAHN_USE_NVX`` (parsed by ``src/autobahn/_switch.py``, shared with the runtime):
+off -> no Rust build, a ``py3-none-any`` wheel; required -> any failure to build NVX fails
+the build; auto (unset) -> try, and on failure build the pure wheel with a loud warning.
+``AUTOBAHN_MATURIN_ARGS`` adds arguments to ``maturin build`` (release CI passes e.g.
+``--zig --compatibility manylinux_2_28``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+EXTENSION_SUFFIXES = (".so", ".pyd", ".dylib")
+
+
+def load_switch_module(root: str) -> Any:
+    """The package's switch parser, loaded from its file (the package is not installed yet)."""
+    path = Path(root, "src", "autobahn", "_switch.py")
+    spec = importlib.util.spec_from_file_location("_autobahn_build_switch", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class NvxBuildError(RuntimeError):
+    """NVX could not be built."""
+
+
+class NvxBuildHook(BuildHookInterface):
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel":
+            return  # the sdist ships sources only
+        switch = load_switch_module(self.root)
+        mode = switch.read_switch("AUTOBAHN_USE_NVX")
+        editable = version == "editable"
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="autobahn-nvx-")
+        if mode == switch.OFF:
+            status = "not built: AUTOBAHN_USE_NVX=off at build time"
+            self._remove_stale_editable_module(editable)
+        else:
+            try:
+                status = self._build_nvx(build_data, editable)
+            except NvxBuildError as exc:
+                if mode == switch.REQUIRED:
+                    raise NvxBuildError(f"AUTOBAHN_USE_NVX requires NVX, but it could not be built: {exc}") from None
+                status = f"not built: {exc}"
+                self._warn(
+                    f"NVX WAS NOT BUILT: {exc}\n"
+                    "Installing the pure-Python fallback (slower). To get NVX, install a Rust toolchain "
+                    "(https://rustup.rs) and rebuild; set AUTOBAHN_USE_NVX=1 to make this an error."
+                )
+                self._remove_stale_editable_module(editable)
+        # Record the build decision so `python -m autobahn` can say why NVX is missing.
+        record = Path(self._tmpdir.name, "_build.json")
+        record.write_text(json.dumps({"nvx": status, "nvx_switch": mode}, indent=1) + "\n")
+        if editable:
+            shutil.copy(record, Path(self.root, "src", "autobahn", "_build.json"))
+        else:
+            build_data["force_include"][str(record)] = "autobahn/_build.json"
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        tmpdir = getattr(self, "_tmpdir", None)
+        if tmpdir is not None:
+            tmpdir.cleanup()
+
+    # -- the Rust build ---------------------------------------------------------------
+
+    def _build_nvx(self, build_data: dict[str, Any], editable: bool) -> str:
+        if shutil.which("cargo") is None:
+            raise NvxBuildError("no Rust toolchain found (cargo is not on PATH)")
+        out_dir = Path(self._tmpdir.name, "maturin")
+        # pip's isolated build env puts maturin's script on PATH; `python -m maturin` needs
+        # the script next to the interpreter, which that env does not provide.
+        maturin = shutil.which("maturin")
+        cmd = [
+            *([maturin] if maturin else [sys.executable, "-m", "maturin"]), "build",
+            "--release",
+            "--manifest-path", str(Path(self.root, "Cargo.toml")),
+            "--interpreter", sys.executable,
+            "--out", str(out_dir),
+            *shlex.split(os.environ.get("AUTOBAHN_MATURIN_ARGS", "")),
+        ]  # fmt: skip
+        self._log("building NVX: " + shlex.join(cmd))
+        try:
+            subprocess.run(cmd, cwd=self.root, check=True, stdout=sys.stderr)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise NvxBuildError(f"maturin failed ({exc})") from None
+        wheels = sorted(out_dir.glob("*.whl"))
+        if len(wheels) != 1:
+            raise NvxBuildError(f"expected one wheel from maturin in {out_dir}, found {len(wheels)}")
+        module_path = self._extract_extension(wheels[0], Path(self._tmpdir.name, "ext"))
+        # maturin's wheel name carries the tags it computed (abi3, manylinux/macOS/Windows platform).
+        _, _, python_tag, abi_tag, platform_tag = wheels[0].stem.split("-")
+        build_data["tag"] = f"{python_tag}-{abi_tag}-{platform_tag}"
+        build_data["pure_python"] = False
+        if editable:
+            target = Path(self.root, "src", "autobahn", module_path.name)
+            shutil.copy2(module_path, target)
+            self._log(f"placed {target} for the editable install")
+        else:
+            build_data["force_include"][str(module_path)] = f"autobahn/{module_path.name}"
+        return f"built ({build_data['tag']})"
+
+    @staticmethod
+    def _extract_extension(wheel: Path, dest: Path) -> Path:
+        with zipfile.ZipFile(wheel) as zf:
+            members = [
+                name for name in zf.namelist()
+                if name.startswith("autobahn/_nvx.") and name.endswith(EXTENSION_SUFFIXES)
+            ]  # fmt: skip
+            if len(members) != 1:
+                raise NvxBuildError(f"maturin's wheel {wheel.name} holds {members}, expected one autobahn/_nvx.* module")
+            dest.mkdir(parents=True, exist_ok=True)
+            target = dest / Path(members[0]).name
+            target.write_bytes(zf.read(members[0]))
+            return target
+
+    def _remove_stale_editable_module(self, editable: bool) -> None:
+        """An editable pure build must not keep importing an extension from an earlier build."""
+        if editable:
+            for path in Path(self.root, "src", "autobahn").glob("_nvx.*"):
+                if path.suffix in EXTENSION_SUFFIXES:
+                    path.unlink()
+
+    def _log(self, message: str) -> None:
+        print(f"[autobahn build] {message}", file=sys.stderr, flush=True)
+
+    def _warn(self, message: str) -> None:
+        bar = "!" * 78
+        print(f"\n{bar}\n{message}\n{bar}\n", file=sys.stderr, flush=True)

@@ -1,0 +1,39 @@
+"""WebSocket hot-path primitives: ``utf8validator`` and ``xormasker``.
+
+``HAS_NVX`` tells whether the native module can be imported, ``USES_NVX`` whether it is
+selected, and ``NVX_REASON`` why (for ``python -m autobahn``). The choice follows
+``AUTOBAHN_USE_NVX``: off -> pure Python; required -> ImportError here when NVX is
+missing; auto (default) -> NVX when importable.
+"""
+
+from autobahn._switch import OFF, REQUIRED, read_switch
+
+NVX_SWITCH = read_switch("AUTOBAHN_USE_NVX")
+
+try:
+    import autobahn._nvx  # noqa: F401
+except ImportError as exc:  # not built into this installation, or broken
+    HAS_NVX = False
+    _nvx_import_error: ImportError | None = exc
+else:
+    HAS_NVX = True
+    _nvx_import_error = None
+
+USES_NVX = HAS_NVX and NVX_SWITCH != OFF
+
+if USES_NVX:
+    NVX_REASON = f"NVX on (AUTOBAHN_USE_NVX={NVX_SWITCH})"
+elif HAS_NVX:
+    NVX_REASON = "NVX off: disabled by AUTOBAHN_USE_NVX"
+else:
+    NVX_REASON = f"NVX off: the native module autobahn._nvx could not be imported ({_nvx_import_error})"
+    if NVX_SWITCH == REQUIRED:
+        raise ImportError(
+            "AUTOBAHN_USE_NVX requires NVX, but "
+            f"autobahn._nvx could not be imported ({_nvx_import_error}). Reinstall autobahn "
+            "from a binary wheel, or build it from source with a Rust toolchain "
+            "(https://rustup.rs) and AUTOBAHN_USE_NVX=1 to make the build fail loudly; "
+            "or unset AUTOBAHN_USE_NVX to fall back to pure Python."
+        ) from _nvx_import_error
+
+__all__ = ["HAS_NVX", "USES_NVX", "NVX_SWITCH", "NVX_REASON"]

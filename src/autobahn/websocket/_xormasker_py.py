@@ -61,7 +61,12 @@ class XorMasker:
     def _translate_lanes(self, buf: bytearray | memoryview) -> None:
         mask = self._rotated()
         for lane in range(4):
-            buf[lane::4] = bytes(buf[lane::4]).translate(_xor_table(mask[lane]))
+            # A bytearray's strided slice is a bytearray (translate works on it directly);
+            # a memoryview's is a view, which has to become bytes first.
+            part = buf[lane::4]
+            if type(part) is memoryview:
+                part = part.tobytes()
+            buf[lane::4] = part.translate(_xor_table(mask[lane]))
 
     def process(self, data: Any) -> bytes:
         """Return ``data`` masked as new bytes; ``data`` itself is not modified."""

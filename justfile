@@ -1,0 +1,47 @@
+# autobahn NVX: every development and CI step is a recipe here (`just --list`).
+# `just` itself comes from PyPI: `pip install rust-just`.
+
+python := env("PYTHON", "python3")
+
+# List the recipes.
+default:
+    @just --list
+
+# Install from the checkout (NVX required) and compare NVX with pure Python.
+bench: install
+    {{python}} -m autobahn.benchmark
+
+# Install from the checkout with test dependencies; NVX must build.
+install:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pip install ".[test]" hatchling maturin
+
+# Editable install (rebuilds NVX into src/autobahn/).
+develop:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pip install -e ".[test]" hatchling maturin
+
+# The whole test suite (the README's test command): Python on NVX and pure Python, and the Rust unit tests.
+test:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pytest
+
+# The suite once more with NVX switched off at run time.
+test-pure:
+    AUTOBAHN_USE_NVX=0 {{python}} -m pytest
+
+# Build the abi3 wheel once and run the suite with it on every other CPython >= 3.11 under pyenv.
+test-abi3:
+    bash .ci/test-abi3.sh
+
+# Rust unit tests alone.
+test-rust:
+    cargo test --locked
+
+# Build the sdist and the wheel into dist/.
+dist:
+    rm -rf dist && AUTOBAHN_USE_NVX=1 {{python}} -m hatchling build -d dist
+
+# Lint and format checks (Python and Rust).
+lint:
+    {{python}} -m ruff check src tests benchmarks hatch_build.py
+    {{python}} -m ruff format --check src tests benchmarks hatch_build.py
+    cargo fmt --check
+    cargo clippy --locked --all-targets -- -D warnings

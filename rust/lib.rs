@@ -4,14 +4,40 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod buffer;
+pub mod dispatch;
 pub mod mask;
 pub mod utf8;
+pub mod utf8_avx512;
 
 use buffer::BorrowedBuffer;
+use dispatch::Level;
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
+
+/// Inputs at least this large are processed with the GIL released (the thread detached from
+/// the interpreter), so other threads run meanwhile. Below it, detaching and re-attaching
+/// (~0.2 µs) would cost more than it frees; see benchmarks/ for the measurement.
+const DETACH_MIN_BYTES: usize = 64 * 1024;
+
+/// Runs `work` detached from the interpreter when `len` is large, attached otherwise.
+#[inline]
+fn run_maybe_detached<T: Send>(py: Python<'_>, len: usize, work: impl FnOnce() -> T + Send) -> T {
+    if len >= DETACH_MIN_BYTES {
+        py.detach(work)
+    } else {
+        work()
+    }
+}
+
+/// A pointer that may cross into a detached section: the buffer it points into is kept
+/// alive and unresizable by a buffer export (or a reference to a new bytes object) held
+/// by the caller for the whole section.
+#[derive(Clone, Copy)]
+struct SendPtr<T>(*mut T);
+// SAFETY: see the type's documentation; the pointee outlives the detached section.
+unsafe impl<T> Send for SendPtr<T> {}
 
 /// Incremental UTF-8 validator; see `autobahn.websocket.utf8validator` for the contract.
 #[pyclass(module = "autobahn.nvx")]
@@ -36,11 +62,15 @@ impl Utf8Validator {
     /// Validate the next chunk: returns (valid, endsOnCodePoint, currentIndex, totalIndex).
     fn validate<'py>(&mut self, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
         let py = data.py();
+        let check = dispatch::current().utf8;
+        let state = &mut self.state;
         let verdict = if let Ok(bytes) = data.cast::<PyBytes>() {
-            self.state.validate(bytes.as_bytes(), utf8::scalar)
+            let bytes = bytes.as_bytes();
+            run_maybe_detached(py, bytes.len(), || state.validate(bytes, check))
         } else {
             let buf = BorrowedBuffer::get(data, false, "Utf8Validator.validate()")?;
-            self.state.validate(buf.as_slice(), utf8::scalar)
+            let bytes = buf.as_slice();
+            run_maybe_detached(py, bytes.len(), || state.validate(bytes, check))
         };
         (
             verdict.valid,
@@ -110,11 +140,17 @@ impl XorMasker {
         // SAFETY: `out` is a new reference to a bytes object we own exclusively.
         let out = unsafe { Bound::from_owned_ptr(py, out).cast_into_unchecked::<PyBytes>() };
         // SAFETY: PyBytes_AsString of a bytes object points to its `len` bytes of storage,
-        // which nobody else can see yet; `src` is a distinct live buffer of `len` bytes.
-        unsafe {
-            let dst = ffi::PyBytes_AsString(out.as_ptr()) as *mut u8;
-            mask::scalar(src.as_ptr(), dst, len, mask::rotated(self.mask, self.pointer));
-        }
+        // which nobody else can see yet.
+        let dst = SendPtr(unsafe { ffi::PyBytes_AsString(out.as_ptr()) } as *mut u8);
+        let src_ptr = SendPtr(src.as_ptr() as *mut u8);
+        let (xor, mask) = (dispatch::current().xor, mask::rotated(self.mask, self.pointer));
+        run_maybe_detached(py, len, move || {
+            let (src, dst) = (src_ptr, dst);
+            // SAFETY: `src` is a live buffer of `len` bytes (held by `data` or `held`),
+            // `dst` the distinct, exclusively owned storage of `out`; the kernel was chosen
+            // for this CPU by the dispatcher.
+            unsafe { xor(src.0, dst.0, len, mask) }
+        });
         self.pointer += len as u64;
         Ok(out)
     }
@@ -122,13 +158,16 @@ impl XorMasker {
     /// Mask a bytearray or writable memoryview in place (no copy).
     fn process_inplace(&mut self, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let buf = BorrowedBuffer::get(data, true, "XorMasker.process_inplace()")?;
-        if buf.len() > 0 {
+        let len = buf.len();
+        let ptr = SendPtr(buf.as_ptr());
+        let (xor, mask) = (dispatch::current().xor, mask::rotated(self.mask, self.pointer));
+        run_maybe_detached(data.py(), len, move || {
+            let ptr = ptr;
             // SAFETY: the export is writable, contiguous and `len` bytes long, and stays
-            // exported (so the object cannot resize) until `buf` drops.
-            let data = unsafe { std::slice::from_raw_parts_mut(buf.as_ptr(), buf.len()) };
-            mask::xor_in_place(data, self.mask, self.pointer, mask::scalar);
-        }
-        self.pointer += buf.len() as u64;
+            // exported (so the object cannot resize or free it) until `buf` drops, after this.
+            unsafe { xor(ptr.0, ptr.0, len, mask) }
+        });
+        self.pointer += len as u64;
         Ok(())
     }
 }
@@ -141,9 +180,36 @@ fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     info.set_item("target_arch", std::env::consts::ARCH)?;
     info.set_item("target_os", std::env::consts::OS)?;
     info.set_item("debug", cfg!(debug_assertions))?;
-    info.set_item("utf8_kernel", "scalar")?;
-    info.set_item("xor_kernel", "scalar")?;
+    let level = dispatch::current();
+    info.set_item("simd", level.name)?;
+    info.set_item("utf8_kernel", level.utf8_kernel)?;
+    info.set_item("xor_kernel", level.xor_kernel)?;
+    info.set_item("simd_supported", supported_kernels())?;
+    info.set_item("gil_release_min_bytes", DETACH_MIN_BYTES)?;
     Ok(info)
+}
+
+/// Names of the kernel sets this CPU can run, slowest first (`select_kernels` accepts them).
+#[pyfunction]
+fn supported_kernels() -> Vec<&'static str> {
+    dispatch::LEVELS.iter().filter(|l| l.supported()).map(|l| l.name).collect()
+}
+
+/// Switch every validator and masker to the kernel set `name` ("auto" = the best this CPU
+/// supports); returns the name of the set that was in use. For tests and benchmarks.
+#[pyfunction]
+fn select_kernels(name: &str) -> PyResult<&'static str> {
+    let previous = dispatch::current().name;
+    dispatch::select(name).map_err(PyValueError::new_err)?;
+    Ok(previous)
+}
+
+/// Apply AUTOBAHN_NVX_SIMD (forces a kernel set) once, at import.
+fn select_from_environment() -> PyResult<&'static Level> {
+    match std::env::var("AUTOBAHN_NVX_SIMD") {
+        Ok(value) => dispatch::select(&value).map_err(|e| PyValueError::new_err(format!("AUTOBAHN_NVX_SIMD={value:?}: {e}"))),
+        Err(_) => Ok(dispatch::current()),
+    }
 }
 
 #[pymodule(gil_used = false)]
@@ -151,6 +217,9 @@ fn _nvx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Utf8Validator>()?;
     m.add_class::<XorMasker>()?;
     m.add_function(wrap_pyfunction!(build_info, m)?)?;
+    m.add_function(wrap_pyfunction!(supported_kernels, m)?)?;
+    m.add_function(wrap_pyfunction!(select_kernels, m)?)?;
+    select_from_environment()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

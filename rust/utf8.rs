@@ -190,6 +190,72 @@ mod tests {
         assert_eq!(run(&[b"ab\xe1\x80A"]), [v(false, false, 4, 4)]);
     }
 
+    /// A small deterministic generator (xorshift64*), so the tests need no extra crate.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Mostly valid text from a menu of sequences, with occasional corruption.
+    fn text(rng: &mut Rng, len: usize) -> Vec<u8> {
+        const PIECES: &[&[u8]] = &[
+            b"a", b"Z", b" ", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\xed\x9f\xbf",
+            b"\xee\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xf0\x90\x80\x80",
+        ];
+        const BAD: &[&[u8]] = &[
+            b"\x80", b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xff", b"\xe2\x82", b"\xf0\x9f",
+            b"\xc3", b"\xe0\x80\x80", b"\xf5\x80\x80\x80", b"\xbf\xbf",
+        ];
+        let mut out = Vec::with_capacity(len + 4);
+        while out.len() < len {
+            if rng.below(300) == 0 {
+                out.extend_from_slice(BAD[rng.below(BAD.len())]);
+            } else if rng.below(3) == 0 {
+                out.extend_from_slice(PIECES[rng.below(PIECES.len())]);
+            } else {
+                out.push(b'a' + rng.below(26) as u8);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_kernel_agrees_with_scalar() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for level in crate::dispatch::LEVELS.iter().filter(|l| l.supported()) {
+            for round in 0..4000 {
+                let len = [rng.below(70), rng.below(300), rng.below(5000)][round % 3];
+                let data = text(&mut rng, len);
+                // Also every suffix start within the first block, to vary alignment.
+                for skip in [0, 1, 3, 17, 63].into_iter().filter(|&s| s <= data.len()) {
+                    let slice = &data[skip..];
+                    assert_eq!((level.utf8)(slice), scalar(slice), "{}: {:02x?}", level.name, slice);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_kernel_on_every_code_point() {
+        let all: String = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+        for level in crate::dispatch::LEVELS.iter().filter(|l| l.supported()) {
+            assert_eq!((level.utf8)(all.as_bytes()), Ok(()), "{}", level.name);
+            // Truncating at every byte of a 4-byte sequence at the end.
+            for cut in 1..4 {
+                let data = &all.as_bytes()[..all.len() - cut];
+                assert_eq!((level.utf8)(data), scalar(data), "{} cut {cut}", level.name);
+            }
+        }
+    }
+
     #[test]
     fn failure_is_sticky() {
         assert_eq!(

@@ -1,0 +1,162 @@
+//! AVX-512 UTF-8 validation: the lookup-table algorithm of Keiser & Lemire ("Validating
+//! UTF-8 in less than one instruction per byte", 2021) on 64-byte blocks, with an ASCII
+//! fast path. simdutf8 has no AVX-512 kernel; this one processes twice its AVX2 block width.
+//!
+//! Each byte is classified together with the byte before it by three 16-entry tables
+//! (high nibble of the previous byte, its low nibble, high nibble of this byte); the AND of
+//! the three lookups is non-zero exactly for the error patterns named below. A separate check
+//! (`must_be_continuation`) enforces the third and fourth bytes of long sequences.
+//! When a block holds an error, the exact position is found by the scalar validator,
+//! restarted at the last code point boundary before that block (see `locate`).
+
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64::*;
+
+use crate::utf8::{scalar, Fault};
+
+// Error classes, one bit each (a byte pair may match several).
+const TOO_SHORT: u8 = 1 << 0; // lead byte followed by a non-continuation
+const TOO_LONG: u8 = 1 << 1; // ASCII followed by a continuation
+const OVERLONG_3: u8 = 1 << 2; // E0 80..9F
+const TOO_LARGE: u8 = 1 << 3; // F4 90..BF, and F5.. leads
+const SURROGATE: u8 = 1 << 4; // ED A0..BF
+const OVERLONG_2: u8 = 1 << 5; // C0/C1 followed by a continuation
+const TOO_LARGE_1000: u8 = 1 << 6; // F5..FF 80..8F
+const OVERLONG_4: u8 = 1 << 6; // F0 80..8F (shares the bit: both pair with 80..8F)
+const TWO_CONTS: u8 = 1 << 7; // two continuations in a row (fine inside 3/4-byte sequences)
+const CARRY: u8 = TOO_SHORT | TOO_LONG | TWO_CONTS; // classes decided by the high nibbles only
+
+/// Indexed by the high nibble of the previous byte.
+const PREV_HIGH: [u8; 16] = [
+    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, // 0_______ ASCII
+    TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS, // 10______ continuation
+    TOO_SHORT | OVERLONG_2,                     // 1100____
+    TOO_SHORT,                                  // 1101____
+    TOO_SHORT | OVERLONG_3 | SURROGATE,         // 1110____
+    TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4, // 1111____
+];
+
+/// Indexed by the low nibble of the previous byte.
+const PREV_LOW: [u8; 16] = [
+    CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, // ____0000
+    CARRY | OVERLONG_2,                           // ____0001
+    CARRY,
+    CARRY,
+    CARRY | TOO_LARGE, // ____0100 (F4)
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE, // ____1101 (ED)
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+];
+
+/// Indexed by the high nibble of the current byte.
+const CUR_HIGH: [u8; 16] = [
+    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, // ASCII
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4, // 1000____
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,                   // 1001____
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,                    // 1010____
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,                    // 1011____
+    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, // leads
+];
+
+/// The start (at most 3 bytes back) of the code point that may straddle `pos`.
+#[inline]
+fn boundary_before(data: &[u8], pos: usize) -> usize {
+    (1..=3.min(pos))
+        .find(|back| data[pos - back] & 0xC0 != 0x80)
+        .map_or(pos, |back| pos - back)
+}
+
+/// Exact fault of `data`, given that every 64-byte block before `block` is valid.
+#[cold]
+fn locate(data: &[u8], block: usize) -> Result<(), Fault> {
+    let start = boundary_before(data, block);
+    scalar(&data[start..]).map_err(|fault| Fault {
+        valid_up_to: fault.valid_up_to + start,
+        error_len: fault.error_len,
+    })
+}
+
+/// Whole-buffer check; same answer as `utf8::scalar`.
+#[cfg(target_arch = "x86_64")]
+pub fn check(data: &[u8]) -> Result<(), Fault> {
+    debug_assert!(is_x86_feature_detected!("avx512bw"));
+    // SAFETY: the dispatcher (dispatch.rs) offers this kernel only when the CPU has
+    // AVX-512 F and BW, the features `check_blocks` is compiled for.
+    unsafe { check_blocks(data) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
+    let table = |t: &[u8; 16]| _mm512_broadcast_i32x4(_mm_loadu_si128(t.as_ptr() as *const __m128i));
+    let prev_high = table(&PREV_HIGH);
+    let prev_low = table(&PREV_LOW);
+    let cur_high = table(&CUR_HIGH);
+    let nibble = _mm512_set1_epi8(0x0F);
+    // Bytes >= these at the end of a block start a sequence the block does not finish.
+    let mut incomplete_limits = [0xFFu8; 64];
+    incomplete_limits[61..].copy_from_slice(&[0xEF, 0xDF, 0xBF]);
+    let incomplete_limits = _mm512_loadu_si512(incomplete_limits.as_ptr() as *const _);
+    // Lanes [prev.3, cur.0, cur.1, cur.2], for shifting `cur` right across 128-bit lanes.
+    let lanes_back = _mm512_setr_epi64(14, 15, 0, 1, 2, 3, 4, 5);
+
+    let mut prev = _mm512_setzero_si512();
+    let mut prev_incomplete = _mm512_setzero_si512();
+    let len = data.len();
+    let mut pos = 0;
+    while pos < len {
+        let remaining = len - pos;
+        let cur = if remaining >= 64 {
+            // SAFETY: 64 readable bytes at data[pos..].
+            unsafe { _mm512_loadu_si512(data.as_ptr().add(pos) as *const _) }
+        } else {
+            // Masked load: bytes past the end read as 0 (ASCII), without touching that memory,
+            // so a sequence cut off by the end shows up as TOO_SHORT.
+            let mask: __mmask64 = (1u64 << remaining) - 1;
+            // SAFETY: only the `remaining` bytes selected by `mask` are read.
+            unsafe { _mm512_maskz_loadu_epi8(mask, data.as_ptr().add(pos) as *const i8) }
+        };
+        let error = if _mm512_movepi8_mask(cur) == 0 {
+            // All ASCII: fine unless the previous block ended inside a sequence.
+            prev_incomplete
+        } else {
+            let back = _mm512_permutex2var_epi64(cur, lanes_back, prev);
+            let prev1 = _mm512_alignr_epi8::<15>(cur, back);
+            let prev2 = _mm512_alignr_epi8::<14>(cur, back);
+            let prev3 = _mm512_alignr_epi8::<13>(cur, back);
+            let special = _mm512_and_si512(
+                _mm512_and_si512(
+                    _mm512_shuffle_epi8(prev_high, _mm512_and_si512(_mm512_srli_epi16::<4>(prev1), nibble)),
+                    _mm512_shuffle_epi8(prev_low, _mm512_and_si512(prev1, nibble)),
+                ),
+                _mm512_shuffle_epi8(cur_high, _mm512_and_si512(_mm512_srli_epi16::<4>(cur), nibble)),
+            );
+            // Third bytes of E_/F_ sequences and fourth bytes of F_ sequences must be
+            // continuations: high bit set here exactly where TWO_CONTS is expected.
+            let third = _mm512_subs_epu8(prev2, _mm512_set1_epi8((0xE0u8 - 0x80) as i8));
+            let fourth = _mm512_subs_epu8(prev3, _mm512_set1_epi8((0xF0u8 - 0x80) as i8));
+            let must_be_continuation =
+                _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8(0x80u8 as i8));
+            prev_incomplete = _mm512_subs_epu8(cur, incomplete_limits);
+            _mm512_xor_si512(must_be_continuation, special)
+        };
+        if _mm512_test_epi8_mask(error, error) != 0 {
+            return locate(data, pos);
+        }
+        prev = cur;
+        pos += 64;
+    }
+    // A full last block that ends inside a sequence (a partial block pads with 0 instead).
+    if len % 64 == 0 && _mm512_test_epi8_mask(prev_incomplete, prev_incomplete) != 0 {
+        return locate(data, len);
+    }
+    Ok(())
+}

@@ -1,4 +1,6 @@
-"""Every test that takes the ``impl`` fixture runs once per implementation: ``nvx`` and ``py``.
+"""Every test that takes the ``impl`` fixture runs once per implementation: pure Python
+(``py``) and NVX with each kernel set this CPU supports (``nvx-scalar``, ``nvx-avx2``, ...),
+so no kernel goes untested.
 
 When NVX is not installed the ``nvx`` runs are skipped, unless AUTOBAHN_USE_NVX requires
 NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
@@ -7,6 +9,7 @@ NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,29 +21,41 @@ from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
 @dataclasses.dataclass(frozen=True)
 class Impl:
-    """One implementation of the hot-path primitives."""
+    """One implementation of the hot-path primitives (NVX: with one kernel set)."""
 
     name: str
     Utf8Validator: Any
     XorMasker: Any
-
-
-def _nvx_impl() -> Impl | None:
-    if not HAS_NVX:
-        return None
-    from autobahn import nvx
-
-    return Impl("nvx", nvx.Utf8Validator, nvx.XorMasker)
+    kernels: str | None = None  # NVX kernel set, selected while the test runs
 
 
 PY = Impl("py", PyUtf8Validator, PyXorMasker)
-NVX = _nvx_impl()
 
 
-@pytest.fixture(params=["nvx", "py"], scope="session")
-def impl(request: pytest.FixtureRequest) -> Impl:
-    if request.param == "py":
-        return PY
-    if NVX is None:
-        pytest.skip("NVX is not built into this installation")
-    return NVX
+def _nvx_impls() -> list[Impl]:
+    if not HAS_NVX:
+        return []
+    from autobahn import nvx
+
+    return [Impl(f"nvx-{k}", nvx.Utf8Validator, nvx.XorMasker, k) for k in nvx.supported_kernels()]
+
+
+NVX_IMPLS = _nvx_impls()
+IMPLS = [*NVX_IMPLS, PY] if NVX_IMPLS else [Impl("nvx", None, None), PY]
+
+
+@pytest.fixture(params=IMPLS, ids=[i.name for i in IMPLS])
+def impl(request: pytest.FixtureRequest) -> Iterator[Impl]:
+    chosen: Impl = request.param
+    if chosen.kernels is None:
+        if chosen.Utf8Validator is None:
+            pytest.skip("NVX is not built into this installation")
+        yield chosen
+        return
+    from autobahn import nvx
+
+    previous = nvx.select_kernels(chosen.kernels)
+    try:
+        yield chosen
+    finally:
+        nvx.select_kernels(previous)

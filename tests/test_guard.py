@@ -75,3 +75,36 @@ def test_required_without_nvx_raises_import_error_naming_the_switch():
     assert "ImportError" in result.stderr
     assert "AUTOBAHN_USE_NVX" in result.stderr
     assert "Rust toolchain" in result.stderr
+
+
+def test_kernel_selection():
+    if not autobahn.websocket.HAS_NVX:
+        pytest.skip("NVX not built")
+    from autobahn import nvx
+
+    supported = nvx.supported_kernels()
+    assert supported[0] == "scalar"
+    # import chose the best one
+    assert nvx.build_info()["simd"] == supported[-1] or os.environ.get("AUTOBAHN_NVX_SIMD")
+    previous = nvx.select_kernels("scalar")
+    try:
+        assert nvx.build_info()["simd"] == "scalar"
+        with pytest.raises(ValueError, match="unknown kernel"):
+            nvx.select_kernels("avx1024")
+    finally:
+        nvx.select_kernels(previous)
+
+
+@pytest.mark.parametrize("value", ["scalar", "SCALAR", "bogus"])
+def test_simd_environment_variable(value):
+    if not autobahn.websocket.HAS_NVX:
+        pytest.skip("NVX not built")
+    env = dict(os.environ, AUTOBAHN_NVX_SIMD=value)
+    code = "from autobahn import nvx; print(nvx.build_info()['simd'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if value == "bogus":
+        assert result.returncode != 0
+        assert "AUTOBAHN_NVX_SIMD" in result.stderr and "unknown kernel" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "scalar"

@@ -7,7 +7,7 @@ import array
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from utf8_reference import reference
@@ -231,7 +231,8 @@ utf8ish = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+# The impl fixture only selects a kernel set; sharing it across examples is intended.
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(message=utf8ish, cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6))
 def test_random_fragmentation_matches_reference_and_decode(impl, message, cuts):
     points = sorted({min(c, len(message)) for c in cuts})

@@ -2,8 +2,12 @@
 
 Importing this module raises ImportError when NVX was not built into this installation.
 It ignores ``AUTOBAHN_USE_NVX``: that switch chooses what ``autobahn.websocket`` uses.
+
+Kernels: the fastest instruction set this CPU supports is chosen at import
+(``build_info()["simd"]``); ``AUTOBAHN_NVX_SIMD=scalar|sse2|sse42|avx2|avx512|neon`` forces
+one, and ``select_kernels(name)`` switches at run time (tests and benchmarks).
 """
 
-from autobahn._nvx import Utf8Validator, XorMasker, build_info
+from autobahn._nvx import Utf8Validator, XorMasker, build_info, select_kernels, supported_kernels
 
-__all__ = ["Utf8Validator", "XorMasker", "build_info"]
+__all__ = ["Utf8Validator", "XorMasker", "build_info", "select_kernels", "supported_kernels"]

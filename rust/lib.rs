@@ -14,7 +14,7 @@ use dispatch::Level;
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyTuple};
 
 /// Inputs at least this large are processed with the GIL released (the thread detached from
 /// the interpreter), so other threads run meanwhile. Below it, detaching and re-attaching
@@ -157,10 +157,23 @@ impl XorMasker {
 
     /// Mask a bytearray or writable memoryview in place (no copy).
     fn process_inplace(&mut self, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (xor, mask) = (dispatch::current().xor, mask::rotated(self.mask, self.pointer));
+        // Small bytearrays (the common frame buffer) skip the buffer export, which would
+        // cost about as much as masking them.
+        #[cfg(not(Py_GIL_DISABLED))]
+        if let Ok(array) = data.cast_exact::<PyByteArray>() {
+            let len = array.len();
+            if len < DETACH_MIN_BYTES {
+                // SAFETY: we hold the GIL and run no Python code until the kernel returns, so
+                // nothing can resize or free the bytearray's `len` bytes meanwhile.
+                unsafe { xor(array.data(), array.data(), len, mask) };
+                self.pointer += len as u64;
+                return Ok(());
+            }
+        }
         let buf = BorrowedBuffer::get(data, true, "XorMasker.process_inplace()")?;
         let len = buf.len();
         let ptr = SendPtr(buf.as_ptr());
-        let (xor, mask) = (dispatch::current().xor, mask::rotated(self.mask, self.pointer));
         run_maybe_detached(data.py(), len, move || {
             let ptr = ptr;
             // SAFETY: the export is writable, contiguous and `len` bytes long, and stays

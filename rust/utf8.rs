@@ -204,8 +204,10 @@ mod tests {
         }
     }
 
-    /// Mostly valid text from a menu of sequences, with occasional corruption.
-    fn text(rng: &mut Rng, len: usize) -> Vec<u8> {
+    /// Mostly valid text from a menu of sequences, with occasional corruption; `sparse`
+    /// makes long ASCII runs (for the kernels' ASCII fast paths) with rare non-ASCII.
+    fn text(rng: &mut Rng, len: usize, sparse: bool) -> Vec<u8> {
+        let (bad_odds, piece_odds) = if sparse { (3000, 400) } else { (300, 3) };
         const PIECES: &[&[u8]] = &[
             b"a", b"Z", b" ", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\xed\x9f\xbf",
             b"\xee\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xf0\x90\x80\x80",
@@ -216,9 +218,9 @@ mod tests {
         ];
         let mut out = Vec::with_capacity(len + 4);
         while out.len() < len {
-            if rng.below(300) == 0 {
+            if rng.below(bad_odds) == 0 {
                 out.extend_from_slice(BAD[rng.below(BAD.len())]);
-            } else if rng.below(3) == 0 {
+            } else if rng.below(piece_odds) == 0 {
                 out.extend_from_slice(PIECES[rng.below(PIECES.len())]);
             } else {
                 out.push(b'a' + rng.below(26) as u8);
@@ -233,7 +235,7 @@ mod tests {
         for level in crate::dispatch::LEVELS.iter().filter(|l| l.supported()) {
             for round in 0..4000 {
                 let len = [rng.below(70), rng.below(300), rng.below(5000)][round % 3];
-                let data = text(&mut rng, len);
+                let data = text(&mut rng, len, round % 2 == 1);
                 // Also every suffix start within the first block, to vary alignment.
                 for skip in [0, 1, 3, 17, 63].into_iter().filter(|&s| s <= data.len()) {
                     let slice = &data[skip..];

@@ -109,24 +109,46 @@ unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
     let lanes_back = _mm512_setr_epi64(14, 15, 0, 1, 2, 3, 4, 5);
 
     let mut prev = _mm512_setzero_si512();
-    let mut prev_incomplete = _mm512_setzero_si512();
+    // Whether the last non-ASCII block ended inside a sequence (then an ASCII block is an error).
+    let mut prev_incomplete = false;
     let len = data.len();
+    let ptr = data.as_ptr();
     let mut pos = 0;
     while pos < len {
         let remaining = len - pos;
+        // ASCII fast path: four blocks checked with one OR, skipped at once.
+        if remaining >= 256 && !prev_incomplete {
+            // SAFETY: 256 readable bytes at data[pos..].
+            let (a, b, c, d) = unsafe {
+                (
+                    _mm512_loadu_si512(ptr.add(pos) as *const _),
+                    _mm512_loadu_si512(ptr.add(pos + 64) as *const _),
+                    _mm512_loadu_si512(ptr.add(pos + 128) as *const _),
+                    _mm512_loadu_si512(ptr.add(pos + 192) as *const _),
+                )
+            };
+            let any = _mm512_or_si512(_mm512_or_si512(a, b), _mm512_or_si512(c, d));
+            if _mm512_movepi8_mask(any) == 0 {
+                prev = d;
+                pos += 256;
+                continue;
+            }
+        }
         let cur = if remaining >= 64 {
             // SAFETY: 64 readable bytes at data[pos..].
-            unsafe { _mm512_loadu_si512(data.as_ptr().add(pos) as *const _) }
+            unsafe { _mm512_loadu_si512(ptr.add(pos) as *const _) }
         } else {
             // Masked load: bytes past the end read as 0 (ASCII), without touching that memory,
             // so a sequence cut off by the end shows up as TOO_SHORT.
             let mask: __mmask64 = (1u64 << remaining) - 1;
             // SAFETY: only the `remaining` bytes selected by `mask` are read.
-            unsafe { _mm512_maskz_loadu_epi8(mask, data.as_ptr().add(pos) as *const i8) }
+            unsafe { _mm512_maskz_loadu_epi8(mask, ptr.add(pos) as *const i8) }
         };
-        let error = if _mm512_movepi8_mask(cur) == 0 {
+        if _mm512_movepi8_mask(cur) == 0 {
             // All ASCII: fine unless the previous block ended inside a sequence.
-            prev_incomplete
+            if prev_incomplete {
+                return locate(data, pos);
+            }
         } else {
             let back = _mm512_permutex2var_epi64(cur, lanes_back, prev);
             let prev1 = _mm512_alignr_epi8::<15>(cur, back);
@@ -145,17 +167,18 @@ unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
             let fourth = _mm512_subs_epu8(prev3, _mm512_set1_epi8((0xF0u8 - 0x80) as i8));
             let must_be_continuation =
                 _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8(0x80u8 as i8));
-            prev_incomplete = _mm512_subs_epu8(cur, incomplete_limits);
-            _mm512_xor_si512(must_be_continuation, special)
-        };
-        if _mm512_test_epi8_mask(error, error) != 0 {
-            return locate(data, pos);
+            let error = _mm512_xor_si512(must_be_continuation, special);
+            if _mm512_test_epi8_mask(error, error) != 0 {
+                return locate(data, pos);
+            }
+            let incomplete = _mm512_subs_epu8(cur, incomplete_limits);
+            prev_incomplete = _mm512_test_epi8_mask(incomplete, incomplete) != 0;
         }
         prev = cur;
         pos += 64;
     }
     // A full last block that ends inside a sequence (a partial block pads with 0 instead).
-    if len % 64 == 0 && _mm512_test_epi8_mask(prev_incomplete, prev_incomplete) != 0 {
+    if prev_incomplete {
         return locate(data, len);
     }
     Ok(())

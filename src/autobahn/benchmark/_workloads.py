@@ -62,5 +62,5 @@ def pool(kind: str, size: int, pool_bytes: int = POOL_BYTES) -> list[bytes]:
 def binary_pool(size: int, pool_bytes: int = POOL_BYTES) -> list[bytes]:
     """Random payloads for masking (XOR does not care about content, only sizes and count)."""
     rng = random.Random(size)
-    count = max(2, -(-pool_bytes // size))
+    count = max(2, -(-pool_bytes // size)) if size else 2
     return [rng.randbytes(size) for _ in range(count)]

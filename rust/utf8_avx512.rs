@@ -114,10 +114,13 @@ unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
     let len = data.len();
     let ptr = data.as_ptr();
     let mut pos = 0;
+    // Probe for a four-block ASCII run only after an ASCII block: text that is not mostly
+    // ASCII then never pays for probes that fail.
+    let mut last_block_ascii = true;
     while pos < len {
         let remaining = len - pos;
         // ASCII fast path: four blocks checked with one OR, skipped at once.
-        if remaining >= 256 && !prev_incomplete {
+        if last_block_ascii && remaining >= 256 && !prev_incomplete {
             // SAFETY: 256 readable bytes at data[pos..].
             let (a, b, c, d) = unsafe {
                 (
@@ -144,7 +147,8 @@ unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
             // SAFETY: only the `remaining` bytes selected by `mask` are read.
             unsafe { _mm512_maskz_loadu_epi8(mask, ptr.add(pos) as *const i8) }
         };
-        if _mm512_movepi8_mask(cur) == 0 {
+        last_block_ascii = _mm512_movepi8_mask(cur) == 0;
+        if last_block_ascii {
             // All ASCII: fine unless the previous block ended inside a sequence.
             if prev_incomplete {
                 return locate(data, pos);

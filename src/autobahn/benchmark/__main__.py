@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter runs (--target-ms 10 --repeats 3)")
     parser.add_argument("--json", metavar="FILE", help="write the raw figures as JSON")
     parser.add_argument("--plot", metavar="FILE", help="write a PNG/SVG plot of GB/s against size")
+    parser.add_argument("--threads", action="store_true",
+                        help="instead: 1 vs 2 threads on 1 MiB messages (GIL released by NVX)")
     parser.add_argument("--progress", action="store_true", help="print each cell as it is measured")
     args = parser.parse_args(argv)
     if args.quick:
@@ -170,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     import autobahn
     import autobahn.websocket
 
+    if args.threads:
+        from autobahn.benchmark import _threads
+
+        _threads.report()
+        return 0
     kernels = nvx_kernels(args.kernels)
     contenders = _contenders.ours(kernels)
     notes: list[str] = []

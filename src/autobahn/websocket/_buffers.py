@@ -6,7 +6,11 @@ or writable; anything else raises TypeError with a message that says what was ex
 
 from __future__ import annotations
 
-from typing import Any
+# Imported for type checkers only: `typing` costs milliseconds at import, which every
+# `import autobahn.websocket` would pay (see the import-time goal in benchmarks/).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 READABLE = "a C-contiguous bytes-like object (bytes, bytearray, memoryview)"
 WRITABLE = "a writable C-contiguous buffer (bytearray, writable memoryview)"

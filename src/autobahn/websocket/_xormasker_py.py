@@ -9,8 +9,11 @@ better (~1.2 GB/s against ~0.7 GB/s for the integer at 1 MiB).
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+# Imported for type checkers only: `typing` costs milliseconds at import, which every
+# `import autobahn.websocket` would pay (see the import-time goal in benchmarks/).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from autobahn.websocket._buffers import readable, writable
 
@@ -26,10 +29,15 @@ def mask_bytes(mask: Any) -> bytes:
     return raw
 
 
-@lru_cache(maxsize=256)
+_XOR_TABLES: dict[int, bytes] = {}
+
+
 def _xor_table(key: int) -> bytes:
-    """Translation table mapping every byte b to b ^ key."""
-    return bytes(b ^ key for b in range(256))
+    """Translation table mapping every byte b to b ^ key (built on first use, 256 at most)."""
+    table = _XOR_TABLES.get(key)
+    if table is None:
+        table = _XOR_TABLES[key] = bytes(b ^ key for b in range(256))
+    return table
 
 
 class XorMasker:

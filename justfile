@@ -11,6 +11,22 @@ default:
 bench: install
     {{python}} -m autobahn.benchmark
 
+# The pytest-benchmark suite (off in the normal test run): NVX and pure Python per size.
+bench-pytest:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q ".[benchmark]"
+    {{python}} -m pytest benchmarks --benchmark-columns=min,median,ops --benchmark-sort=name
+
+# The full comparison with every kernel set and the peers (installs them, and the published
+# autobahn 26.10.2 into .peers/ beside ours), writing benchmarks/results/ (table, JSON, plot).
+bench-peers:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q ".[benchmark]" wsaccel websockets aiohttp cffi
+    {{python}} -m pip install -q --no-deps --target .peers/autobahn-26.10.2 "autobahn==26.10.2"
+    mkdir -p benchmarks/results
+    {{python}} -m autobahn.benchmark --kernels all --peers --published-autobahn .peers/autobahn-26.10.2 \
+        --json benchmarks/results/results.json --plot benchmarks/results/throughput.png \
+        | tee benchmarks/results/results.md
+    {{python}} -m autobahn.benchmark --threads | tee -a benchmarks/results/results.md
+
 # Install from the checkout with test dependencies; NVX must build.
 install:
     AUTOBAHN_USE_NVX=1 {{python}} -m pip install ".[test]" hatchling maturin

@@ -130,7 +130,9 @@ class NvxBuildHook(BuildHookInterface):
                 if name.startswith("autobahn/_nvx.") and name.endswith(EXTENSION_SUFFIXES)
             ]  # fmt: skip
             if len(members) != 1:
-                raise NvxBuildError(f"maturin's wheel {wheel.name} holds {members}, expected one autobahn/_nvx.* module")
+                raise NvxBuildError(
+                    f"maturin's wheel {wheel.name} holds {members}, expected one autobahn/_nvx.* module"
+                )
             dest.mkdir(parents=True, exist_ok=True)
             target = dest / Path(members[0]).name
             target.write_bytes(zf.read(members[0]))

@@ -17,7 +17,11 @@ impl BorrowedBuffer {
     /// Borrows the bytes of `obj`, which must be a C-contiguous buffer (and writable when
     /// `writable` is set). Anything else raises `TypeError` naming what was wrong.
     pub fn get(obj: &Bound<'_, PyAny>, writable: bool, what: &str) -> PyResult<Self> {
-        let flags = if writable { ffi::PyBUF_WRITABLE } else { ffi::PyBUF_SIMPLE };
+        let flags = if writable {
+            ffi::PyBUF_WRITABLE
+        } else {
+            ffi::PyBUF_SIMPLE
+        };
         let mut view = MaybeUninit::<ffi::Py_buffer>::zeroed();
         // SAFETY: obj is a live object (we hold a Bound, so the GIL/thread state is attached);
         // `view` is writable storage for one Py_buffer, filled on success.
@@ -45,9 +49,12 @@ impl BorrowedBuffer {
             return Err(err);
         }
         // SAFETY: PyObject_GetBuffer returned 0, so it initialised the view.
-        Ok(Self {
-            view: unsafe { view.assume_init() },
-        })
+        let view = unsafe { view.assume_init() };
+        Ok(Self { view })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub fn len(&self) -> usize {
@@ -60,7 +67,7 @@ impl BorrowedBuffer {
     }
 
     pub fn as_slice(&self) -> &[u8] {
-        if self.len() == 0 {
+        if self.is_empty() {
             return &[];
         }
         // SAFETY: the export holds `len` contiguous bytes at `buf` alive until we release it

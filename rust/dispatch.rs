@@ -138,7 +138,10 @@ pub fn select(name: &str) -> Result<&'static Level, String> {
     } else {
         let names: Vec<_> = LEVELS.iter().map(|l| l.name).collect();
         let index = LEVELS.iter().position(|l| l.name == name).ok_or_else(|| {
-            format!("unknown kernel {name:?}; this build has: auto, {}", names.join(", "))
+            format!(
+                "unknown kernel {name:?}; this build has: auto, {}",
+                names.join(", ")
+            )
         })?;
         if !LEVELS[index].supported() {
             return Err(format!("kernel {name:?} is not supported by this CPU"));

@@ -133,7 +133,8 @@ impl XorMasker {
         let len = src.len();
         // SAFETY: a NULL source asks CPython for a new, uninitialised bytes object of `len`
         // bytes; a null result means MemoryError was raised.
-        let out = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t) };
+        let out =
+            unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t) };
         if out.is_null() {
             return Err(PyErr::fetch(py));
         }
@@ -143,7 +144,10 @@ impl XorMasker {
         // which nobody else can see yet.
         let dst = SendPtr(unsafe { ffi::PyBytes_AsString(out.as_ptr()) } as *mut u8);
         let src_ptr = SendPtr(src.as_ptr() as *mut u8);
-        let (xor, mask) = (dispatch::current().xor, mask::rotated(self.mask, self.pointer));
+        let (xor, mask) = (
+            dispatch::current().xor,
+            mask::rotated(self.mask, self.pointer),
+        );
         run_maybe_detached(py, len, move || {
             let (src, dst) = (src_ptr, dst);
             // SAFETY: `src` is a live buffer of `len` bytes (held by `data` or `held`),
@@ -157,7 +161,10 @@ impl XorMasker {
 
     /// Mask a bytearray or writable memoryview in place (no copy).
     fn process_inplace(&mut self, data: &Bound<'_, PyAny>) -> PyResult<()> {
-        let (xor, mask) = (dispatch::current().xor, mask::rotated(self.mask, self.pointer));
+        let (xor, mask) = (
+            dispatch::current().xor,
+            mask::rotated(self.mask, self.pointer),
+        );
         // Small bytearrays (the common frame buffer) skip the buffer export, which would
         // cost about as much as masking them.
         #[cfg(not(Py_GIL_DISABLED))]
@@ -205,7 +212,11 @@ fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 /// Names of the kernel sets this CPU can run, slowest first (`select_kernels` accepts them).
 #[pyfunction]
 fn supported_kernels() -> Vec<&'static str> {
-    dispatch::LEVELS.iter().filter(|l| l.supported()).map(|l| l.name).collect()
+    dispatch::LEVELS
+        .iter()
+        .filter(|l| l.supported())
+        .map(|l| l.name)
+        .collect()
 }
 
 /// Switch every validator and masker to the kernel set `name` ("auto" = the best this CPU
@@ -220,7 +231,8 @@ fn select_kernels(name: &str) -> PyResult<&'static str> {
 /// Apply AUTOBAHN_NVX_SIMD (forces a kernel set) once, at import.
 fn select_from_environment() -> PyResult<&'static Level> {
     match std::env::var("AUTOBAHN_NVX_SIMD") {
-        Ok(value) => dispatch::select(&value).map_err(|e| PyValueError::new_err(format!("AUTOBAHN_NVX_SIMD={value:?}: {e}"))),
+        Ok(value) => dispatch::select(&value)
+            .map_err(|e| PyValueError::new_err(format!("AUTOBAHN_NVX_SIMD={value:?}: {e}"))),
         Err(_) => Ok(dispatch::current()),
     }
 }

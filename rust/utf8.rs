@@ -209,12 +209,31 @@ mod tests {
     fn text(rng: &mut Rng, len: usize, sparse: bool) -> Vec<u8> {
         let (bad_odds, piece_odds) = if sparse { (3000, 400) } else { (300, 3) };
         const PIECES: &[&[u8]] = &[
-            b"a", b"Z", b" ", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\xed\x9f\xbf",
-            b"\xee\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xf0\x90\x80\x80",
+            b"a",
+            b"Z",
+            b" ",
+            b"\xc3\xa9",
+            b"\xe2\x82\xac",
+            b"\xf0\x9f\x98\x80",
+            b"\xed\x9f\xbf",
+            b"\xee\x80\x80",
+            b"\xf4\x8f\xbf\xbf",
+            b"\xdf\xbf",
+            b"\xe0\xa0\x80",
+            b"\xf0\x90\x80\x80",
         ];
         const BAD: &[&[u8]] = &[
-            b"\x80", b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xff", b"\xe2\x82", b"\xf0\x9f",
-            b"\xc3", b"\xe0\x80\x80", b"\xf5\x80\x80\x80", b"\xbf\xbf",
+            b"\x80",
+            b"\xc0\x80",
+            b"\xed\xa0\x80",
+            b"\xf4\x90\x80\x80",
+            b"\xff",
+            b"\xe2\x82",
+            b"\xf0\x9f",
+            b"\xc3",
+            b"\xe0\x80\x80",
+            b"\xf5\x80\x80\x80",
+            b"\xbf\xbf",
         ];
         let mut out = Vec::with_capacity(len + 4);
         while out.len() < len {
@@ -239,7 +258,13 @@ mod tests {
                 // Also every suffix start within the first block, to vary alignment.
                 for skip in [0, 1, 3, 17, 63].into_iter().filter(|&s| s <= data.len()) {
                     let slice = &data[skip..];
-                    assert_eq!((level.utf8)(slice), scalar(slice), "{}: {:02x?}", level.name, slice);
+                    assert_eq!(
+                        (level.utf8)(slice),
+                        scalar(slice),
+                        "{}: {:02x?}",
+                        level.name,
+                        slice
+                    );
                 }
             }
         }
@@ -283,6 +308,9 @@ mod tests {
             run(&[b"\xed", b"\xa0"]),
             [v(true, false, 1, 1), v(false, false, 0, 1)]
         );
-        assert_eq!(run(&[b"", b"x"]), [v(true, true, 0, 0), v(true, true, 1, 1)]);
+        assert_eq!(
+            run(&[b"", b"x"]),
+            [v(true, true, 0, 0), v(true, true, 1, 1)]
+        );
     }
 }

@@ -28,11 +28,21 @@ const CARRY: u8 = TOO_SHORT | TOO_LONG | TWO_CONTS; // classes decided by the hi
 
 /// Indexed by the high nibble of the previous byte.
 const PREV_HIGH: [u8; 16] = [
-    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, // 0_______ ASCII
-    TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS, // 10______ continuation
-    TOO_SHORT | OVERLONG_2,                     // 1100____
-    TOO_SHORT,                                  // 1101____
-    TOO_SHORT | OVERLONG_3 | SURROGATE,         // 1110____
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG, // 0_______ ASCII
+    TWO_CONTS,
+    TWO_CONTS,
+    TWO_CONTS,
+    TWO_CONTS,                                           // 10______ continuation
+    TOO_SHORT | OVERLONG_2,                              // 1100____
+    TOO_SHORT,                                           // 1101____
+    TOO_SHORT | OVERLONG_3 | SURROGATE,                  // 1110____
     TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4, // 1111____
 ];
 
@@ -58,12 +68,22 @@ const PREV_LOW: [u8; 16] = [
 
 /// Indexed by the high nibble of the current byte.
 const CUR_HIGH: [u8; 16] = [
-    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, // ASCII
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,                                                                    // ASCII
     TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4, // 1000____
     TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,                   // 1001____
     TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,                    // 1010____
     TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,                    // 1011____
-    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, // leads
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT, // leads
 ];
 
 /// The start (at most 3 bytes back) of the code point that may straddle `pos`.
@@ -96,7 +116,8 @@ pub fn check(data: &[u8]) -> Result<(), Fault> {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw")]
 unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
-    let table = |t: &[u8; 16]| _mm512_broadcast_i32x4(_mm_loadu_si128(t.as_ptr() as *const __m128i));
+    let table =
+        |t: &[u8; 16]| _mm512_broadcast_i32x4(_mm_loadu_si128(t.as_ptr() as *const __m128i));
     let prev_high = table(&PREV_HIGH);
     let prev_low = table(&PREV_LOW);
     let cur_high = table(&CUR_HIGH);
@@ -160,17 +181,25 @@ unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
             let prev3 = _mm512_alignr_epi8::<13>(cur, back);
             let special = _mm512_and_si512(
                 _mm512_and_si512(
-                    _mm512_shuffle_epi8(prev_high, _mm512_and_si512(_mm512_srli_epi16::<4>(prev1), nibble)),
+                    _mm512_shuffle_epi8(
+                        prev_high,
+                        _mm512_and_si512(_mm512_srli_epi16::<4>(prev1), nibble),
+                    ),
                     _mm512_shuffle_epi8(prev_low, _mm512_and_si512(prev1, nibble)),
                 ),
-                _mm512_shuffle_epi8(cur_high, _mm512_and_si512(_mm512_srli_epi16::<4>(cur), nibble)),
+                _mm512_shuffle_epi8(
+                    cur_high,
+                    _mm512_and_si512(_mm512_srli_epi16::<4>(cur), nibble),
+                ),
             );
             // Third bytes of E_/F_ sequences and fourth bytes of F_ sequences must be
             // continuations: high bit set here exactly where TWO_CONTS is expected.
             let third = _mm512_subs_epu8(prev2, _mm512_set1_epi8((0xE0u8 - 0x80) as i8));
             let fourth = _mm512_subs_epu8(prev3, _mm512_set1_epi8((0xF0u8 - 0x80) as i8));
-            let must_be_continuation =
-                _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8(0x80u8 as i8));
+            let must_be_continuation = _mm512_and_si512(
+                _mm512_or_si512(third, fourth),
+                _mm512_set1_epi8(0x80u8 as i8),
+            );
             let error = _mm512_xor_si512(must_be_continuation, special);
             if _mm512_test_epi8_mask(error, error) != 0 {
                 return locate(data, pos);

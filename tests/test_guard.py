@@ -45,7 +45,10 @@ def test_off_selects_pure_python(value):
     assert result.returncode == 0, result.stderr
     has_nvx = str(autobahn.websocket.HAS_NVX)
     assert result.stdout.split() == [
-        has_nvx, "False", "autobahn.websocket._utf8validator_py", "autobahn.websocket._xormasker_py"
+        has_nvx,
+        "False",
+        "autobahn.websocket._utf8validator_py",
+        "autobahn.websocket._xormasker_py",
     ]
 
 

@@ -99,7 +99,7 @@ def test_two_threads_give_the_same_answers_as_one():
     failures = []
 
     def work():
-        for payload, want in zip(payloads, expected):
+        for payload, want in zip(payloads, expected, strict=False):
             got = nvx.Utf8Validator().validate(payload)
             if got != want:
                 failures.append((got, want))

@@ -1,6 +1,7 @@
 # Type stubs for the Rust extension module (rust/lib.rs); checked by mypy.stubtest in CI.
-from typing_extensions import Buffer
 from typing import Any, final
+
+from typing_extensions import Buffer
 
 __version__: str
 

@@ -9,11 +9,13 @@ Kept free of imports beyond ``os``: it runs at every ``import autobahn.websocket
 from __future__ import annotations
 
 import os
+
 # Imported for type checkers only: `typing` costs milliseconds at import, which every
 # `import autobahn.websocket` would pay (see the import-time goal in benchmarks/).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
 
 OFF = "off"
 """Never use (run time) or build (build time) the feature."""

@@ -65,9 +65,11 @@ def nvx_kernels(choice: str) -> list[str]:
 
 def run(args: argparse.Namespace, contenders: list[_contenders.Contender]) -> list[dict[str, Any]]:
     rows = []
-    nvx = None
+    nvx: Any = None
     if any(c.kernels for c in contenders):
-        from autobahn import nvx
+        from autobahn import nvx as nvx_module
+
+        nvx = nvx_module
     for operation in args.ops:
         for kind in args.texts if operation == "utf8" else ["binary"]:
             for size in args.sizes:
@@ -87,8 +89,11 @@ def run(args: argparse.Namespace, contenders: list[_contenders.Contender]) -> li
                         "faults_per_call": timing.faults_per_call, "calls_per_run": timing.calls,
                     })  # fmt: skip
                     if args.progress:
-                        print(f"  {operation:<12} {kind:<6} {size_label(size):>7} {contender.name:<20} "
-                              f"{timing.best_ns:12.1f} ns {timing.gbps(size):8.3f} GB/s", file=sys.stderr)
+                        print(
+                            f"  {operation:<12} {kind:<6} {size_label(size):>7} {contender.name:<20} "
+                            f"{timing.best_ns:12.1f} ns {timing.gbps(size):8.3f} GB/s",
+                            file=sys.stderr,
+                        )
     return rows
 
 
@@ -127,7 +132,7 @@ def plot(rows: list[dict[str, Any]], path: str) -> None:
 
     groups = list(dict.fromkeys((r["operation"], r["input"]) for r in rows))
     fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 4.2), squeeze=False)
-    for ax, (operation, kind) in zip(axes[0], groups):
+    for ax, (operation, kind) in zip(axes[0], groups, strict=False):
         cells = [r for r in rows if (r["operation"], r["input"]) == (operation, kind)]
         for name in dict.fromkeys(r["impl"] for r in cells):
             series = sorted((r["size"], r["gb_per_s"]) for r in cells if r["impl"] == name)
@@ -146,21 +151,27 @@ def plot(rows: list[dict[str, Any]], path: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=lambda s: [parse_size(x) for x in s.split(",")],
-                        default=list(_workloads.DEFAULT_SIZES), help="comma-separated, e.g. 16,125,1K,16K,1M,16M")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [parse_size(x) for x in s.split(",")],
+        default=list(_workloads.DEFAULT_SIZES),
+        help="comma-separated, e.g. 16,125,1K,16K,1M,16M",
+    )
     parser.add_argument("--ops", type=lambda s: s.split(","), default=list(OPERATIONS), help=",".join(OPERATIONS))
     parser.add_argument("--texts", type=lambda s: s.split(","), default=["ascii", "mixed"], help="ascii,mixed")
     parser.add_argument("--kernels", default="auto", help="NVX kernel sets: auto (default), all, or names")
     parser.add_argument("--peers", action="store_true", help="also time installed peers and CPython references")
-    parser.add_argument("--published-autobahn", metavar="DIR",
-                        help="a `pip install --target DIR autobahn==26.10.2`, timed as a peer")
+    parser.add_argument(
+        "--published-autobahn", metavar="DIR", help="a `pip install --target DIR autobahn==26.10.2`, timed as a peer"
+    )
     parser.add_argument("--target-ms", type=float, default=40.0, help="length of one timed run")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per cell (the best is reported)")
     parser.add_argument("--quick", action="store_true", help="shorter runs (--target-ms 10 --repeats 3)")
     parser.add_argument("--json", metavar="FILE", help="write the raw figures as JSON")
     parser.add_argument("--plot", metavar="FILE", help="write a PNG/SVG plot of GB/s against size")
-    parser.add_argument("--threads", action="store_true",
-                        help="instead: 1 vs 2 threads on 1 MiB messages (GIL released by NVX)")
+    parser.add_argument(
+        "--threads", action="store_true", help="instead: 1 vs 2 threads on 1 MiB messages (GIL released by NVX)"
+    )
     parser.add_argument("--progress", action="store_true", help="print each cell as it is measured")
     args = parser.parse_args(argv)
     if args.quick:
@@ -188,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         from autobahn import nvx
 
         auto_kernel = nvx.build_info()["simd"]
-    print(f"autobahn {autobahn.__version__} on {platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.machine()}; {autobahn.websocket.NVX_REASON}; kernels: {auto_kernel or '-'}")
+    print(
+        f"autobahn {autobahn.__version__} on {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}; {autobahn.websocket.NVX_REASON}; kernels: {auto_kernel or '-'}"
+    )
     rows = run(args, contenders)
     print_table(rows, auto_kernel)
     for note in notes:

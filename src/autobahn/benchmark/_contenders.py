@@ -44,17 +44,25 @@ def ours(nvx_kernels: list[str]) -> list[Contender]:
     if nvx_kernels:
         from autobahn import nvx
 
-        for kernel in nvx_kernels:
-            label = "nvx" if len(nvx_kernels) == 1 else f"nvx[{kernel}]"
-            impls.append((label, nvx.Utf8Validator, nvx.XorMasker, kernel))
+        for name in nvx_kernels:
+            label = "nvx" if len(nvx_kernels) == 1 else f"nvx[{name}]"
+            impls.append((label, nvx.Utf8Validator, nvx.XorMasker, name))
     impls.append(("py", PyUtf8Validator, PyXorMasker, None))
     out = []
-    for name, validator, masker, kernel in impls:
-        # Every pooled text is a complete valid message, so one validator serves all calls.
-        out.append(Contender(name, "utf8", _plain(lambda v=validator: v().validate), kernel))
-        out.append(Contender(name, "mask", _plain(lambda m=masker: m(MASK).process), kernel))
-        out.append(Contender(name, "mask_inplace", _plain(lambda m=masker: m(MASK).process_inplace, bytearray), kernel))
+    for label, validator, masker, kernels in impls:
+        out.append(Contender(label, "utf8", _plain(_validate_with(validator)), kernels))
+        out.append(Contender(label, "mask", _plain(_mask_with(masker, "process")), kernels))
+        out.append(Contender(label, "mask_inplace", _plain(_mask_with(masker, "process_inplace"), bytearray), kernels))
     return out
+
+
+def _validate_with(validator_class: Any) -> Callable[[], Callable[..., Any]]:
+    # Every pooled text is a complete valid message, so one validator serves all calls.
+    return lambda: validator_class().validate
+
+
+def _mask_with(masker_class: Any, method: str) -> Callable[[], Callable[..., Any]]:
+    return lambda: getattr(masker_class(MASK), method)
 
 
 def references() -> list[Contender]:
@@ -81,14 +89,20 @@ def peers(published_autobahn: str | None) -> tuple[list[Contender], list[str]]:
     except ImportError as exc:
         notes.append(f"wsaccel not installed ({exc})")
     else:
-        found.append(Contender("wsaccel", "utf8", _plain(lambda: wsaccel.utf8validator.Utf8Validator().validate), group="peer"))
-        found.append(Contender("wsaccel", "mask", _plain(lambda: wsaccel.xormask.XorMaskerSimple(MASK).process), group="peer"))
+        found.append(
+            Contender("wsaccel", "utf8", _plain(lambda: wsaccel.utf8validator.Utf8Validator().validate), group="peer")
+        )
+        found.append(
+            Contender("wsaccel", "mask", _plain(lambda: wsaccel.xormask.XorMaskerSimple(MASK).process), group="peer")
+        )
     try:
         from websockets.speedups import apply_mask
     except ImportError as exc:
         notes.append(f"websockets C speedups not installed ({exc})")
     else:
-        found.append(Contender("websockets (C)", "mask", lambda pool: (apply_mask, pool, ("data_first", MASK)), group="peer"))
+        found.append(
+            Contender("websockets (C)", "mask", lambda pool: (apply_mask, pool, ("data_first", MASK)), group="peer")
+        )
     try:
         from aiohttp._websocket.mask import _websocket_mask_cython
     except ImportError as exc:
@@ -104,8 +118,11 @@ def peers(published_autobahn: str | None) -> tuple[list[Contender], list[str]]:
             notes.append(f"published autobahn NVX not loadable from {published_autobahn} ({exc!r})")
         else:
             found.append(Contender("autobahn 26.10 NVX", "utf8", _plain(lambda: validator().validate), group="peer"))
-            found.append(Contender("autobahn 26.10 NVX", "mask",
-                                   _plain(lambda: create_masker(MASK, 1 << 20).process), group="peer"))
+            found.append(
+                Contender(
+                    "autobahn 26.10 NVX", "mask", _plain(lambda: create_masker(MASK, 1 << 20).process), group="peer"
+                )
+            )
     return found, notes
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from autobahn.benchmark import _workloads
 
@@ -18,10 +20,15 @@ def throughput(threads: int, size: int, operation: str, seconds: float = 1.0) ->
     stop = threading.Event()
 
     def worker(index: int) -> None:
+        call: Callable[[Any], object]
+        data: bytes | bytearray
         if operation == "utf8":
             call, data = nvx.Utf8Validator().validate, _workloads.pool("mixed", size)[index % 2]
         else:
-            call, data = nvx.XorMasker(_workloads.MASK).process_inplace, bytearray(_workloads.binary_pool(size)[index % 2])
+            call, data = (
+                nvx.XorMasker(_workloads.MASK).process_inplace,
+                bytearray(_workloads.binary_pool(size)[index % 2]),
+            )
         start_line.wait()
         count = 0
         while not stop.is_set():
@@ -45,4 +52,5 @@ def report(size: int = 1 << 20) -> None:
     for operation in ("utf8", "mask_inplace"):
         one = max(throughput(1, size, operation) for _ in range(3))
         two = max(throughput(2, size, operation) for _ in range(3))
-        print(f"{operation:<12} {size >> 10} KiB: 1 thread {one:6.1f} GB/s, 2 threads {two:6.1f} GB/s, scaling {two / one:.2f}x")
+        print(f"{operation:<12} {size >> 10} KiB: 1 thread {one:6.1f} GB/s, 2 threads {two:6.1f} GB/s, ", end="")
+        print(f"scaling {two / one:.2f}x")

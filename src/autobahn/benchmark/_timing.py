@@ -55,8 +55,14 @@ def _run(fn: Callable[..., Any], pool: Sequence[Any], calls: int, extra: tuple[A
     return time.perf_counter_ns() - start
 
 
-def measure(fn: Callable[..., Any], pool: Sequence[Any], target_ms: float = 40, repeats: int = 5,
-            max_cell_s: float = 3.0, extra: tuple[Any, ...] = ()) -> Timing:
+def measure(
+    fn: Callable[..., Any],
+    pool: Sequence[Any],
+    target_ms: float = 40,
+    repeats: int = 5,
+    max_cell_s: float = 3.0,
+    extra: tuple[Any, ...] = (),
+) -> Timing:
     """Time ``fn(data)`` for data cycling through ``pool`` (``extra``: ``("data_first", x)``
     calls ``fn(data, x)``, ``("data_last", x)`` calls ``fn(x, data)``).
 

@@ -12,6 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+
 READABLE = "a C-contiguous bytes-like object (bytes, bytearray, memoryview)"
 WRITABLE = "a writable C-contiguous buffer (bytearray, writable memoryview)"
 
@@ -38,7 +39,8 @@ def _flat_view(data: Any, what: str, writable: bool) -> memoryview:
     except TypeError:
         raise TypeError(f"{what} needs {need}, not {type(data).__name__}") from None
     if not view.c_contiguous or (writable and view.readonly):
-        raise TypeError(f"{what} needs {need}, not a {'non-contiguous' if not view.c_contiguous else 'read-only'} {type(data).__name__}")
+        problem = "read-only" if view.c_contiguous else "non-contiguous"
+        raise TypeError(f"{what} needs {need}, not a {problem} {type(data).__name__}")
     if view.ndim != 1 or view.format != "B":
         view = view.cast("B")
     return view

@@ -11,13 +11,14 @@ Hoehrmann's UTF-8 DFA (``ED A0 80`` fails at ``A0``, ``F5`` at ``F5``, ``C0 80``
 from __future__ import annotations
 
 from codecs import utf_8_decode
+
+from autobahn.websocket._buffers import readable
+
 # Imported for type checkers only: `typing` costs milliseconds at import, which every
 # `import autobahn.websocket` would pay (see the import-time goal in benchmarks/).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-from autobahn.websocket._buffers import readable
 
 
 def _pending_after_lead(lead: int) -> tuple[int, int, int] | None:

@@ -9,13 +9,14 @@ better (~1.2 GB/s against ~0.7 GB/s for the integer at 1 MiB).
 
 from __future__ import annotations
 
+from autobahn.websocket._buffers import readable, writable
+
 # Imported for type checkers only: `typing` costs milliseconds at import, which every
 # `import autobahn.websocket` would pay (see the import-time goal in benchmarks/).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-from autobahn.websocket._buffers import readable, writable
 
 TRANSLATE_FROM = 2048
 """Payload size from which the lane-wise ``bytes.translate`` beats the big-integer XOR."""
@@ -72,9 +73,8 @@ class XorMasker:
             # A bytearray's strided slice is a bytearray (translate works on it directly);
             # a memoryview's is a view, which has to become bytes first.
             part = buf[lane::4]
-            if type(part) is memoryview:
-                part = part.tobytes()
-            buf[lane::4] = part.translate(_xor_table(mask[lane]))
+            lane_bytes = part.tobytes() if isinstance(part, memoryview) else part
+            buf[lane::4] = lane_bytes.translate(_xor_table(mask[lane]))
 
     def process(self, data: Any) -> bytes:
         """Return ``data`` masked as new bytes; ``data`` itself is not modified."""

@@ -9,15 +9,16 @@ A mask that is not exactly 4 bytes raises ValueError; a non-buffer raises TypeEr
 
 from __future__ import annotations
 
+from autobahn.websocket import USES_NVX
+from autobahn.websocket._buffers import readable, writable
+from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
+
 # Imported for type checkers only: `typing` costs milliseconds at import, which every
 # `import autobahn.websocket` would pay (see the import-time goal in benchmarks/).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-from autobahn.websocket import USES_NVX
-from autobahn.websocket._buffers import readable, writable
-from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
 if USES_NVX:
     from autobahn._nvx import XorMasker

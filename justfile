@@ -61,3 +61,5 @@ lint:
     {{python}} -m ruff format --check src tests benchmarks hatch_build.py
     cargo fmt --check
     cargo clippy --locked --all-targets -- -D warnings
+    {{python}} -m mypy
+    cd /tmp && {{python}} -m mypy.stubtest autobahn._nvx

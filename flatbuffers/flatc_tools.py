@@ -332,7 +332,8 @@ def fetch_flatbuffers_source(dest_dir: os.PathLike | str) -> Path:
         with urllib.request.urlopen(url, timeout=300) as resp, open(crate, "wb") as out:
             shutil.copyfileobj(resp, out)
     except (OSError, ValueError, KeyError) as exc:
-        raise FlatcError(f"could not download the FlatBuffers sources ({name} {version}) from crates.io: {exc}")
+        what = f"the FlatBuffers sources ({name} {version})"
+        raise FlatcError(f"could not download {what} from crates.io: {exc}") from None
     _check_sha256(crate, expected, f"crate {crate.name}")
     with tarfile.open(crate, "r:gz") as tar:
         tar.extractall(dest_dir, filter="data")

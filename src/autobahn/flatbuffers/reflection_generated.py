@@ -2,14 +2,11 @@
 
 # namespace: reflection
 
-from flatbuffers.compat import import_numpy
-
 import flatbuffers
-
+from flatbuffers.compat import import_numpy
 np = import_numpy()
 
-
-class BaseType:
+class BaseType(object):
     None_ = 0
     UType = 1
     Bool = 2
@@ -32,15 +29,15 @@ class BaseType:
     MaxBaseType = 19
 
 
-class AdvancedFeatures:
+class AdvancedFeatures(object):
     AdvancedArrayFeatures = 1
     AdvancedUnionFeatures = 2
     OptionalScalars = 4
     DefaultVectorsAndStrings = 8
 
 
-class Type:
-    __slots__ = ["_tab"]
+class Type(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -53,7 +50,6 @@ class Type:
     def GetRootAsType(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def TypeBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -104,41 +100,34 @@ class Type:
             return self._tab.Get(flatbuffers.number_types.Uint32Flags, o + self._tab.Pos)
         return 0
 
-
 def TypeStart(builder):
     builder.StartObject(6)
-
 
 def TypeAddBaseType(builder, baseType):
     builder.PrependInt8Slot(0, baseType, 0)
 
-
 def TypeAddElement(builder, element):
     builder.PrependInt8Slot(1, element, 0)
-
 
 def TypeAddIndex(builder, index):
     builder.PrependInt32Slot(2, index, -1)
 
-
 def TypeAddFixedLength(builder, fixedLength):
     builder.PrependUint16Slot(3, fixedLength, 0)
-
 
 def TypeAddBaseSize(builder, baseSize):
     builder.PrependUint32Slot(4, baseSize, 4)
 
-
 def TypeAddElementSize(builder, elementSize):
     builder.PrependUint32Slot(5, elementSize, 0)
-
 
 def TypeEnd(builder):
     return builder.EndObject()
 
 
-class KeyValue:
-    __slots__ = ["_tab"]
+
+class KeyValue(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -151,7 +140,6 @@ class KeyValue:
     def GetRootAsKeyValue(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def KeyValueBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -174,25 +162,22 @@ class KeyValue:
             return self._tab.String(o + self._tab.Pos)
         return None
 
-
 def KeyValueStart(builder):
     builder.StartObject(2)
-
 
 def KeyValueAddKey(builder, key):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(key), 0)
 
-
 def KeyValueAddValue(builder, value):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(value), 0)
-
 
 def KeyValueEnd(builder):
     return builder.EndObject()
 
 
-class EnumVal:
-    __slots__ = ["_tab"]
+
+class EnumVal(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -205,7 +190,6 @@ class EnumVal:
     def GetRootAsEnumVal(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def EnumValBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -282,45 +266,37 @@ class EnumVal:
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(14))
         return o == 0
 
-
 def EnumValStart(builder):
     builder.StartObject(6)
-
 
 def EnumValAddName(builder, name):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
 
-
 def EnumValAddValue(builder, value):
     builder.PrependInt64Slot(1, value, 0)
-
 
 def EnumValAddUnionType(builder, unionType):
     builder.PrependUOffsetTRelativeSlot(3, flatbuffers.number_types.UOffsetTFlags.py_type(unionType), 0)
 
-
 def EnumValAddDocumentation(builder, documentation):
     builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(documentation), 0)
-
 
 def EnumValStartDocumentationVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def EnumValAddAttributes(builder, attributes):
     builder.PrependUOffsetTRelativeSlot(5, flatbuffers.number_types.UOffsetTFlags.py_type(attributes), 0)
 
-
 def EnumValStartAttributesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
-
 
 def EnumValEnd(builder):
     return builder.EndObject()
 
 
-class Enum:
-    __slots__ = ["_tab"]
+
+class Enum(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -333,7 +309,6 @@ class Enum:
     def GetRootAsEnum(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def EnumBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -441,57 +416,46 @@ class Enum:
             return self._tab.String(o + self._tab.Pos)
         return None
 
-
 def EnumStart(builder):
     builder.StartObject(7)
-
 
 def EnumAddName(builder, name):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
 
-
 def EnumAddValues(builder, values):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(values), 0)
-
 
 def EnumStartValuesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def EnumAddIsUnion(builder, isUnion):
     builder.PrependBoolSlot(2, isUnion, 0)
-
 
 def EnumAddUnderlyingType(builder, underlyingType):
     builder.PrependUOffsetTRelativeSlot(3, flatbuffers.number_types.UOffsetTFlags.py_type(underlyingType), 0)
 
-
 def EnumAddAttributes(builder, attributes):
     builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(attributes), 0)
-
 
 def EnumStartAttributesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def EnumAddDocumentation(builder, documentation):
     builder.PrependUOffsetTRelativeSlot(5, flatbuffers.number_types.UOffsetTFlags.py_type(documentation), 0)
-
 
 def EnumStartDocumentationVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def EnumAddDeclarationFile(builder, declarationFile):
     builder.PrependUOffsetTRelativeSlot(6, flatbuffers.number_types.UOffsetTFlags.py_type(declarationFile), 0)
-
 
 def EnumEnd(builder):
     return builder.EndObject()
 
 
-class Field:
-    __slots__ = ["_tab"]
+
+class Field(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -504,7 +468,6 @@ class Field:
     def GetRootAsField(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def FieldBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -644,81 +607,64 @@ class Field:
             return bool(self._tab.Get(flatbuffers.number_types.BoolFlags, o + self._tab.Pos))
         return False
 
-
 def FieldStart(builder):
     builder.StartObject(14)
-
 
 def FieldAddName(builder, name):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
 
-
 def FieldAddType(builder, type):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(type), 0)
-
 
 def FieldAddId(builder, id):
     builder.PrependUint16Slot(2, id, 0)
 
-
 def FieldAddOffset(builder, offset):
     builder.PrependUint16Slot(3, offset, 0)
-
 
 def FieldAddDefaultInteger(builder, defaultInteger):
     builder.PrependInt64Slot(4, defaultInteger, 0)
 
-
 def FieldAddDefaultReal(builder, defaultReal):
     builder.PrependFloat64Slot(5, defaultReal, 0.0)
-
 
 def FieldAddDeprecated(builder, deprecated):
     builder.PrependBoolSlot(6, deprecated, 0)
 
-
 def FieldAddRequired(builder, required):
     builder.PrependBoolSlot(7, required, 0)
-
 
 def FieldAddKey(builder, key):
     builder.PrependBoolSlot(8, key, 0)
 
-
 def FieldAddAttributes(builder, attributes):
     builder.PrependUOffsetTRelativeSlot(9, flatbuffers.number_types.UOffsetTFlags.py_type(attributes), 0)
-
 
 def FieldStartAttributesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def FieldAddDocumentation(builder, documentation):
     builder.PrependUOffsetTRelativeSlot(10, flatbuffers.number_types.UOffsetTFlags.py_type(documentation), 0)
-
 
 def FieldStartDocumentationVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def FieldAddOptional(builder, optional):
     builder.PrependBoolSlot(11, optional, 0)
-
 
 def FieldAddPadding(builder, padding):
     builder.PrependUint16Slot(12, padding, 0)
 
-
 def FieldAddOffset64(builder, offset64):
     builder.PrependBoolSlot(13, offset64, 0)
-
 
 def FieldEnd(builder):
     return builder.EndObject()
 
 
-class Object:
-    __slots__ = ["_tab"]
+
+class Object(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -731,7 +677,6 @@ class Object:
     def GetRootAsObject(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def ObjectBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -843,61 +788,49 @@ class Object:
             return self._tab.String(o + self._tab.Pos)
         return None
 
-
 def ObjectStart(builder):
     builder.StartObject(8)
-
 
 def ObjectAddName(builder, name):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
 
-
 def ObjectAddFields(builder, fields):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(fields), 0)
-
 
 def ObjectStartFieldsVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def ObjectAddIsStruct(builder, isStruct):
     builder.PrependBoolSlot(2, isStruct, 0)
-
 
 def ObjectAddMinalign(builder, minalign):
     builder.PrependInt32Slot(3, minalign, 0)
 
-
 def ObjectAddBytesize(builder, bytesize):
     builder.PrependInt32Slot(4, bytesize, 0)
-
 
 def ObjectAddAttributes(builder, attributes):
     builder.PrependUOffsetTRelativeSlot(5, flatbuffers.number_types.UOffsetTFlags.py_type(attributes), 0)
 
-
 def ObjectStartAttributesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
-
 
 def ObjectAddDocumentation(builder, documentation):
     builder.PrependUOffsetTRelativeSlot(6, flatbuffers.number_types.UOffsetTFlags.py_type(documentation), 0)
 
-
 def ObjectStartDocumentationVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def ObjectAddDeclarationFile(builder, declarationFile):
     builder.PrependUOffsetTRelativeSlot(7, flatbuffers.number_types.UOffsetTFlags.py_type(declarationFile), 0)
-
 
 def ObjectEnd(builder):
     return builder.EndObject()
 
 
-class RPCCall:
-    __slots__ = ["_tab"]
+
+class RPCCall(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -910,7 +843,6 @@ class RPCCall:
     def GetRootAsRPCCall(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def RPCCallBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -990,45 +922,37 @@ class RPCCall:
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(12))
         return o == 0
 
-
 def RPCCallStart(builder):
     builder.StartObject(5)
-
 
 def RPCCallAddName(builder, name):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
 
-
 def RPCCallAddRequest(builder, request):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(request), 0)
-
 
 def RPCCallAddResponse(builder, response):
     builder.PrependUOffsetTRelativeSlot(2, flatbuffers.number_types.UOffsetTFlags.py_type(response), 0)
 
-
 def RPCCallAddAttributes(builder, attributes):
     builder.PrependUOffsetTRelativeSlot(3, flatbuffers.number_types.UOffsetTFlags.py_type(attributes), 0)
-
 
 def RPCCallStartAttributesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def RPCCallAddDocumentation(builder, documentation):
     builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(documentation), 0)
 
-
 def RPCCallStartDocumentationVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
-
 
 def RPCCallEnd(builder):
     return builder.EndObject()
 
 
-class Service:
-    __slots__ = ["_tab"]
+
+class Service(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -1041,7 +965,6 @@ class Service:
     def GetRootAsService(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def ServiceBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -1132,49 +1055,40 @@ class Service:
             return self._tab.String(o + self._tab.Pos)
         return None
 
-
 def ServiceStart(builder):
     builder.StartObject(5)
-
 
 def ServiceAddName(builder, name):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(name), 0)
 
-
 def ServiceAddCalls(builder, calls):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(calls), 0)
-
 
 def ServiceStartCallsVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def ServiceAddAttributes(builder, attributes):
     builder.PrependUOffsetTRelativeSlot(2, flatbuffers.number_types.UOffsetTFlags.py_type(attributes), 0)
-
 
 def ServiceStartAttributesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def ServiceAddDocumentation(builder, documentation):
     builder.PrependUOffsetTRelativeSlot(3, flatbuffers.number_types.UOffsetTFlags.py_type(documentation), 0)
-
 
 def ServiceStartDocumentationVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def ServiceAddDeclarationFile(builder, declarationFile):
     builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(declarationFile), 0)
-
 
 def ServiceEnd(builder):
     return builder.EndObject()
 
 
-class SchemaFile:
-    __slots__ = ["_tab"]
+
+class SchemaFile(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -1187,7 +1101,6 @@ class SchemaFile:
     def GetRootAsSchemaFile(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def SchemaFileBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -1223,29 +1136,25 @@ class SchemaFile:
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(6))
         return o == 0
 
-
 def SchemaFileStart(builder):
     builder.StartObject(2)
-
 
 def SchemaFileAddFilename(builder, filename):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(filename), 0)
 
-
 def SchemaFileAddIncludedFilenames(builder, includedFilenames):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(includedFilenames), 0)
 
-
 def SchemaFileStartIncludedFilenamesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
-
 
 def SchemaFileEnd(builder):
     return builder.EndObject()
 
 
-class Schema:
-    __slots__ = ["_tab"]
+
+class Schema(object):
+    __slots__ = ['_tab']
 
     @classmethod
     def GetRootAs(cls, buf, offset=0):
@@ -1258,7 +1167,6 @@ class Schema:
     def GetRootAsSchema(cls, buf, offset=0):
         """This method is deprecated. Please switch to GetRootAs."""
         return cls.GetRootAs(buf, offset)
-
     @classmethod
     def SchemaBufferHasIdentifier(cls, buf, offset, size_prefixed=False):
         return flatbuffers.util.BufferHasIdentifier(buf, offset, b"\x42\x46\x42\x53", size_prefixed=size_prefixed)
@@ -1394,58 +1302,47 @@ class Schema:
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(18))
         return o == 0
 
-
 def SchemaStart(builder):
     builder.StartObject(8)
-
 
 def SchemaAddObjects(builder, objects):
     builder.PrependUOffsetTRelativeSlot(0, flatbuffers.number_types.UOffsetTFlags.py_type(objects), 0)
 
-
 def SchemaStartObjectsVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
-
 
 def SchemaAddEnums(builder, enums):
     builder.PrependUOffsetTRelativeSlot(1, flatbuffers.number_types.UOffsetTFlags.py_type(enums), 0)
 
-
 def SchemaStartEnumsVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
-
 
 def SchemaAddFileIdent(builder, fileIdent):
     builder.PrependUOffsetTRelativeSlot(2, flatbuffers.number_types.UOffsetTFlags.py_type(fileIdent), 0)
 
-
 def SchemaAddFileExt(builder, fileExt):
     builder.PrependUOffsetTRelativeSlot(3, flatbuffers.number_types.UOffsetTFlags.py_type(fileExt), 0)
-
 
 def SchemaAddRootTable(builder, rootTable):
     builder.PrependUOffsetTRelativeSlot(4, flatbuffers.number_types.UOffsetTFlags.py_type(rootTable), 0)
 
-
 def SchemaAddServices(builder, services):
     builder.PrependUOffsetTRelativeSlot(5, flatbuffers.number_types.UOffsetTFlags.py_type(services), 0)
-
 
 def SchemaStartServicesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def SchemaAddAdvancedFeatures(builder, advancedFeatures):
     builder.PrependUint64Slot(6, advancedFeatures, 0)
-
 
 def SchemaAddFbsFiles(builder, fbsFiles):
     builder.PrependUOffsetTRelativeSlot(7, flatbuffers.number_types.UOffsetTFlags.py_type(fbsFiles), 0)
 
-
 def SchemaStartFbsFilesVector(builder, numElems):
     return builder.StartVector(4, numElems, 4)
 
-
 def SchemaEnd(builder):
     return builder.EndObject()
+
+
+

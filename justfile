@@ -77,3 +77,61 @@ lint:
     cargo clippy --locked --all-targets -- -D warnings
     {{python}} -m mypy
     {{python}} -m mypy.stubtest autobahn._nvx
+
+# --- release pipeline (the workflows call these; `just release-dry-run` runs the Linux half) ---
+
+# Tools of the release pipeline (pinned in pyproject's `release` extra).
+release-tools:
+    {{python}} -m pip install -q ".[release]"
+
+# The source distribution into DIR.
+build-sdist dir:
+    {{python}} -m hatchling build -t sdist -d {{dir}}
+
+# The Linux x86_64 wheel with NVX and flatc, for manylinux_2_28 (zig links against glibc 2.28).
+build-wheel-manylinux dir:
+    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 AUTOBAHN_MATURIN_ARGS="--zig --compatibility manylinux_2_28" \
+        {{python}} -m hatchling build -t wheel -d {{dir}}
+
+# A platform wheel with NVX and flatc for this machine (macOS, Windows runners).
+build-wheel-native dir:
+    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m hatchling build -t wheel -d {{dir}}
+
+# The pure-Python wheel: no NVX, no flatc, py3-none-any.
+build-wheel-pure dir:
+    AUTOBAHN_USE_NVX=0 AUTOBAHN_BUNDLE_FLATC=0 {{python}} -m hatchling build -t wheel -d {{dir}}
+
+# Check every artifact in DIR (KIND: nvx or pure wheels; sdists are recognised) -> VALIDATION.txt.
+validate dir kind:
+    {{python}} .ci/artifacts.py validate {{dir}} --kind {{kind}}
+
+# SHA-256 of every artifact in DIR -> CHECKSUMS.sha256.
+checksums dir:
+    {{python}} .ci/artifacts.py checksums {{dir}}
+
+# Build environment + validation + checksums -> build-info.txt.
+build-info dir:
+    {{python}} .ci/artifacts.py build-info {{dir}}
+
+# Install SDIST without build isolation into a fresh venv at VENV and smoke-test it.
+smoke-sdist sdist venv:
+    rm -rf {{venv}} && {{python}} -m venv {{venv}}
+    {{venv}}/bin/pip install -q hatchling maturin
+    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{venv}}/bin/pip install -q --no-build-isolation --no-cache-dir --no-binary autobahn {{sdist}}
+    cd {{venv}} && {{venv}}/bin/python {{justfile_directory()}}/.ci/smoke_test.py --expect-nvx --expect-flatc
+
+# "stable" for a v<version> tag, else "development".
+release-kind tag="":
+    @{{python}} .ci/artifacts.py release-kind --tag "{{tag}}"
+
+# The release gate over ROOT/<artifact>/ (ONLY: comma-separated artifact names, default all).
+release-verify root only="":
+    {{python}} .ci/artifacts.py verify-release {{root}} {{ if only != "" { "--only " + only } else { "" } }}
+
+# Upload the verified artifacts to INDEX (refuses a version the index already has).
+release-publish root only index:
+    {{python}} .ci/artifacts.py publish {{root}} --index-url {{index}} {{ if only != "" { "--only " + only } else { "" } }}
+
+# The Linux half of the release, end to end, with a package index on 127.0.0.1.
+release-dry-run out="dist/release-dry-run":
+    bash .ci/release-dry-run.sh {{out}}

@@ -293,7 +293,7 @@ def cmd_build_info(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
     lines = [
         "autobahn build information",
-        f"date (UTC): {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}",
+        f"date (UTC): {datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')}",
         f"version: {package_version()}",
         f"git commit: {tool_version('git', '-C', str(ROOT), 'rev-parse', 'HEAD')}",
         f"platform: {platform.platform()} ({platform.machine()})",
@@ -413,8 +413,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 1
     env = {**os.environ, "TWINE_USERNAME": os.environ.get("TWINE_USERNAME", "__token__"),
            "TWINE_PASSWORD": os.environ.get("TWINE_PASSWORD", "local")}  # fmt: skip
-    upload = [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository-url",
-              args.index_url.rstrip("/") + "/", *map(str, files)]  # fmt: skip
+    upload = [
+        sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
+        "--repository-url", args.index_url.rstrip("/") + "/", *map(str, files),
+    ]  # fmt: skip
     return subprocess.run(upload, env=env).returncode
 
 

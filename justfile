@@ -27,17 +27,17 @@ bench-peers:
         | tee benchmarks/results/results.md
     {{python}} -m autobahn.benchmark --threads | tee -a benchmarks/results/results.md
 
-# Install from the checkout with test dependencies; NVX must build.
+# Install from the checkout with test dependencies; NVX and flatc must build.
 install:
-    AUTOBAHN_USE_NVX=1 {{python}} -m pip install ".[test]" hatchling maturin
+    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m pip install ".[test,release]"
 
 # Editable install (rebuilds NVX into src/autobahn/).
 develop:
     AUTOBAHN_USE_NVX=1 {{python}} -m pip install -e ".[test]" hatchling maturin
 
-# The whole test suite (the README's test command): Python on NVX and pure Python, and the Rust unit tests.
+# The test suite (the README's test command): every kernel set and pure Python, Rust unit tests, release gate.
 test:
-    AUTOBAHN_USE_NVX=1 {{python}} -m pytest
+    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m pytest
 
 # The suite once more with NVX switched off at run time.
 test-pure:
@@ -68,6 +68,15 @@ test-flatc-source:
 # Build the sdist and the wheel from a clean clone, install both, compare (slow).
 test-dist:
     {{python}} -m pytest -m slow tests/test_distributions.py -k identical
+
+# Development tools (linters, type checker) and the package, editable, with NVX.
+dev-tools:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q -e ".[test,dev]" hatchling maturin
+
+# The documentation site into docs/_build/html (Sphinx; warnings are errors).
+docs:
+    AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q ".[docs]"
+    {{python}} -m sphinx -W --keep-going -b html docs docs/_build/html
 
 # Lint and format checks (Python and Rust).
 lint:
@@ -113,6 +122,18 @@ checksums dir:
 build-info dir:
     {{python}} .ci/artifacts.py build-info {{dir}}
 
+# Flush written files to disk between pipeline phases (CI runners may buffer writes).
+fs-sync:
+    {{python}} -c "import os; getattr(os, 'sync', lambda: None)()"
+
+# What a build job is about to upload.
+list-artifacts dir:
+    ls -l {{dir}}
+
+# The sdist smoke test for the (single) sdist in DIR, in a throwaway venv.
+smoke-sdist-from dir:
+    just smoke-sdist "$(ls {{dir}}/*.tar.gz)" "$(mktemp -d)/venv"
+
 # Install SDIST without build isolation into a fresh venv at VENV and smoke-test it.
 smoke-sdist sdist venv:
     rm -rf {{venv}} && {{python}} -m venv {{venv}}
@@ -131,6 +152,15 @@ release-verify root only="":
 # Upload the verified artifacts to INDEX (refuses a version the index already has).
 release-publish root only index:
     {{python}} .ci/artifacts.py publish {{root}} --index-url {{index}} {{ if only != "" { "--only " + only } else { "" } }}
+
+# Create the GitHub release (stable for a v<version> TAG, else a development pre-release).
+github-release root tag sha:
+    bash .ci/github-release.sh {{root}} "{{tag}}" {{sha}}
+
+# Publish every verified artifact to PyPI; only for the v<version> tag, never twice.
+release-publish-pypi root tag:
+    test "$({{python}} .ci/artifacts.py release-kind --tag "{{tag}}")" = stable
+    {{python}} .ci/artifacts.py publish {{root}} --index-url https://upload.pypi.org/legacy/ --check-url https://pypi.org
 
 # The Linux half of the release, end to end, with a package index on 127.0.0.1.
 release-dry-run out="dist/release-dry-run":

@@ -405,9 +405,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     try:
         files = verify_release(Path(args.root), args.only)
         version = package_version()
-        existing = [f for f in files_on_index(args.index_url) if f.startswith(f"autobahn-{version}")]
+        check_url = args.check_url or args.index_url
+        existing = [f for f in files_on_index(check_url) if f.startswith(f"autobahn-{version}")]
         if existing:
-            raise Failure(f"version {version} is already on {args.index_url} ({', '.join(existing)}); nothing uploaded")
+            raise Failure(f"version {version} is already on {check_url} ({', '.join(existing)}); nothing uploaded")
     except Failure as exc:
         print(f"release refused: {exc}", file=sys.stderr)
         return 1
@@ -439,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--only", type=lambda s: s.split(","), help="check only these artifact names")
         if name == "publish":
             p.add_argument("--index-url", required=True, help="package index to upload to")
+            p.add_argument("--check-url", help="index to look for existing files on (default: --index-url)")
         p.set_defaults(run=run)
     p = sub.add_parser("version", help="the package version (src/autobahn/_version.py)")
     p.set_defaults(run=cmd_version)

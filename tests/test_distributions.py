@@ -56,22 +56,23 @@ def is_binary(name: str) -> bool:
 def test_sdist_and_wheel_install_identically(tmp_path):
     clone = tmp_path / "clone"
     sh("git", "clone", "--quiet", ROOT, clone)
-    shared_target = {"CARGO_TARGET_DIR": str(tmp_path / "target")}
-    sh(sys.executable, "-m", "hatchling", "build", "-d", tmp_path / "dist", cwd=clone, env={**BUILD_ENV, **shared_target})
+    env = {**BUILD_ENV, "CARGO_TARGET_DIR": str(tmp_path / "target")}
+    sh(sys.executable, "-m", "hatchling", "build", "-d", tmp_path / "dist", cwd=clone, env=env)
     [sdist] = (tmp_path / "dist").glob("*.tar.gz")
     [wheel] = (tmp_path / "dist").glob("*.whl")
 
     from_wheel = venv(tmp_path / "venv-wheel")
     sh(from_wheel, "-m", "pip", "install", "--quiet", wheel)
     from_sdist = venv(tmp_path / "venv-sdist")
-    sh(from_sdist, "-m", "pip", "install", "--quiet", "--no-binary", "autobahn", sdist, env={**BUILD_ENV, **shared_target})
+    sh(from_sdist, "-m", "pip", "install", "--quiet", "--no-binary", "autobahn", sdist, env=env)
 
     files_wheel, files_sdist = installed_files(from_wheel), installed_files(from_sdist)
     assert sorted(files_wheel) == sorted(files_sdist)
     differing = [name for name in files_wheel if not is_binary(name) and files_wheel[name] != files_sdist[name]]
     assert differing == []
     assert "flatbuffers/reflection.bfbs" in files_wheel
-    assert files_wheel["flatbuffers/reflection.bfbs"] == (ROOT / "src/autobahn/flatbuffers/reflection.bfbs").read_bytes()
+    shipped = (ROOT / "src/autobahn/flatbuffers/reflection.bfbs").read_bytes()
+    assert files_wheel["flatbuffers/reflection.bfbs"] == shipped
     for python in (from_wheel, from_sdist):
         print(sh(python, ROOT / ".ci" / "smoke_test.py", "--expect-nvx", "--expect-flatc", cwd=tmp_path))
 

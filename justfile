@@ -1,7 +1,7 @@
 # autobahn NVX: every development and CI step is a recipe here (`just --list`).
 # `just` itself comes from PyPI: `pip install rust-just`.
 
-python := env("PYTHON", "python3")
+python := env("PYTHON", "python")
 
 # List the recipes.
 default:

@@ -77,6 +77,22 @@ def test_sdist_and_wheel_install_identically(tmp_path):
         print(sh(python, ROOT / ".ci" / "smoke_test.py", "--expect-nvx", "--expect-flatc", cwd=tmp_path))
 
 
+def test_editable_install_imports_the_fresh_extension(tmp_path):
+    clone = tmp_path / "clone"
+    sh("git", "clone", "--quiet", ROOT, clone)
+    python = venv(tmp_path / "venv")
+    env = {**BUILD_ENV, "CARGO_TARGET_DIR": str(tmp_path / "target")}
+    sh(python, "-m", "pip", "install", "--quiet", "-e", clone, env=env)
+    where = sh(python, "-c", "import autobahn._nvx as n, autobahn.flatc as f; print(n.__file__); print(f.path())",
+               cwd=tmp_path).split()  # fmt: skip
+    assert where[0].startswith(str(clone / "src" / "autobahn" / "_nvx."))
+    assert where[1] == str(clone / "src" / "autobahn" / "flatc" / "bin" / "flatc")
+    # Switching NVX off and reinstalling removes the extension from the tree again.
+    sh(python, "-m", "pip", "install", "--quiet", "-e", clone, env={**env, "AUTOBAHN_USE_NVX": "0"})
+    assert not list((clone / "src" / "autobahn").glob("_nvx.*.so"))
+    assert "NVX off" in sh(python, "-m", "autobahn", cwd=tmp_path)
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("apt-get") is None, reason="needs root and apt-get")
 def test_flatc_built_from_debian_source(tmp_path):
     sh("bash", ROOT / ".ci" / "fetch-flatbuffers-debian-source.sh", tmp_path / "debian")

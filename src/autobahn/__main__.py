@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
 import sys
 from importlib import resources
 from typing import Any
@@ -34,12 +35,22 @@ def report() -> dict[str, Any]:
         from autobahn import nvx
 
         info["nvx_build_info"] = nvx.build_info()
+    info["flatc"] = _flatc_status()
     from autobahn.websocket.utf8validator import Utf8Validator
     from autobahn.websocket.xormasker import XorMasker
 
     info["utf8validator"] = f"{Utf8Validator.__module__}.{Utf8Validator.__qualname__}"
     info["xormasker"] = f"{XorMasker.__module__}.{XorMasker.__qualname__}"
     return info
+
+
+def _flatc_status() -> str:
+    from autobahn import flatc
+
+    try:
+        return f"{flatc.path()} (FlatBuffers {flatc.version()})"
+    except (OSError, subprocess.CalledProcessError) as exc:  # FlatcNotFoundError is an OSError
+        return f"not available: {exc}"
 
 
 def _build_record() -> Any:

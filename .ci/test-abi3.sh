@@ -16,11 +16,12 @@ for py in /root/.pyenv/versions/3.1[2-9]*/bin/python3; do
     echo "== CPython $version"
     "$py" -m venv "$out/venv-$version"
     "$out/venv-$version/bin/python" -m pip install -q "$wheel" pytest hypothesis
-    # Run from a copy of tests/ only, so nothing imports the source tree.
-    (cd "$out" && cp -r "$OLDPWD/tests" "tests-$version" && cp "$OLDPWD/Cargo.toml" . &&
-        AUTOBAHN_USE_NVX=1 "$out/venv-$version/bin/python" -m pytest -q -p no:cacheprovider \
-            "tests-$version" --ignore="tests-$version/test_build_hook.py" --ignore="tests-$version/test_rust.py" \
-            --deselect "tests-$version/test_version.py::test_cargo_version_matches_package_version")
+    # The tests of the installed package (not of the source tree or the build), from a copy of
+    # tests/, so that nothing imports the checkout.
+    t="$out/tests-$version"
+    cp -r tests "$t"
+    (cd "$out" && AUTOBAHN_USE_NVX=1 "$out/venv-$version/bin/python" -m pytest -q -p no:cacheprovider \
+        "$t/test_utf8validator.py" "$t/test_xormasker.py" "$t/test_guard.py" "$t/test_switch.py" "$t/test_threads.py")
     tested=$((tested + 1))
 done
 echo "abi3 wheel tested on $tested other CPython version(s)"

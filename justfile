@@ -126,6 +126,10 @@ build-info dir:
 fs-sync:
     {{python}} -c "import os; getattr(os, 'sync', lambda: None)()"
 
+# Run the installed package's tests against the (single) wheel in DIR, in a fresh venv.
+test-wheel dir:
+    bash .ci/test-wheel.sh "$(ls {{dir}}/*.whl)" {{python}}
+
 # What a build job is about to upload.
 list-artifacts dir:
     ls -l {{dir}}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install WHEEL into a fresh virtual environment of PYTHON and run the installed package's tests
+# (every NVX kernel set the CPU supports, pure Python) from a copy of tests/, so that nothing
+# imports the checkout. Used for the abi3 wheel on other CPythons and in the wheel workflows.
+#   test-wheel.sh WHEEL [PYTHON]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+wheel=$(realpath "$1") python=${2:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$python" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q "$wheel" pytest hypothesis
+cp -r tests "$work/tests"
+cd "$work"
+AUTOBAHN_USE_NVX=1 "$work/venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_utf8validator.py \
+    tests/test_xormasker.py tests/test_guard.py tests/test_switch.py tests/test_threads.py

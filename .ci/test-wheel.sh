@@ -9,8 +9,10 @@ wheel=$(realpath "$1") python=${2:-python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python" -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q "$wheel" pytest hypothesis
+venv_python="$work/venv/bin/python"
+[ -x "$venv_python" ] || venv_python="$work/venv/Scripts/python.exe"  # Windows runners
+"$venv_python" -m pip install -q "$wheel" pytest hypothesis
 cp -r tests "$work/tests"
 cd "$work"
-AUTOBAHN_USE_NVX=1 "$work/venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_utf8validator.py \
+AUTOBAHN_USE_NVX=1 "$venv_python" -m pytest -q -p no:cacheprovider tests/test_utf8validator.py \
     tests/test_xormasker.py tests/test_guard.py tests/test_switch.py tests/test_threads.py

@@ -49,8 +49,8 @@ def load_module(root: str, relative_path: str, name: str) -> Any:
     return module
 
 
-class NvxBuildError(RuntimeError):
-    """NVX could not be built."""
+class BuildHookError(RuntimeError):
+    """NVX or flatc could not be built or obtained."""
 
 
 class NvxBuildHook(BuildHookInterface):
@@ -61,6 +61,7 @@ class NvxBuildHook(BuildHookInterface):
             return  # the sdist ships sources only
         switch = load_module(self.root, "src/autobahn/_switch.py", "_autobahn_build_switch")
         mode = switch.read_switch("AUTOBAHN_USE_NVX")
+        flatc_mode = switch.read_switch("AUTOBAHN_BUNDLE_FLATC")  # both parsed first: a typo fails fast
         editable = version == "editable"
         self._tmpdir = tempfile.TemporaryDirectory(prefix="autobahn-nvx-")
         if mode == switch.OFF:
@@ -69,9 +70,9 @@ class NvxBuildHook(BuildHookInterface):
         else:
             try:
                 status = self._build_nvx(build_data, editable)
-            except NvxBuildError as exc:
+            except BuildHookError as exc:
                 if mode == switch.REQUIRED:
-                    raise NvxBuildError(f"AUTOBAHN_USE_NVX requires NVX, but it could not be built: {exc}") from None
+                    raise BuildHookError(f"AUTOBAHN_USE_NVX requires NVX, but it could not be built: {exc}") from None
                 status = f"not built: {exc}"
                 self._warn(
                     f"NVX WAS NOT BUILT: {exc}\n"
@@ -79,7 +80,6 @@ class NvxBuildHook(BuildHookInterface):
                     "(https://rustup.rs) and rebuild; set AUTOBAHN_USE_NVX=1 to make this an error."
                 )
                 self._remove_stale_editable_module(editable)
-        flatc_mode = switch.read_switch("AUTOBAHN_BUNDLE_FLATC")
         flatc_status = self._bundle_flatc(flatc_mode, switch, build_data, editable)
         # Record the build decisions so `python -m autobahn` can say why something is missing.
         record = Path(self._tmpdir.name, "_build.json")
@@ -99,7 +99,7 @@ class NvxBuildHook(BuildHookInterface):
 
     def _build_nvx(self, build_data: dict[str, Any], editable: bool) -> str:
         if shutil.which("cargo") is None:
-            raise NvxBuildError("no Rust toolchain found (cargo is not on PATH)")
+            raise BuildHookError("no Rust toolchain found (cargo is not on PATH)")
         out_dir = Path(self._tmpdir.name, "maturin")
         # pip's isolated build env puts maturin's script on PATH; `python -m maturin` needs
         # the script next to the interpreter, which that env does not provide.
@@ -116,10 +116,10 @@ class NvxBuildHook(BuildHookInterface):
         try:
             subprocess.run(cmd, cwd=self.root, check=True, stdout=sys.stderr)
         except (OSError, subprocess.CalledProcessError) as exc:
-            raise NvxBuildError(f"maturin failed ({exc})") from None
+            raise BuildHookError(f"maturin failed ({exc})") from None
         wheels = sorted(out_dir.glob("*.whl"))
         if len(wheels) != 1:
-            raise NvxBuildError(f"expected one wheel from maturin in {out_dir}, found {len(wheels)}")
+            raise BuildHookError(f"expected one wheel from maturin in {out_dir}, found {len(wheels)}")
         module_path = self._extract_extension(wheels[0], Path(self._tmpdir.name, "ext"))
         # maturin's wheel name carries the tags it computed (abi3, manylinux/macOS/Windows platform).
         _, _, python_tag, abi_tag, platform_tag = wheels[0].stem.split("-")
@@ -141,7 +141,7 @@ class NvxBuildHook(BuildHookInterface):
                 if name.startswith("autobahn/_nvx.") and name.endswith(EXTENSION_SUFFIXES)
             ]  # fmt: skip
             if len(members) != 1:
-                raise NvxBuildError(
+                raise BuildHookError(
                     f"maturin's wheel {wheel.name} holds {members}, expected one autobahn/_nvx.* module"
                 )
             dest.mkdir(parents=True, exist_ok=True)
@@ -174,7 +174,7 @@ class NvxBuildHook(BuildHookInterface):
             version = tools.flatc_version(flatc)
         except (tools.FlatcError, OSError, subprocess.CalledProcessError) as exc:
             if mode == switch.REQUIRED:
-                raise NvxBuildError(
+                raise BuildHookError(
                     f"AUTOBAHN_BUNDLE_FLATC requires flatc, but it could not be obtained: {exc}"
                 ) from None
             self._warn(

@@ -17,8 +17,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyTuple};
 
 /// Inputs at least this large are processed with the GIL released (the thread detached from
-/// the interpreter), so other threads run meanwhile. Below it, detaching and re-attaching
-/// (~0.2 µs) would cost more than it frees; see benchmarks/ for the measurement.
+/// the interpreter), so other threads run meanwhile. Detaching and re-attaching costs about
+/// 0.2 µs: ~4% of validating 64 KiB at 30 GB/s, more than the work itself for small frames.
 const DETACH_MIN_BYTES: usize = 64 * 1024;
 
 /// Runs `work` detached from the interpreter when `len` is large, attached otherwise.

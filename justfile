@@ -29,7 +29,7 @@ bench-peers:
 
 # Install from the checkout with test dependencies; NVX and flatc must build.
 install:
-    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m pip install ".[test,release]"
+    AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m pip install ".[test]" -r .ci/release-tools.txt
 
 # Editable install (rebuilds NVX into src/autobahn/).
 develop:
@@ -89,9 +89,9 @@ lint:
 
 # --- release pipeline (the workflows call these; `just release-dry-run` runs the Linux half) ---
 
-# Tools of the release pipeline (pinned in pyproject's `release` extra).
+# Tools of the release pipeline (pinned in .ci/release-tools.txt).
 release-tools:
-    {{python}} -m pip install -q ".[release]"
+    {{python}} -m pip install -q -r .ci/release-tools.txt
 
 # The source distribution into DIR.
 build-sdist dir:

@@ -5,6 +5,6 @@
 set -euo pipefail
 curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
 /opt/python/cp311-cp311/bin/python -m venv /opt/autobahn-venv
-/opt/autobahn-venv/bin/pip install --quiet ".[release]"
+/opt/autobahn-venv/bin/pip install --quiet -r .ci/release-tools.txt
 .ci/in-container rustc --version
 .ci/in-container just --version

@@ -87,12 +87,12 @@ class Utf8Validator:
         start = 0
         if self._pending is not None:
             # Finish the code point the previous chunk left open.
-            owed = self._pending[0]
-            self._pending, start = _feed(self._pending, buf, 0, min(owed, size))
-            if self._pending is not None and start < min(owed, size):
-                return self._fail(start)
-            if self._pending is not None:  # this chunk ended before the code point did
-                self._total += size
+            stop = min(self._pending[0], size)
+            self._pending, start = _feed(self._pending, buf, 0, stop)
+            if self._pending is not None:
+                if start < stop:  # a byte that cannot continue the code point
+                    return self._fail(start)
+                self._total += size  # the chunk ended before the code point did
                 return (True, False, size, self._total)
         elif type(buf) is not memoryview and buf.isascii():
             self._total += size

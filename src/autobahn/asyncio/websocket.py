@@ -226,7 +226,8 @@ class _WebSocketProtocol(asyncio.Protocol):
         self._connection_started()
 
     def data_received(self, data: bytes) -> None:
-        self._handle(self._conn.receive_data(data))
+        self._conn.feed(data)
+        self._process()
 
     def pause_writing(self) -> None:
         # The peer does not read what we send: stop reading what it sends.
@@ -271,8 +272,12 @@ class _WebSocketProtocol(asyncio.Protocol):
     def _flush(self) -> None:
         self._write(self._conn.data_to_send())
 
-    def _handle(self, events: list[core.Event]) -> None:
-        for event in events:
+    def _process(self) -> None:
+        """Dispatch every event the buffered bytes hold, one at a time, writing what the
+        protocol answered by itself before each, so that replies keep the wire order."""
+        conn = self._conn
+        while (event := conn.next_event()) is not None:
+            self._flush()
             if isinstance(event, core.Message):
                 self._call(self.onMessage, event.payload, event.is_binary)
             elif isinstance(event, core.Ping):
@@ -414,7 +419,7 @@ class WebSocketServerProtocol(_WebSocketProtocol):
             return
         self._write(response)
         self._opened()
-        self._handle(conn.receive_data(b""))
+        self._process()
 
     def _deny(self, exc: BaseException) -> None:
         conn = self._conn

@@ -19,7 +19,7 @@ Server::
     for event in conn.receive_data(data):
         if isinstance(event, RequestReceived):
             write(conn.accept(subprotocol="chat"))
-            events = conn.receive_data(b"")   # frames that arrived with the handshake
+            events = conn.receive_data()   # frames that arrived with the handshake
         ...
     write(conn.data_to_send())
 
@@ -32,6 +32,7 @@ Client::
 from __future__ import annotations
 
 import base64
+import collections
 import dataclasses
 import os
 import struct
@@ -228,9 +229,13 @@ class Connection:
         self.close_sent: tuple[int | None, str] | None = None
         self.close_received: tuple[int | None, str] | None = None
         self.failure: tuple[int, str] | None = None
-        self._events: list[Event] = []
+        self._events: collections.deque[Event] = collections.deque()
         self._outbox: list[bytes] = []
-        self._leftover = b""  # received bytes not yet parsed (at most a partial frame header)
+        # Received bytes not yet parsed: _pending[_pending_pos:]. Parsing stops at each
+        # event, so that what the application sends in reaction goes out before anything
+        # the protocol produces for later bytes (RFC 6455 ordering, e.g. echo then close).
+        self._pending = b""
+        self._pending_pos = 0
         # The frame being received.
         self._frame_remaining = -1  # payload bytes still to come; -1: waiting for a header
         self._frame_opcode = 0
@@ -260,21 +265,38 @@ class Connection:
         self._outbox.clear()
         return data
 
-    def receive_data(self, data: bytes | bytearray | memoryview) -> list[Event]:
-        """Process received bytes (b"" to process what arrived with the opening handshake)."""
-        self._events = events = []
+    def receive_data(self, data: bytes | bytearray | memoryview = b"") -> list[Event]:
+        """Process received bytes and return every event they complete (b"": only what is
+        buffered, e.g. frames that arrived with the opening handshake). Equivalent to
+        ``feed(data)`` and then ``next_event()`` until it returns None."""
+        self.feed(data)
+        events = []
+        while (event := self.next_event()) is not None:
+            events.append(event)
+        return events
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        """Buffer received bytes; ``next_event()`` parses them."""
         if type(data) is not bytes:
             data = bytes(data)
+        if not data or self.state == CLOSED:
+            return
         if self.state == CONNECTING:
             self._receive_handshake(data)
-        elif self.state == ACCEPTING:
-            self._leftover += data
-        elif self.state in (OPEN, CLOSING):
-            if self._leftover:
-                data, self._leftover = self._leftover + data, b""
-            if data:
-                self._receive_frames(data)
-        return events
+        elif self._pending_pos < len(self._pending):
+            self._pending = self._pending[self._pending_pos :] + data
+            self._pending_pos = 0
+        else:
+            self._pending, self._pending_pos = data, 0
+
+    def next_event(self) -> Event | None:
+        """The next event from the bytes fed so far, or None when they hold no more.
+
+        Whatever the protocol answers by itself up to this event (pongs, close replies)
+        is in ``data_to_send()`` by now: write it before reacting to the event."""
+        if not self._events and self.state in (OPEN, CLOSING) and self._pending_pos < len(self._pending):
+            self._receive_frames()
+        return self._events.popleft() if self._events else None
 
     def send_message(
         self,
@@ -359,11 +381,14 @@ class Connection:
 
     # --- receiving frames ---
 
-    def _receive_frames(self, data: bytes) -> None:
+    def _receive_frames(self) -> None:
+        """Parse pending bytes until an event is complete or the bytes run out."""
+        data = self._pending
         view = memoryview(data)
         end = len(data)
-        pos = 0
-        while pos < end and self.state in (OPEN, CLOSING):
+        pos = self._pending_pos
+        events = self._events
+        while pos < end and not events and self.state in (OPEN, CLOSING):
             if self._frame_remaining < 0:
                 header_len = self._parse_header(data, pos, end)
                 if header_len == 0:
@@ -385,8 +410,10 @@ class Connection:
                 self._data_chunk(chunk)
             if self._frame_remaining == 0 and self.state in (OPEN, CLOSING):
                 self._end_frame()
-        if pos < end and self.state in (OPEN, CLOSING):
-            self._leftover = bytes(view[pos:])
+        if pos >= end or self.state == CLOSED:
+            self._pending, self._pending_pos = b"", 0
+        else:
+            self._pending_pos = pos
 
     def _parse_header(self, data: bytes, pos: int, end: int) -> int:
         """Parse a frame header at ``pos``; its length, or 0 if incomplete or failed."""
@@ -595,7 +622,7 @@ class ServerConnection(Connection):
             self._refuse(HandshakeError(431, "opening handshake too large"))
             return
         self._handshake_buffer = b""
-        self._leftover = buffer[end + 4 :]
+        self._pending, self._pending_pos = buffer[end + 4 :], 0
         try:
             self.request = self._parse_request(buffer[:end])
         except HandshakeError as exc:
@@ -640,8 +667,8 @@ class ServerConnection(Connection):
         return next((p for p in self.options.protocols if p in offered), None)
 
     def accept(self, subprotocol: str | None = None, headers: dict[str, str] | None = None) -> bytes:
-        """The 101 response; the connection is then OPEN. Call ``receive_data(b"")`` next
-        for frames that arrived together with the handshake."""
+        """The 101 response; the connection is then OPEN. Call ``receive_data()`` (or
+        ``next_event()``) next for frames that arrived together with the handshake."""
         if self.state != ACCEPTING or self.request is None:
             raise InvalidStateError(f"accept() needs a received handshake; the connection is {self.state}")
         if subprotocol is not None and subprotocol not in self.request.protocols:
@@ -728,9 +755,7 @@ class ClientConnection(Connection):
             return
         self.state = OPEN
         self._events.append(ResponseReceived(self.response))
-        rest = buffer[end + 4 :]
-        if rest:
-            self._receive_frames(rest)
+        self._pending, self._pending_pos = buffer[end + 4 :], 0
 
     def _handshake_failed(self, status: int, reason: str) -> None:
         self.state = CLOSED

@@ -63,3 +63,15 @@ lint:
     cargo clippy --locked --all-targets -- -D warnings
     {{python}} -m mypy
     {{python}} -m mypy.stubtest autobahn._nvx
+
+# wstest (Autobahn|Testsuite) comes from $WSTEST, PATH, or /tmp/wstest (../shared/tools/wstest.sh installs it).
+# Reports go to wstest-results/. DIRECTION server: our echo server is tested; client: our client.
+# Autobahn|Testsuite: DIRECTION server|client, NVX 1|0, MODE quick (all but 9.*, 12.*, 13.*) or full (517 cases).
+wstest direction="server" nvx="1" mode="quick":
+    AUTOBAHN_USE_NVX={{nvx}} {{python}} .ci/wstest.py {{direction}} --mode {{mode}} --outdir wstest-results/{{direction}}-nvx{{nvx}}-{{mode}}
+
+# The quick set against our echo server, NVX on and off.
+wstest-quick: (wstest "server" "1" "quick") (wstest "server" "0" "quick")
+
+# All 517 cases in both directions, NVX on and off.
+wstest-full: (wstest "server" "1" "full") (wstest "server" "0" "full") (wstest "client" "1" "full") (wstest "client" "0" "full")

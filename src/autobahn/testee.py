@@ -71,6 +71,7 @@ async def _connect(url: str, protocol: type[WebSocketClientProtocol]) -> Any:
     factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE, perMessageDeflate=True)
     loop = asyncio.get_running_loop()
     _, proto = await loop.create_connection(factory, factory.host, factory.port)
+    assert proto.is_closed is not None  # set in connection_made
     await proto.is_closed
     return proto
 

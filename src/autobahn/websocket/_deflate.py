@@ -56,7 +56,9 @@ def parse_extensions(header: str) -> list[tuple[str, Params]]:
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
@@ -211,7 +213,7 @@ class PerMessageDeflate:
         self._compressor: zlib._Compress | None = None
         self._decompressor: zlib._Decompress | None = None
 
-    def compress(self, payload: bytes) -> bytes:
+    def compress(self, payload: bytes | bytearray | memoryview) -> bytes:
         """One whole message, compressed, without the sync-flush tail."""
         if self._compressor is None or self.compress_no_context_takeover:
             self._compressor = zlib.compressobj(self._level, zlib.DEFLATED, -self.compress_window_bits, self._mem_level)

@@ -75,3 +75,12 @@ wstest-quick: (wstest "server" "1" "quick") (wstest "server" "0" "quick")
 
 # All 517 cases in both directions, NVX on and off.
 wstest-full: (wstest "server" "1" "full") (wstest "server" "0" "full") (wstest "client" "1" "full") (wstest "client" "0" "full")
+
+# Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary: ours (NVX, pure) and websockets.
+bench-echo: install
+    {{python}} -m pip install -q websockets
+    {{python}} -m autobahn.benchmark.echo
+
+# Load test (not in the default run): 1,000 concurrent echo connections for 10 s, NVX on.
+load-test:
+    AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.load --connections 1000 --duration 10

@@ -389,3 +389,15 @@ def test_application_may_fail_with_its_own_code(impl):
     conn.fail(core.CLOSE_UNSUPPORTED_DATA, "binary not supported")
     assert close_code_sent(conn.data_to_send()) == 1003
     assert conn.failure == (1003, "binary not supported")
+
+
+def test_header_injection_is_refused(impl):
+    conn = core.ServerConnection(options(impl))
+    conn.receive_data(request())
+    with pytest.raises(ValueError, match="invalid HTTP header"):
+        conn.accept(headers={"X-Evil": "a\r\nSet-Cookie: x=1"})
+    assert conn.state == core.ACCEPTING  # so that reject() can still answer
+    assert conn.reject(500).startswith(b"HTTP/1.1 500 ")
+    client = core.ClientConnection("h", "/", options(impl), headers={"X-Evil\r\nA": "b"})
+    with pytest.raises(ValueError, match="invalid HTTP header"):
+        client.initiate()

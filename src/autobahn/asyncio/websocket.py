@@ -441,7 +441,9 @@ class WebSocketClientProtocol(_WebSocketProtocol):
 
     def _make_connection(self) -> core.Connection:
         f = self.factory
-        host = f.host if f.port in (80, 443) else f"{f.host}:{f.port}"
+        host = f"[{f.host}]" if ":" in f.host else f.host  # an IPv6 address is bracketed
+        default_port = 443 if f.isSecure else 80
+        host = host if f.port == default_port else f"{host}:{f.port}"
         return core.ClientConnection(
             host, f.resource, f._protocol_options(), origin=f.origin, headers=f.headers, peer=self.peer
         )

@@ -108,9 +108,17 @@ def parse_request(block: bytes) -> tuple[str, dict[str, str], str]:
     return path, headers, key
 
 
+def _check_header(name: str, value: str) -> None:
+    # Application-supplied headers must not smuggle extra lines into the handshake.
+    if any(c in name for c in "\r\n:") or "\r" in value or "\n" in value:
+        raise ValueError(f"invalid HTTP header {name!r}: {value!r}")
+
+
 def build_response(status: int, headers: dict[str, str] | list[tuple[str, str]], body: bytes = b"") -> bytes:
     """An HTTP/1.1 response."""
-    items = headers.items() if isinstance(headers, dict) else headers
+    items = list(headers.items() if isinstance(headers, dict) else headers)
+    for name, value in items:
+        _check_header(name, value)
     lines = [f"HTTP/1.1 {status} {HTTP_REASONS.get(status, 'Error')}"]
     lines.extend(f"{name}: {value}" for name, value in items)
     return ("\r\n".join(lines) + "\r\n\r\n").encode("iso-8859-1") + body
@@ -143,5 +151,7 @@ def build_request(host: str, path: str, key: str, extra: list[tuple[str, str]]) 
         f"Sec-WebSocket-Key: {key}",
         "Sec-WebSocket-Version: 13",
     ]
-    lines.extend(f"{name}: {value}" for name, value in extra)
+    for name, value in extra:
+        _check_header(name, value)
+        lines.append(f"{name}: {value}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("iso-8859-1")

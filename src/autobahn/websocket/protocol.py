@@ -680,15 +680,16 @@ class ServerConnection(Connection):
         ]
         if subprotocol is not None:
             response.append(("Sec-WebSocket-Protocol", subprotocol))
-            self.subprotocol = subprotocol
+        deflate = None
         if self.options.deflate is not None:
             accepted = _deflate.server_accept(self._extension_offers, self.options.deflate)
             if accepted is not None:
-                extension, self.deflate = accepted
+                extension, deflate = accepted
                 response.append(("Sec-WebSocket-Extensions", extension))
         response.extend((headers or {}).items())
-        self.state = OPEN
-        return _handshake.build_response(101, response)
+        data = _handshake.build_response(101, response)  # ValueError for a bad header: still ACCEPTING
+        self.subprotocol, self.deflate, self.state = subprotocol, deflate, OPEN
+        return data
 
     def reject(self, status: int = 403, reason: str = "") -> bytes:
         """An HTTP error response refusing the handshake; the connection is then CLOSED."""

@@ -256,3 +256,35 @@ def test_send_on_closed_connection_raises_disconnected(impl):
         assert isinstance(proto.error, Disconnected)
 
     asyncio.run(main())
+
+
+def test_auto_ping_and_timeout(impl):
+    class Pinging(EchoServer):
+        def onPong(self, payload):
+            self.factory.pongs.append(payload)
+
+    async def main():
+        server, factory = await _serve(impl, Pinging, autoPingInterval=0.05, autoPingTimeout=0.3, autoPingSize=10)
+        factory.pongs = []
+        async with server:
+            # A client that answers pings (automatically): several pongs arrive.
+            await _client(impl, _port(server), [], protocol=_Idle)
+            assert len(factory.pongs) >= 2 and all(len(p) == 10 for p in factory.pongs)
+            # A peer that never answers: dropped after the timeout.
+            reader, writer = await _raw_open(_port(server))
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            data = await asyncio.wait_for(reader.read(), 5)
+            elapsed = loop.time() - started
+            writer.close()
+        assert data.startswith(b"\x89\x0a")  # the ping
+        assert 0.3 < elapsed < 2
+
+    asyncio.run(main())
+
+
+class _Idle(WebSocketClientProtocol):
+    """Opens, waits 0.4 s, closes."""
+
+    def onOpen(self):
+        asyncio.get_running_loop().call_later(0.4, self.sendClose, 1000)

@@ -24,6 +24,7 @@ import asyncio
 import fnmatch
 import inspect
 import logging
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -69,6 +70,9 @@ class _Factory:
         self.autoFragmentSize = 0
         self.openHandshakeTimeout = 5.0
         self.closeHandshakeTimeout = 1.0
+        self.autoPingInterval = 0.0
+        self.autoPingTimeout = 0.0
+        self.autoPingSize = 4
         self.perMessageDeflate: DeflateOptions | None = None
         self.allowedOrigins: list[str] | None = None
         self.utf8Validator: Any = None  # None: the selected implementation
@@ -81,13 +85,18 @@ class _Factory:
         autoFragmentSize: int | None = None,
         openHandshakeTimeout: float | None = None,
         closeHandshakeTimeout: float | None = None,
+        autoPingInterval: float | None = None,
+        autoPingTimeout: float | None = None,
+        autoPingSize: int | None = None,
         perMessageDeflate: bool | DeflateOptions | None = None,
         allowedOrigins: list[str] | None = None,
         utf8Validator: Any = None,
         xorMasker: Any = None,
     ) -> None:
         """Set options (None leaves one unchanged). Sizes of 0 mean no limit; timeouts of 0
-        none. ``perMessageDeflate``: True or DeflateOptions to offer (client) or accept
+        none. ``autoPingInterval``: send a ping that often once open; ``autoPingTimeout``:
+        drop the connection when its pong is that late; ``autoPingSize``: its payload
+        (4..125 random bytes). ``perMessageDeflate``: True or DeflateOptions to offer (client) or accept
         (server) permessage-deflate. ``allowedOrigins``: server, origin patterns with "*".
         ``utf8Validator`` / ``xorMasker``: the classes to use instead of the selected ones."""
         for name, value in (
@@ -96,11 +105,16 @@ class _Factory:
             ("autoFragmentSize", autoFragmentSize),
             ("openHandshakeTimeout", openHandshakeTimeout),
             ("closeHandshakeTimeout", closeHandshakeTimeout),
+            ("autoPingInterval", autoPingInterval),
+            ("autoPingTimeout", autoPingTimeout),
+            ("autoPingSize", autoPingSize),
         ):
             if value is not None:
                 if value < 0:
                     raise ValueError(f"{name} must be >= 0, got {value}")
                 setattr(self, name, value)
+        if not 4 <= self.autoPingSize <= 125:
+            raise ValueError(f"autoPingSize must be 4..125, got {self.autoPingSize}")
         if perMessageDeflate is not None:
             if perMessageDeflate is True:
                 perMessageDeflate = DeflateOptions()
@@ -146,6 +160,10 @@ class _WebSocketProtocol(asyncio.Protocol):
         self.is_closed: asyncio.Future[bool] | None = None
         self.websocket_protocol_in_use: str | None = None
         self._timer: asyncio.TimerHandle | None = None
+        # Automatic pings: the next ping, the deadline for the outstanding pong, its payload.
+        self._ping_timer: asyncio.TimerHandle | None = None
+        self._pong_timer: asyncio.TimerHandle | None = None
+        self._ping_payload: bytes | None = None
         self._close_fired = False
         self._reading_paused = False
 
@@ -245,6 +263,9 @@ class _WebSocketProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_timer()
+        for timer in (self._ping_timer, self._pong_timer):
+            if timer is not None:
+                timer.cancel()
         self.transport = None
         conn = self._conn
         if conn.failure is not None:
@@ -283,6 +304,9 @@ class _WebSocketProtocol(asyncio.Protocol):
             elif isinstance(event, core.Ping):
                 self._call(self.onPing, event.payload)
             elif isinstance(event, core.Pong):
+                if event.payload == self._ping_payload and self._pong_timer is not None:
+                    self._pong_timer.cancel()
+                    self._pong_timer = self._ping_payload = None
                 self._call(self.onPong, event.payload)
             elif isinstance(event, core.CloseReceived):
                 self._flush()
@@ -339,7 +363,26 @@ class _WebSocketProtocol(asyncio.Protocol):
     def _opened(self) -> None:
         self._cancel_timer()
         self.websocket_protocol_in_use = self._conn.subprotocol
+        if self.factory.autoPingInterval:
+            self._ping_timer = asyncio.get_running_loop().call_later(self.factory.autoPingInterval, self._auto_ping)
         self._call(self.onOpen)
+
+    def _auto_ping(self) -> None:
+        if self._conn.state != core.OPEN or self.transport is None:
+            return
+        loop = asyncio.get_running_loop()
+        self._ping_timer = loop.call_later(self.factory.autoPingInterval, self._auto_ping)
+        if self._pong_timer is not None:
+            return  # the previous ping is still waiting for its pong
+        self._ping_payload = os.urandom(self.factory.autoPingSize)
+        self._write(self._conn.send_ping(self._ping_payload))
+        if self.factory.autoPingTimeout:
+            self._pong_timer = loop.call_later(self.factory.autoPingTimeout, self._auto_ping_timeout)
+
+    def _auto_ping_timeout(self) -> None:
+        log.debug("no pong from %s within %ss: dropping the connection", self.peer, self.factory.autoPingTimeout)
+        self._pong_timer = None
+        self._drop()
 
     def _start_timer(self, delay: float, callback: Any) -> None:
         self._cancel_timer()

@@ -401,3 +401,13 @@ def test_header_injection_is_refused(impl):
     client = core.ClientConnection("h", "/", options(impl), headers={"X-Evil\r\nA": "b"})
     with pytest.raises(ValueError, match="invalid HTTP header"):
         client.initiate()
+
+
+def test_early_data_before_accept_is_bounded(impl):
+    conn = core.ServerConnection(options(impl))
+    conn.receive_data(request() + frame(core.OP_BINARY, b"early"))
+    assert conn.state == core.ACCEPTING
+    events = conn.receive_data(b"\0" * core.MAX_EARLY_DATA)
+    assert [type(e) for e in events] == [core.HandshakeFailed] and events[0].status == 400
+    assert conn.data_to_send().startswith(b"HTTP/1.1 400 ")
+    assert conn.state == core.CLOSED

@@ -445,6 +445,8 @@ class WebSocketServerProtocol(_WebSocketProtocol):
     def _accept(self, result: Any) -> None:
         conn = self._conn
         assert isinstance(conn, core.ServerConnection)
+        if conn.state != core.ACCEPTING:
+            return  # the handshake failed meanwhile (early data, timeout)
         headers = dict(self.factory.headers)
         if isinstance(result, ConnectionAccept):
             subprotocol, extra = result.subprotocol, result.headers
@@ -467,6 +469,8 @@ class WebSocketServerProtocol(_WebSocketProtocol):
     def _deny(self, exc: BaseException) -> None:
         conn = self._conn
         assert isinstance(conn, core.ServerConnection)
+        if conn.state != core.ACCEPTING:
+            return
         if isinstance(exc, ConnectionDeny):
             status, reason = exc.code, exc.reason or ""
         else:

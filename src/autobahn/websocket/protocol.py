@@ -75,6 +75,9 @@ CLOSE_TLS_HANDSHAKE = 1015  # never sent
 _VALID_WIRE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014))
 
 MAX_CONTROL_PAYLOAD = 125
+# Bytes a server buffers after a handshake it has not answered yet (a client must wait for
+# the answer before sending frames, so this is only slack for eager clients).
+MAX_EARLY_DATA = 1024 * 1024
 
 # Connection states.
 CONNECTING = "CONNECTING"  # opening handshake not yet complete
@@ -283,7 +286,13 @@ class Connection:
             return
         if self.state == CONNECTING:
             self._receive_handshake(data)
-        elif self._pending_pos < len(self._pending):
+            return
+        if self.state == ACCEPTING and len(self._pending) + len(data) > MAX_EARLY_DATA:
+            # RFC 6455 §4.1: a client waits for the response before it sends frames.
+            assert isinstance(self, ServerConnection)
+            self._refuse(HandshakeError(400, "too much data sent before the handshake completed"))
+            return
+        if self._pending_pos < len(self._pending):
             self._pending = self._pending[self._pending_pos :] + data
             self._pending_pos = 0
         else:

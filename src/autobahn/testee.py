@@ -29,8 +29,22 @@ MAX_SIZE = 64 * 1024 * 1024
 
 
 class EchoServerProtocol(WebSocketServerProtocol):
+    def onOpen(self) -> None:
+        self.factory.open_connections.add(self)
+
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         self.sendMessage(payload, isBinary)
+
+    def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        self.factory.open_connections.discard(self)
+
+
+class EchoServerFactory(WebSocketServerFactory):
+    protocol = EchoServerProtocol
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.open_connections: set[EchoServerProtocol] = set()
 
 
 class EchoClientProtocol(WebSocketClientProtocol):
@@ -45,9 +59,8 @@ class CaseCountProtocol(WebSocketClientProtocol):
         self.case_count = int(payload)
 
 
-def make_server_factory(url: str) -> WebSocketServerFactory:
-    factory = WebSocketServerFactory(url)
-    factory.protocol = EchoServerProtocol
+def make_server_factory(url: str) -> EchoServerFactory:
+    factory = EchoServerFactory(url)
     factory.setProtocolOptions(
         maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE, perMessageDeflate=True, openHandshakeTimeout=10
     )
@@ -56,13 +69,27 @@ def make_server_factory(url: str) -> WebSocketServerFactory:
 
 async def serve(host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(make_server_factory(f"ws://{host}:{port}"), host, port)
+    factory = make_server_factory(f"ws://{host}:{port}")
+    server = await loop.create_server(factory, host, port)
     print(f"echo server on ws://{host}:{port} ({NVX_REASON})", flush=True)
     stop = loop.create_future()
+
+    def request_stop() -> None:
+        if not stop.done():
+            stop.set_result(None)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set_result, None)
+        loop.add_signal_handler(sig, request_stop)
     async with server:
         await stop
+        # Clean shutdown: stop accepting, then close every connection with 1001 (going away)
+        # and give the closing handshakes their timeout to finish.
+        server.close()
+        waiting = [p.is_closed for p in list(factory.open_connections) if p.is_closed is not None]
+        for proto in list(factory.open_connections):
+            proto.sendClose(1001, "server shutting down")
+        if waiting:
+            await asyncio.wait(waiting, timeout=factory.closeHandshakeTimeout + 1)
 
 
 async def _connect(url: str, protocol: type[WebSocketClientProtocol]) -> Any:

@@ -219,9 +219,9 @@ class _WebSocketProtocol(asyncio.Protocol):
 
     def sendClose(self, code: int | None = None, reason: str | None = None) -> None:
         """Start the closing handshake (a no-op when it already started). An application may
-        send 1000 or 3000-4999; ValueError otherwise."""
-        if code is not None and code != core.CLOSE_NORMAL and not 3000 <= code <= 4999:
-            raise ValueError(f"applications may close with 1000 or 3000-4999, not {code}")
+        send 1000, 1001 (going away, e.g. at shutdown) or 3000-4999; ValueError otherwise."""
+        if code is not None and code not in (core.CLOSE_NORMAL, core.CLOSE_GOING_AWAY) and not 3000 <= code <= 4999:
+            raise ValueError(f"applications may close with 1000, 1001 or 3000-4999, not {code}")
         if self._conn.state in (core.CONNECTING, core.ACCEPTING):
             self._drop()
             return

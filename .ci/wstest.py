@@ -76,6 +76,14 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def case_selection(mode: str) -> dict[str, object]:
+    """The spec's case lists: quick, full, or a comma-separated list of case patterns."""
+    if mode in ("quick", "full"):
+        excluded = QUICK_EXCLUDE if mode == "quick" else []
+        return {"cases": ["*"], "exclude-cases": excluded, "exclude-agent-cases": {}}
+    return {"cases": mode.split(","), "exclude-cases": [], "exclude-agent-cases": {}}
+
+
 def run_server_direction(wstest: list[str], outdir: Path, mode: str, agent: str) -> None:
     port = free_port()
     with open(outdir / "testee.log", "w") as log:
@@ -89,9 +97,7 @@ def run_server_direction(wstest: list[str], outdir: Path, mode: str, agent: str)
         spec = {
             "outdir": "./reports",
             "servers": [{"agent": agent, "url": f"ws://127.0.0.1:{port}"}],
-            "cases": ["*"],
-            "exclude-cases": QUICK_EXCLUDE if mode == "quick" else [],
-            "exclude-agent-cases": {},
+            **case_selection(mode),
         }
         (outdir / "spec.json").write_text(json.dumps(spec, indent=1))
         with open(outdir / "wstest.log", "w") as wlog:
@@ -105,9 +111,7 @@ def run_client_direction(wstest: list[str], outdir: Path, mode: str, agent: str)
     spec = {
         "url": f"ws://127.0.0.1:{port}",
         "outdir": "./reports",
-        "cases": ["*"],
-        "exclude-cases": QUICK_EXCLUDE if mode == "quick" else [],
-        "exclude-agent-cases": {},
+        **case_selection(mode),
     }
     (outdir / "spec.json").write_text(json.dumps(spec, indent=1))
     with open(outdir / "wstest.log", "w") as wlog:
@@ -149,7 +153,7 @@ def summarize(index_path: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("direction", choices=["server", "client"], help="which of our testees wstest tests")
-    parser.add_argument("--mode", choices=["quick", "full"], default="quick")
+    parser.add_argument("--mode", default="quick", help="quick, full, or case patterns such as 9.*,12.1.*")
     parser.add_argument("--outdir", type=Path, required=True)
     parser.add_argument("--agent", help="agent name in the reports (default: from direction and NVX switch)")
     args = parser.parse_args()

@@ -84,14 +84,14 @@ def case_selection(mode: str) -> dict[str, object]:
     return {"cases": mode.split(","), "exclude-cases": [], "exclude-agent-cases": {}}
 
 
-def run_server_direction(wstest: list[str], outdir: Path, mode: str, agent: str) -> None:
+def run_server_direction(wstest: list[str], outdir: Path, mode: str, agent: str, command: str | None) -> None:
     port = free_port()
+    if command:
+        args = shlex.split(command.replace("{port}", str(port)))
+    else:
+        args = [sys.executable, "-m", "autobahn.testee", "server", "--host", "127.0.0.1", "--port", str(port)]
     with open(outdir / "testee.log", "w") as log:
-        testee = subprocess.Popen(
-            [sys.executable, "-m", "autobahn.testee", "server", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        testee = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, 30, testee)
         spec = {
@@ -155,6 +155,9 @@ def main() -> int:
     parser.add_argument("direction", choices=["server", "client"], help="which of our testees wstest tests")
     parser.add_argument("--mode", default="quick", help="quick, full, or case patterns such as 9.*,12.1.*")
     parser.add_argument("--outdir", type=Path, required=True)
+    parser.add_argument(
+        "--server-command", help="server direction: start this server instead of ours ({port} is replaced)"
+    )
     parser.add_argument("--agent", help="agent name in the reports (default: from direction and NVX switch)")
     args = parser.parse_args()
     outdir = args.outdir.resolve()
@@ -168,7 +171,7 @@ def main() -> int:
     shutil.rmtree(outdir / "reports", ignore_errors=True)
     started = time.monotonic()
     if args.direction == "server":
-        run_server_direction(wstest, outdir, args.mode, agent)
+        run_server_direction(wstest, outdir, args.mode, agent, args.server_command)
         index = outdir / "reports" / "index.json"
     else:
         run_client_direction(wstest, outdir, args.mode, agent)

@@ -97,6 +97,7 @@ def test_echo_round_trip(impl, deflate):
         [req] = factory.requests
         assert (req.path, req.params) == ("/echo", {"x": ["1"]})
         assert ("permessage-deflate" in req.extensions[0]) if deflate else not req.extensions
+        assert proto.websocket_extensions_in_use == (["permessage-deflate"] if deflate else [])
 
     asyncio.run(main())
 

@@ -159,6 +159,7 @@ class _WebSocketProtocol(asyncio.Protocol):
         self.peer = ""
         self.is_closed: asyncio.Future[bool] | None = None
         self.websocket_protocol_in_use: str | None = None
+        self.websocket_extensions_in_use: list[str] = []
         self._timer: asyncio.TimerHandle | None = None
         # Automatic pings: the next ping, the deadline for the outstanding pong, its payload.
         self._ping_timer: asyncio.TimerHandle | None = None
@@ -363,6 +364,7 @@ class _WebSocketProtocol(asyncio.Protocol):
     def _opened(self) -> None:
         self._cancel_timer()
         self.websocket_protocol_in_use = self._conn.subprotocol
+        self.websocket_extensions_in_use = ["permessage-deflate"] if self._conn.deflate is not None else []
         if self.factory.autoPingInterval:
             self._ping_timer = asyncio.get_running_loop().call_later(self.factory.autoPingInterval, self._auto_ping)
         self._call(self.onOpen)
@@ -421,7 +423,14 @@ class WebSocketServerProtocol(_WebSocketProtocol):
     def _handshake_event(self, event: core.Event) -> None:
         if not isinstance(event, core.RequestReceived):
             return
-        self.http_request = event.request
+        request = self.http_request = event.request
+        # The attributes autobahn's server protocol has always set.
+        self.http_headers = request.headers
+        self.http_request_path = request.path
+        self.http_request_params = request.params
+        self.websocket_version = request.version
+        self.websocket_protocols = request.protocols
+        self.websocket_origin = request.origin
         try:
             result = self.onConnect(event.request)
         except Exception as exc:
@@ -502,6 +511,8 @@ class WebSocketClientProtocol(_WebSocketProtocol):
     def _handshake_event(self, event: core.Event) -> None:
         if isinstance(event, core.ResponseReceived):
             self.http_response = event.response
+            self.http_headers = event.response.headers
+            self.websocket_version = event.response.version
             self._call(self.onConnect, event.response)
             self._opened()
 

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # Write-buffer high-water mark: above it we pause reading (see the module docstring).
 WRITE_BUFFER_HIGH = 1024 * 1024
+# From this payload size on, a frame's header and payload are written without joining them.
+LARGE_PAYLOAD = 256 * 1024
 
 
 def parse_url(url: str) -> tuple[bool, str, int, str]:
@@ -197,12 +199,17 @@ class _WebSocketProtocol(asyncio.Protocol):
     ) -> None:
         """Send a message (``sync`` is accepted for compatibility; writes are immediate)."""
         try:
-            data = self._conn.send_message(
+            parts = self._conn.message_frames(
                 payload, isBinary, fragmentSize or self.factory.autoFragmentSize or None, not doNotCompress
             )
         except core.InvalidStateError as exc:
             raise Disconnected(str(exc)) from None
-        self._write(data)
+        if len(parts) == 2 and len(parts[1]) >= LARGE_PAYLOAD:
+            # Header and payload written apart: saves copying a large payload to join them.
+            self._write(parts[0])
+            self._write(parts[1])
+        else:
+            self._write(b"".join(parts))  # one write (one send() call) per message
 
     def sendPing(self, payload: bytes | None = None) -> None:
         """Send a ping (payload at most 125 bytes)."""
@@ -287,7 +294,7 @@ class _WebSocketProtocol(asyncio.Protocol):
     def _connection_started(self) -> None:
         pass
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes | bytearray | memoryview) -> None:
         if data and self.transport is not None and not self.transport.is_closing():
             self.transport.write(data)
 

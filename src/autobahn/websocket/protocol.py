@@ -316,6 +316,17 @@ class Connection:
     ) -> bytes:
         """The frames of one message. ``str`` payloads are sent as UTF-8. ``fragment_size``
         splits the (compressed) payload into frames of at most that many bytes."""
+        return b"".join(self.message_frames(payload, is_binary, fragment_size, compress))
+
+    def message_frames(
+        self,
+        payload: bytes | bytearray | memoryview | str,
+        is_binary: bool = False,
+        fragment_size: int | None = None,
+        compress: bool = True,
+    ) -> list[bytes | bytearray | memoryview]:
+        """``send_message()``'s bytes as pieces (headers and payloads) to be written in
+        order, so that a large payload is not copied just to join it to its header."""
         self._require_open("send a message")
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
@@ -325,14 +336,14 @@ class Connection:
             rsv1 = True
         opcode = OP_BINARY if is_binary else OP_TEXT
         if not fragment_size or len(payload) <= fragment_size:
-            return self._frame(opcode, payload, True, rsv1)
+            return self._frame_parts(opcode, payload, True, rsv1)
         view = memoryview(payload)
-        frames = []
+        parts: list[bytes | bytearray | memoryview] = []
         for start in range(0, len(view), fragment_size):
             last = start + fragment_size >= len(view)
-            frames.append(self._frame(opcode, view[start : start + fragment_size], last, rsv1))
+            parts += self._frame_parts(opcode, view[start : start + fragment_size], last, rsv1)
             opcode, rsv1 = OP_CONTINUATION, False
-        return b"".join(frames)
+        return parts
 
     def send_ping(self, payload: bytes = b"") -> bytes:
         """A ping frame (payload at most 125 bytes)."""
@@ -375,12 +386,15 @@ class Connection:
             raise InvalidStateError(f"cannot {what}: the connection is {self.state}")
 
     def _frame(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> bytes:
+        return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
+
+    def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
         if self.role == CLIENT:
             # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends.
             mask = os.urandom(4)
             payload = self.options.xor_masker(mask).process(payload)
-            return _frame_header(opcode, len(payload), fin, rsv1, mask) + payload
-        return _frame_header(opcode, len(payload), fin, rsv1, None) + payload
+            return [_frame_header(opcode, len(payload), fin, rsv1, mask), payload]
+        return [_frame_header(opcode, len(payload), fin, rsv1, None), payload]
 
     def _close_frame(self, code: int | None, reason: str) -> bytes:
         payload = b"" if code is None else struct.pack("!H", code) + _truncate_utf8(reason, MAX_CONTROL_PAYLOAD - 2)

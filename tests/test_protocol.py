@@ -411,3 +411,13 @@ def test_early_data_before_accept_is_bounded(impl):
     assert [type(e) for e in events] == [core.HandshakeFailed] and events[0].status == 400
     assert conn.data_to_send().startswith(b"HTTP/1.1 400 ")
     assert conn.state == core.CLOSED
+
+
+def test_message_frames_are_send_message_in_pieces(impl):
+    _, server = open_pair(impl)
+    payload = bytes(range(256)) * 1000
+    parts = server.message_frames(payload, True, fragment_size=100_000)
+    assert len(parts) == 6  # three frames, each a header and a payload
+    assert b"".join(parts) == server.send_message(payload, True, fragment_size=100_000)
+    client, server = open_pair(impl)
+    assert server.receive_data(b"".join(client.message_frames(payload, True))) == [core.Message(payload, True)]

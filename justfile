@@ -169,3 +169,24 @@ release-publish-pypi root tag:
 # The Linux half of the release, end to end, with a package index on 127.0.0.1.
 release-dry-run out="dist/release-dry-run":
     bash .ci/release-dry-run.sh {{out}}
+
+# wstest (Autobahn|Testsuite) comes from $WSTEST, PATH, or /tmp/wstest (../shared/tools/wstest.sh installs it).
+# Reports go to wstest-results/. DIRECTION server: our echo server is tested; client: our client.
+# Autobahn|Testsuite: DIRECTION server|client, NVX 1|0, MODE quick (all but 9.*, 12.*, 13.*) or full (517 cases).
+wstest direction="server" nvx="1" mode="quick":
+    AUTOBAHN_USE_NVX={{nvx}} {{python}} .ci/wstest.py {{direction}} --mode {{mode}} --outdir wstest-results/{{direction}}-nvx{{nvx}}-{{mode}}
+
+# The quick set against our echo server, NVX on and off.
+wstest-quick: (wstest "server" "1" "quick") (wstest "server" "0" "quick")
+
+# All 517 cases in both directions, NVX on and off.
+wstest-full: (wstest "server" "1" "full") (wstest "server" "0" "full") (wstest "client" "1" "full") (wstest "client" "0" "full")
+
+# Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary: ours (NVX, pure) and websockets.
+bench-echo: install
+    {{python}} -m pip install -q websockets
+    {{python}} -m autobahn.benchmark.echo
+
+# Load test (not in the default run): 1,000 concurrent echo connections for 10 s, NVX on.
+load-test:
+    AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.load --connections 1000 --duration 10

@@ -1,0 +1,1 @@
+"""asyncio integration: ``autobahn.asyncio.websocket`` has autobahn's WebSocket classes."""

@@ -1,0 +1,836 @@
+"""A sans-IO implementation of the WebSocket protocol (RFC 6455, with RFC 7692 compression).
+
+No sockets, no event loop: feed received bytes to ``receive_data(data)``, which returns the
+events they complete; send bytes that ``send_*`` methods return; and after every
+``receive_data`` call write out ``data_to_send()``, which holds what the protocol answers by
+itself (pongs, the reply to a close, a close frame for a protocol violation, an HTTP error
+for a bad handshake). Frameworks (asyncio in ``autobahn.asyncio.websocket``) sit on top.
+
+A protocol violation never raises: it becomes a ``ConnectionFailed`` event with the close
+code RFC 6455 §7.4.1 gives it, a close frame waiting in ``data_to_send()``, and the state
+CLOSED, after which the caller closes the TCP connection. Text messages are checked with
+the selected ``Utf8Validator`` as their bytes arrive, so invalid UTF-8 closes the connection
+(1007) at the first bad byte, even in the middle of a frame. Payloads are unmasked in place
+with the selected ``XorMasker``.
+
+Server::
+
+    conn = ServerConnection(ProtocolOptions(protocols=["chat"]))
+    for event in conn.receive_data(data):
+        if isinstance(event, RequestReceived):
+            write(conn.accept(subprotocol="chat"))
+            events = conn.receive_data()   # frames that arrived with the handshake
+        ...
+    write(conn.data_to_send())
+
+Client::
+
+    conn = ClientConnection("example.com", "/chat", ProtocolOptions())
+    write(conn.initiate())
+"""
+
+from __future__ import annotations
+
+import base64
+import collections
+import dataclasses
+import os
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from autobahn.websocket import _deflate, _handshake
+from autobahn.websocket._deflate import DeflateOptions, PerMessageDeflate
+from autobahn.websocket._handshake import HandshakeError
+from autobahn.websocket.types import ConnectionRequest, ConnectionResponse
+from autobahn.websocket.utf8validator import Utf8Validator
+from autobahn.websocket.xormasker import XorMasker
+
+# Opcodes (RFC 6455 §5.2).
+OP_CONTINUATION = 0x0
+OP_TEXT = 0x1
+OP_BINARY = 0x2
+OP_CLOSE = 0x8
+OP_PING = 0x9
+OP_PONG = 0xA
+
+# Close codes (RFC 6455 §7.4.1).
+CLOSE_NORMAL = 1000
+CLOSE_GOING_AWAY = 1001
+CLOSE_PROTOCOL_ERROR = 1002
+CLOSE_UNSUPPORTED_DATA = 1003
+CLOSE_NO_STATUS = 1005  # never sent: "the close frame had no code"
+CLOSE_ABNORMAL = 1006  # never sent: "the connection dropped without a close frame"
+CLOSE_INVALID_PAYLOAD = 1007
+CLOSE_POLICY_VIOLATION = 1008
+CLOSE_MESSAGE_TOO_BIG = 1009
+CLOSE_MANDATORY_EXTENSION = 1010
+CLOSE_INTERNAL_ERROR = 1011
+CLOSE_TLS_HANDSHAKE = 1015  # never sent
+
+# Codes a close frame may carry: the ones RFC 6455 defines for the wire, those IANA has
+# registered since (1012-1014), and the ranges for libraries (3000-3999) and apps (4000-4999).
+_VALID_WIRE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014))
+
+MAX_CONTROL_PAYLOAD = 125
+# Bytes a server buffers after a handshake it has not answered yet (a client must wait for
+# the answer before sending frames, so this is only slack for eager clients).
+MAX_EARLY_DATA = 1024 * 1024
+
+# Connection states.
+CONNECTING = "CONNECTING"  # opening handshake not yet complete
+ACCEPTING = "ACCEPTING"  # server: request received, waiting for accept()/reject()
+OPEN = "OPEN"
+CLOSING = "CLOSING"  # we sent a close frame and wait for the peer's
+CLOSED = "CLOSED"
+
+SERVER = "server"
+CLIENT = "client"
+
+
+def is_valid_close_code(code: int) -> bool:
+    """True for a code a close frame may carry on the wire."""
+    return code in _VALID_WIRE_CODES or 3000 <= code <= 4999
+
+
+class InvalidStateError(RuntimeError):
+    """A send or handshake method called in a state that does not allow it."""
+
+
+# Events.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RequestReceived:
+    """Server: a valid opening handshake; answer with ``accept()`` or ``reject()``."""
+
+    request: ConnectionRequest
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ResponseReceived:
+    """Client: the server accepted the opening handshake; the connection is open."""
+
+    response: ConnectionResponse
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HandshakeFailed:
+    """The opening handshake failed; ``status`` is the HTTP status involved.
+
+    Server: an HTTP error answering the request waits in ``data_to_send()``.
+    Client: the server's response was refused. Either way, close the TCP connection.
+    """
+
+    status: int
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Message:
+    """A whole text or binary message; text payloads are valid UTF-8 bytes."""
+
+    payload: bytes
+    is_binary: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Ping:
+    """A ping; its pong already waits in ``data_to_send()``."""
+
+    payload: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Pong:
+    """A pong."""
+
+    payload: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CloseReceived:
+    """The peer's close frame (``code`` None when it carried none).
+
+    If we had not sent a close yet, the reply waits in ``data_to_send()``. The state is
+    now CLOSED: a server closes the TCP connection; a client waits for the server to.
+    """
+
+    code: int | None
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConnectionFailed:
+    """We failed the connection for a protocol violation (or a limit): a close frame with
+    ``code`` waits in ``data_to_send()`` (unless one was sent before); close the TCP
+    connection once it is written."""
+
+    code: int
+    reason: str
+
+
+Event = RequestReceived | ResponseReceived | HandshakeFailed | Message | Ping | Pong | CloseReceived | ConnectionFailed
+
+
+@dataclasses.dataclass
+class ProtocolOptions:
+    """Settings of one connection.
+
+    ``max_frame_size`` / ``max_message_size``: payload limits in bytes (0: none); beyond
+    them the connection is failed with 1009. The message limit applies to the
+    decompressed size. ``deflate``: permessage-deflate settings, None to neither offer nor
+    accept compression. ``protocols``: server, the subprotocols supported in order of
+    preference; client, the ones offered. ``origin_check``: server, called with the Origin
+    header (or None); False refuses the handshake with 403. ``utf8_validator`` and
+    ``xor_masker``: the classes that validate and unmask (the selected NVX or pure ones by
+    default; tests pass each implementation).
+    """
+
+    max_frame_size: int = 64 * 1024 * 1024
+    max_message_size: int = 64 * 1024 * 1024
+    deflate: DeflateOptions | None = None
+    protocols: list[str] = dataclasses.field(default_factory=list)
+    origin_check: Callable[[str | None], bool] | None = None
+    utf8_validator: Any = Utf8Validator
+    xor_masker: Any = XorMasker
+
+
+def _frame_header(opcode: int, length: int, fin: bool, rsv1: bool, mask: bytes | None) -> bytes:
+    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
+    mask_bit = 0x80 if mask else 0
+    if length < 126:
+        header = bytes((first, mask_bit | length))
+    elif length < 65536:
+        header = struct.pack("!BBH", first, mask_bit | 126, length)
+    else:
+        header = struct.pack("!BBQ", first, mask_bit | 127, length)
+    return header + mask if mask else header
+
+
+def _truncate_utf8(text: str, limit: int) -> bytes:
+    """``text`` in UTF-8, cut to at most ``limit`` bytes without splitting a code point."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return data
+    return data[:limit].decode("utf-8", "ignore").encode("utf-8")
+
+
+class Connection:
+    """What servers and clients share: framing, messages, control frames, closing."""
+
+    role: str
+
+    def __init__(self, options: ProtocolOptions | None = None) -> None:
+        self.options = options or ProtocolOptions()
+        self.state = CONNECTING
+        self.deflate: PerMessageDeflate | None = None
+        self.subprotocol: str | None = None
+        # Closing handshake: what we sent and what we received (None: nothing yet).
+        self.close_sent: tuple[int | None, str] | None = None
+        self.close_received: tuple[int | None, str] | None = None
+        self.failure: tuple[int, str] | None = None
+        self._events: collections.deque[Event] = collections.deque()
+        self._outbox: list[bytes] = []
+        # Received bytes not yet parsed: _pending[_pending_pos:]. Parsing stops at each
+        # event, so that what the application sends in reaction goes out before anything
+        # the protocol produces for later bytes (RFC 6455 ordering, e.g. echo then close).
+        self._pending = b""
+        self._pending_pos = 0
+        # The frame being received.
+        self._frame_remaining = -1  # payload bytes still to come; -1: waiting for a header
+        self._frame_opcode = 0
+        self._frame_fin = False
+        self._frame_masker: Any = None
+        self._control_payload = bytearray()
+        # The data message being received.
+        self._msg_opcode = -1  # -1: none in progress
+        self._msg_compressed = False
+        self._msg_parts: list[bytes | bytearray] = []
+        self._msg_size = 0
+        self._msg_ends_on_code_point = True
+        self._validator = self.options.utf8_validator()
+
+    # --- public interface ---
+
+    @property
+    def was_clean(self) -> bool:
+        """True once close frames went both ways (the closing handshake completed)."""
+        return self.close_sent is not None and self.close_received is not None
+
+    def data_to_send(self) -> bytes:
+        """The bytes the protocol produced by itself since the last call."""
+        if not self._outbox:
+            return b""
+        data = b"".join(self._outbox)
+        self._outbox.clear()
+        return data
+
+    def receive_data(self, data: bytes | bytearray | memoryview = b"") -> list[Event]:
+        """Process received bytes and return every event they complete (b"": only what is
+        buffered, e.g. frames that arrived with the opening handshake). Equivalent to
+        ``feed(data)`` and then ``next_event()`` until it returns None."""
+        self.feed(data)
+        events = []
+        while (event := self.next_event()) is not None:
+            events.append(event)
+        return events
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        """Buffer received bytes; ``next_event()`` parses them."""
+        if type(data) is not bytes:
+            data = bytes(data)
+        if not data or self.state == CLOSED:
+            return
+        if self.state == CONNECTING:
+            self._receive_handshake(data)
+            return
+        if self.state == ACCEPTING and len(self._pending) + len(data) > MAX_EARLY_DATA:
+            # RFC 6455 §4.1: a client waits for the response before it sends frames.
+            assert isinstance(self, ServerConnection)
+            self._refuse(HandshakeError(400, "too much data sent before the handshake completed"))
+            return
+        if self._pending_pos < len(self._pending):
+            self._pending = self._pending[self._pending_pos :] + data
+            self._pending_pos = 0
+        else:
+            self._pending, self._pending_pos = data, 0
+
+    def next_event(self) -> Event | None:
+        """The next event from the bytes fed so far, or None when they hold no more.
+
+        Whatever the protocol answers by itself up to this event (pongs, close replies)
+        is in ``data_to_send()`` by now: write it before reacting to the event."""
+        if not self._events and self.state in (OPEN, CLOSING) and self._pending_pos < len(self._pending):
+            self._receive_frames()
+        return self._events.popleft() if self._events else None
+
+    def send_message(
+        self,
+        payload: bytes | bytearray | memoryview | str,
+        is_binary: bool = False,
+        fragment_size: int | None = None,
+        compress: bool = True,
+    ) -> bytes:
+        """The frames of one message. ``str`` payloads are sent as UTF-8. ``fragment_size``
+        splits the (compressed) payload into frames of at most that many bytes."""
+        return b"".join(self.message_frames(payload, is_binary, fragment_size, compress))
+
+    def message_frames(
+        self,
+        payload: bytes | bytearray | memoryview | str,
+        is_binary: bool = False,
+        fragment_size: int | None = None,
+        compress: bool = True,
+    ) -> list[bytes | bytearray | memoryview]:
+        """``send_message()``'s bytes as pieces (headers and payloads) to be written in
+        order, so that a large payload is not copied just to join it to its header."""
+        self._require_open("send a message")
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        rsv1 = False
+        if self.deflate is not None and compress:
+            payload = self.deflate.compress(payload)
+            rsv1 = True
+        opcode = OP_BINARY if is_binary else OP_TEXT
+        if not fragment_size or len(payload) <= fragment_size:
+            return self._frame_parts(opcode, payload, True, rsv1)
+        view = memoryview(payload)
+        parts: list[bytes | bytearray | memoryview] = []
+        for start in range(0, len(view), fragment_size):
+            last = start + fragment_size >= len(view)
+            parts += self._frame_parts(opcode, view[start : start + fragment_size], last, rsv1)
+            opcode, rsv1 = OP_CONTINUATION, False
+        return parts
+
+    def send_ping(self, payload: bytes = b"") -> bytes:
+        """A ping frame (payload at most 125 bytes)."""
+        self._require_open("send a ping")
+        if len(payload) > MAX_CONTROL_PAYLOAD:
+            raise ValueError(f"a ping payload is at most {MAX_CONTROL_PAYLOAD} bytes, got {len(payload)}")
+        return self._frame(OP_PING, payload, True, False)
+
+    def send_pong(self, payload: bytes = b"") -> bytes:
+        """A pong frame (payload at most 125 bytes), e.g. as an unsolicited heartbeat."""
+        self._require_open("send a pong")
+        if len(payload) > MAX_CONTROL_PAYLOAD:
+            raise ValueError(f"a pong payload is at most {MAX_CONTROL_PAYLOAD} bytes, got {len(payload)}")
+        return self._frame(OP_PONG, payload, True, False)
+
+    def send_close(self, code: int | None = CLOSE_NORMAL, reason: str = "") -> bytes:
+        """Start the closing handshake; b"" when a close frame was already sent or the
+        connection is not open. ``reason`` is cut to fit the 123 bytes a frame leaves."""
+        if code is not None and not is_valid_close_code(code):
+            raise ValueError(f"invalid close code {code}")
+        if code is None and reason:
+            raise ValueError("a close reason needs a close code")
+        if self.state != OPEN:
+            return b""
+        return self._close_frame(code, reason)
+
+    def fail(self, code: int, reason: str) -> None:
+        """Fail the connection (e.g. 1003 for a message type the application refuses, 1011
+        for an internal error): a close frame with ``code`` goes to ``data_to_send()``."""
+        if self.state == OPEN:
+            self._outbox.append(self._close_frame(code, reason))
+        self.state = CLOSED
+        self.failure = (code, reason)
+        self._events.append(ConnectionFailed(code, reason))
+
+    # --- sending ---
+
+    def _require_open(self, what: str) -> None:
+        if self.state != OPEN:
+            raise InvalidStateError(f"cannot {what}: the connection is {self.state}")
+
+    def _frame(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> bytes:
+        return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
+
+    def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
+        if self.role == CLIENT:
+            # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends.
+            mask = os.urandom(4)
+            payload = self.options.xor_masker(mask).process(payload)
+            return [_frame_header(opcode, len(payload), fin, rsv1, mask), payload]
+        return [_frame_header(opcode, len(payload), fin, rsv1, None), payload]
+
+    def _close_frame(self, code: int | None, reason: str) -> bytes:
+        payload = b"" if code is None else struct.pack("!H", code) + _truncate_utf8(reason, MAX_CONTROL_PAYLOAD - 2)
+        self.close_sent = (code, reason)
+        self.state = CLOSING if self.close_received is None else CLOSED
+        return self._frame(OP_CLOSE, payload, True, False)
+
+    # --- receiving frames ---
+
+    def _receive_frames(self) -> None:
+        """Parse pending bytes until an event is complete or the bytes run out."""
+        data = self._pending
+        view = memoryview(data)
+        end = len(data)
+        pos = self._pending_pos
+        events = self._events
+        while pos < end and not events and self.state in (OPEN, CLOSING):
+            if self._frame_remaining < 0:
+                header_len = self._parse_header(data, pos, end)
+                if header_len == 0:
+                    break  # the header is not complete yet
+                pos += header_len
+                continue
+            n = min(self._frame_remaining, end - pos)
+            chunk: bytes | bytearray
+            if self._frame_masker is not None:
+                chunk = bytearray(view[pos : pos + n])
+                self._frame_masker.process_inplace(chunk)
+            else:
+                chunk = data if (pos == 0 and n == end) else data[pos : pos + n]
+            pos += n
+            self._frame_remaining -= n
+            if self._frame_opcode >= OP_CLOSE:
+                self._control_payload += chunk
+            else:
+                self._data_chunk(chunk)
+            if self._frame_remaining == 0 and self.state in (OPEN, CLOSING):
+                self._end_frame()
+        if pos >= end or self.state == CLOSED:
+            self._pending, self._pending_pos = b"", 0
+        else:
+            self._pending_pos = pos
+
+    def _parse_header(self, data: bytes, pos: int, end: int) -> int:
+        """Parse a frame header at ``pos``; its length, or 0 if incomplete or failed."""
+        if end - pos < 2:
+            return 0
+        first, second = data[pos], data[pos + 1]
+        length = second & 0x7F
+        header_len = 2 + (2 if length == 126 else 8 if length == 127 else 0) + (4 if second & 0x80 else 0)
+        if end - pos < header_len:
+            return 0
+        fin = bool(first & 0x80)
+        rsv1 = bool(first & 0x40)
+        opcode = first & 0x0F
+        masked = bool(second & 0x80)
+        if length == 126:
+            length = struct.unpack_from("!H", data, pos + 2)[0]
+        elif length == 127:
+            length = struct.unpack_from("!Q", data, pos + 2)[0]
+            if length >> 63:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "64-bit payload length with the top bit set")
+        if first & 0x30:
+            return self._failed(CLOSE_PROTOCOL_ERROR, "reserved bits RSV2/RSV3 set")
+        if opcode >= OP_CLOSE:
+            if opcode > OP_PONG:
+                return self._failed(CLOSE_PROTOCOL_ERROR, f"reserved control opcode {opcode}")
+            if not fin:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "fragmented control frame")
+            if length > MAX_CONTROL_PAYLOAD:
+                return self._failed(CLOSE_PROTOCOL_ERROR, f"control frame payload of {length} bytes (max 125)")
+            if rsv1:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set on a control frame")
+        elif opcode > OP_BINARY:
+            return self._failed(CLOSE_PROTOCOL_ERROR, f"reserved data opcode {opcode}")
+        elif opcode == OP_CONTINUATION:
+            if self._msg_opcode < 0:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "continuation frame without a message to continue")
+            if rsv1:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set on a continuation frame")
+        else:
+            if self._msg_opcode >= 0:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "new data message before the previous one ended")
+            if rsv1 and self.deflate is None:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set but no extension negotiated")
+        if masked != (self.role == SERVER):
+            if masked:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "masked frame from the server")
+            return self._failed(CLOSE_PROTOCOL_ERROR, "unmasked frame from the client")
+        limit = self.options.max_frame_size
+        if limit and length > limit:
+            return self._failed(CLOSE_MESSAGE_TOO_BIG, f"frame of {length} bytes exceeds the limit of {limit}")
+        if opcode < OP_CLOSE:
+            if opcode != OP_CONTINUATION:
+                self._start_message(opcode, rsv1)
+            limit = self.options.max_message_size
+            if limit and not self._msg_compressed and self._msg_size + length > limit:
+                return self._failed(
+                    CLOSE_MESSAGE_TOO_BIG, f"message of {self._msg_size + length}+ bytes exceeds the limit of {limit}"
+                )
+        else:
+            self._control_payload = bytearray()
+        self._frame_opcode = opcode
+        self._frame_fin = fin
+        self._frame_masker = (
+            self.options.xor_masker(data[pos + header_len - 4 : pos + header_len]) if masked and length else None
+        )
+        self._frame_remaining = length
+        if length == 0:
+            self._end_frame()
+        return header_len
+
+    def _failed(self, code: int, reason: str) -> int:
+        self.fail(code, reason)
+        return 0
+
+    def _start_message(self, opcode: int, compressed: bool) -> None:
+        self._msg_opcode = opcode
+        self._msg_compressed = compressed
+        self._msg_parts = []
+        self._msg_size = 0
+        self._msg_ends_on_code_point = True
+        if opcode == OP_TEXT:
+            self._validator.reset()
+        if compressed:
+            assert self.deflate is not None
+            self.deflate.start_message()
+
+    def _data_chunk(self, chunk: bytes | bytearray) -> None:
+        if self._msg_compressed:
+            assert self.deflate is not None
+            limit = self.options.max_message_size
+            try:
+                chunk = self.deflate.decompress(chunk, limit - self._msg_size + 1 if limit else 0)
+            except zlib.error as exc:
+                self.fail(CLOSE_INVALID_PAYLOAD, f"invalid compressed data: {exc}")
+                return
+        self._append_message_data(chunk)
+
+    def _append_message_data(self, chunk: bytes | bytearray) -> None:
+        if not chunk:
+            return
+        self._msg_size += len(chunk)
+        limit = self.options.max_message_size
+        if limit and self._msg_size > limit:
+            self.fail(CLOSE_MESSAGE_TOO_BIG, f"message exceeds the limit of {limit} bytes")
+            return
+        if self._msg_opcode == OP_TEXT:
+            valid, self._msg_ends_on_code_point, _, _ = self._validator.validate(chunk)
+            if not valid:
+                self.fail(CLOSE_INVALID_PAYLOAD, "invalid UTF-8 in a text message")
+                return
+        if self.state == OPEN:  # in CLOSING, data is parsed but dropped
+            self._msg_parts.append(chunk)
+
+    def _end_frame(self) -> None:
+        self._frame_remaining = -1
+        opcode = self._frame_opcode
+        if opcode >= OP_CLOSE:
+            self._control_frame(opcode, bytes(self._control_payload))
+            return
+        if not self._frame_fin:
+            return
+        if self._msg_compressed:
+            assert self.deflate is not None
+            limit = self.options.max_message_size
+            try:
+                tail = self.deflate.finish_message(limit - self._msg_size + 1 if limit else 0)
+            except zlib.error as exc:
+                self.fail(CLOSE_INVALID_PAYLOAD, f"invalid compressed data: {exc}")
+                return
+            self._append_message_data(tail)
+            if self.state not in (OPEN, CLOSING):
+                return
+        if self._msg_opcode == OP_TEXT and not self._msg_ends_on_code_point:
+            self.fail(CLOSE_INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence")
+            return
+        parts, self._msg_parts = self._msg_parts, []
+        is_binary = self._msg_opcode == OP_BINARY
+        self._msg_opcode = -1
+        if self.state == OPEN:
+            payload = parts[0] if len(parts) == 1 else b"".join(parts)
+            self._events.append(Message(bytes(payload) if type(payload) is not bytes else payload, is_binary))
+
+    def _control_frame(self, opcode: int, payload: bytes) -> None:
+        if opcode == OP_PING:
+            if self.state == OPEN:
+                self._outbox.append(self._frame(OP_PONG, payload, True, False))
+                self._events.append(Ping(payload))
+        elif opcode == OP_PONG:
+            if self.state == OPEN:
+                self._events.append(Pong(payload))
+        else:
+            self._receive_close(payload)
+
+    def _receive_close(self, payload: bytes) -> None:
+        code: int | None = None
+        reason = ""
+        if len(payload) == 1:
+            self.fail(CLOSE_PROTOCOL_ERROR, "close frame with a 1-byte payload")
+            return
+        if payload:
+            code = struct.unpack_from("!H", payload)[0]
+            if not is_valid_close_code(code):
+                self.fail(CLOSE_PROTOCOL_ERROR, f"invalid close code {code}")
+                return
+            try:
+                reason = payload[2:].decode("utf-8")
+            except UnicodeDecodeError:
+                self.fail(CLOSE_INVALID_PAYLOAD, "close reason is not valid UTF-8")
+                return
+        self.close_received = (code, reason)
+        if self.state == OPEN:
+            # Echo the peer's code, as RFC 6455 §5.5.1 suggests; no reason.
+            self._outbox.append(self._close_frame(code, ""))
+        self.state = CLOSED
+        self._events.append(CloseReceived(code, reason))
+
+    # --- opening handshake (role-specific) ---
+
+    def _receive_handshake(self, data: bytes) -> None:
+        raise NotImplementedError
+
+
+class ServerConnection(Connection):
+    """The server side: receives the opening handshake, then frames from a client."""
+
+    role = SERVER
+
+    def __init__(self, options: ProtocolOptions | None = None, peer: str = "") -> None:
+        super().__init__(options)
+        self.peer = peer
+        self.request: ConnectionRequest | None = None
+        self._handshake_buffer = b""
+        self._key = ""
+        self._extension_offers: list[tuple[str, _deflate.Params]] = []
+
+    def _receive_handshake(self, data: bytes) -> None:
+        buffer = self._handshake_buffer + data
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(buffer) > _handshake.MAX_HANDSHAKE_SIZE:
+                self._refuse(HandshakeError(431, "opening handshake too large"))
+            else:
+                self._handshake_buffer = buffer
+            return
+        if end > _handshake.MAX_HANDSHAKE_SIZE:
+            self._refuse(HandshakeError(431, "opening handshake too large"))
+            return
+        self._handshake_buffer = b""
+        self._pending, self._pending_pos = buffer[end + 4 :], 0
+        try:
+            self.request = self._parse_request(buffer[:end])
+        except HandshakeError as exc:
+            self._refuse(exc)
+            return
+        self.state = ACCEPTING
+        self._events.append(RequestReceived(self.request))
+
+    def _parse_request(self, block: bytes) -> ConnectionRequest:
+        path, headers, self._key = _handshake.parse_request(block)
+        origin = headers.get("origin", headers.get("sec-websocket-origin"))
+        check = self.options.origin_check
+        if check is not None and not check(origin):
+            raise HandshakeError(403, f"origin {origin!r} not allowed")
+        extensions_header = headers.get("sec-websocket-extensions", "")
+        try:
+            self._extension_offers = _deflate.parse_extensions(extensions_header)
+        except _deflate.NegotiationError as exc:
+            raise HandshakeError(400, f"malformed Sec-WebSocket-Extensions: {exc}") from None
+        url = urlsplit(path)
+        return ConnectionRequest(
+            peer=self.peer,
+            headers=headers,
+            host=headers["host"],
+            path=url.path,
+            params=parse_qs(url.query),
+            version=13,
+            origin=origin,
+            protocols=_handshake.tokens(headers.get("sec-websocket-protocol")),
+            extensions=_handshake.tokens(extensions_header),
+        )
+
+    def _refuse(self, exc: HandshakeError) -> None:
+        self._outbox.append(_handshake.build_error_response(exc.status, exc.reason, exc.headers))
+        self.state = CLOSED
+        self._events.append(HandshakeFailed(exc.status, exc.reason))
+
+    def choose_subprotocol(self) -> str | None:
+        """The first of our ``options.protocols`` the client offered (None if none)."""
+        assert self.request is not None
+        offered = self.request.protocols
+        return next((p for p in self.options.protocols if p in offered), None)
+
+    def accept(self, subprotocol: str | None = None, headers: dict[str, str] | None = None) -> bytes:
+        """The 101 response; the connection is then OPEN. Call ``receive_data()`` (or
+        ``next_event()``) next for frames that arrived together with the handshake."""
+        if self.state != ACCEPTING or self.request is None:
+            raise InvalidStateError(f"accept() needs a received handshake; the connection is {self.state}")
+        if subprotocol is not None and subprotocol not in self.request.protocols:
+            raise ValueError(f"subprotocol {subprotocol!r} was not offered by the client")
+        response = [
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Accept", _handshake.accept_value(self._key)),
+        ]
+        if subprotocol is not None:
+            response.append(("Sec-WebSocket-Protocol", subprotocol))
+        deflate = None
+        if self.options.deflate is not None:
+            accepted = _deflate.server_accept(self._extension_offers, self.options.deflate)
+            if accepted is not None:
+                extension, deflate = accepted
+                response.append(("Sec-WebSocket-Extensions", extension))
+        response.extend((headers or {}).items())
+        data = _handshake.build_response(101, response)  # ValueError for a bad header: still ACCEPTING
+        self.subprotocol, self.deflate, self.state = subprotocol, deflate, OPEN
+        return data
+
+    def reject(self, status: int = 403, reason: str = "") -> bytes:
+        """An HTTP error response refusing the handshake; the connection is then CLOSED."""
+        if self.state != ACCEPTING:
+            raise InvalidStateError(f"reject() needs a received handshake; the connection is {self.state}")
+        self.state = CLOSED
+        return _handshake.build_error_response(status, reason or _handshake.HTTP_REASONS.get(status, "refused"))
+
+
+class ClientConnection(Connection):
+    """The client side: sends the opening handshake, then masked frames."""
+
+    role = CLIENT
+
+    def __init__(
+        self,
+        host: str,
+        path: str = "/",
+        options: ProtocolOptions | None = None,
+        origin: str | None = None,
+        headers: dict[str, str] | None = None,
+        peer: str = "",
+    ) -> None:
+        super().__init__(options)
+        self.host = host
+        self.path = path
+        self.origin = origin
+        self.headers = headers or {}
+        self.peer = peer
+        self.response: ConnectionResponse | None = None
+        self._key = base64.b64encode(os.urandom(16)).decode("ascii")
+        self._handshake_buffer = b""
+        self._initiated = False
+
+    def initiate(self) -> bytes:
+        """The opening handshake request."""
+        if self._initiated:
+            raise InvalidStateError("the opening handshake was already sent")
+        self._initiated = True
+        extra: list[tuple[str, str]] = []
+        if self.origin is not None:
+            extra.append(("Origin", self.origin))
+        if self.options.protocols:
+            extra.append(("Sec-WebSocket-Protocol", ", ".join(self.options.protocols)))
+        if self.options.deflate is not None:
+            extra.append(("Sec-WebSocket-Extensions", _deflate.client_offer(self.options.deflate)))
+        extra.extend(self.headers.items())
+        return _handshake.build_request(self.host, self.path, self._key, extra)
+
+    def _receive_handshake(self, data: bytes) -> None:
+        buffer = self._handshake_buffer + data
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0 or end > _handshake.MAX_HANDSHAKE_SIZE:
+            if len(buffer) > _handshake.MAX_HANDSHAKE_SIZE:
+                self._handshake_failed(0, "handshake response too large")
+            else:
+                self._handshake_buffer = buffer
+            return
+        self._handshake_buffer = b""
+        try:
+            self.response = self._check_response(buffer[:end])
+        except HandshakeError as exc:
+            self._handshake_failed(exc.status, exc.reason)
+            return
+        self.state = OPEN
+        self._events.append(ResponseReceived(self.response))
+        self._pending, self._pending_pos = buffer[end + 4 :], 0
+
+    def _handshake_failed(self, status: int, reason: str) -> None:
+        self.state = CLOSED
+        self._events.append(HandshakeFailed(status, reason))
+
+    def _check_response(self, block: bytes) -> ConnectionResponse:
+        status, headers = _handshake.parse_response(block)
+        if status != 101:
+            raise HandshakeError(status, f"the server answered with HTTP status {status}, not 101")
+        if "websocket" not in (t.lower() for t in _handshake.tokens(headers.get("upgrade"))):
+            raise HandshakeError(status, "response lacks 'Upgrade: websocket'")
+        if "upgrade" not in (t.lower() for t in _handshake.tokens(headers.get("connection"))):
+            raise HandshakeError(status, "response lacks 'Connection: Upgrade'")
+        if headers.get("sec-websocket-accept") != _handshake.accept_value(self._key):
+            raise HandshakeError(status, "wrong or missing Sec-WebSocket-Accept")
+        protocol = headers.get("sec-websocket-protocol")
+        if protocol is not None and protocol not in self.options.protocols:
+            raise HandshakeError(status, f"the server chose subprotocol {protocol!r}, which was not offered")
+        self.subprotocol = protocol
+        extensions_header = headers.get("sec-websocket-extensions", "")
+        try:
+            extensions = _deflate.parse_extensions(extensions_header)
+            for name, params in extensions:
+                if name != _deflate.EXTENSION_NAME or self.options.deflate is None or self.deflate is not None:
+                    raise _deflate.NegotiationError(f"extension {name!r} was not offered")
+                self.deflate = _deflate.client_accept(params, self.options.deflate)
+        except _deflate.NegotiationError as exc:
+            raise HandshakeError(status, f"unacceptable Sec-WebSocket-Extensions: {exc}") from None
+        return ConnectionResponse(
+            peer=self.peer,
+            headers=headers,
+            version=13,
+            protocol=protocol,
+            extensions=_handshake.tokens(extensions_header),
+        )
+
+
+__all__ = [
+    "ProtocolOptions",
+    "DeflateOptions",
+    "Connection",
+    "ServerConnection",
+    "ClientConnection",
+    "RequestReceived",
+    "ResponseReceived",
+    "HandshakeFailed",
+    "Message",
+    "Ping",
+    "Pong",
+    "CloseReceived",
+    "ConnectionFailed",
+    "InvalidStateError",
+    "is_valid_close_code",
+]

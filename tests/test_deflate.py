@@ -1,0 +1,144 @@
+"""permessage-deflate (RFC 7692): negotiation, compressed messages, and the bomb limit."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from ws_helpers import failed_code, frame, open_pair, open_server
+
+from autobahn.websocket import _deflate
+from autobahn.websocket import protocol as core
+from autobahn.websocket._deflate import DeflateOptions
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    """A message compressed as RFC 7692 §7.2.1 says: raw deflate, sync flush, tail removed."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    out = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+    assert out.endswith(b"\x00\x00\xff\xff")
+    return out[:-4]
+
+
+def _accept(offer: str, **kw):
+    return _deflate.server_accept(_deflate.parse_extensions(offer), DeflateOptions(**kw))
+
+
+@pytest.mark.parametrize(
+    ("offer", "response"),
+    [
+        ("permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; client_max_window_bits", "permessage-deflate"),
+        ("permessage-deflate; client_max_window_bits=10", "permessage-deflate"),
+        ("permessage-deflate; server_no_context_takeover", "permessage-deflate; server_no_context_takeover"),
+        ("permessage-deflate; client_no_context_takeover", "permessage-deflate; client_no_context_takeover"),
+        ("permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=10"),
+        ('permessage-deflate; server_max_window_bits="12"', "permessage-deflate; server_max_window_bits=12"),
+        # The first offer we can honour wins; invalid or unknown ones are declined.
+        ("permessage-deflate; foo, permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; server_max_window_bits=8, permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; server_max_window_bits=16, permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; server_max_window_bits, permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; client_max_window_bits=7, permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; server_no_context_takeover=1, permessage-deflate", "permessage-deflate"),
+        ("permessage-deflate; client_max_window_bits; client_max_window_bits", None),
+        ("x-webkit-deflate-frame", None),
+        ("", None),
+    ],
+)
+def test_server_negotiation(offer, response):
+    accepted = _accept(offer)
+    assert (accepted[0] if accepted else None) == response
+
+
+def test_server_options_shape_the_response():
+    response, codec = _accept("permessage-deflate", no_context_takeover=True, request_no_context_takeover=True)
+    assert response == "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
+    assert codec.compress_no_context_takeover and codec.decompress_no_context_takeover
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "unknown_param",
+        "client_max_window_bits=8",  # zlib cannot compress within a 256-byte window
+        "server_max_window_bits=99",
+        "server_no_context_takeover=yes",
+        "server_max_window_bits=10; server_max_window_bits=11",
+    ],
+)
+def test_client_refuses_bad_responses(response):
+    params = _deflate.parse_extensions(f"permessage-deflate; {response}")[0][1]
+    with pytest.raises(_deflate.NegotiationError):
+        _deflate.client_accept(params, DeflateOptions())
+
+
+def test_malformed_extension_header_is_a_400(impl):
+    from ws_helpers import options, request
+
+    conn = core.ServerConnection(options(impl, deflate=DeflateOptions()))
+    [event] = conn.receive_data(request('Sec-WebSocket-Extensions: permessage-deflate; a="b\r\n'))
+    assert event.status == 400
+
+
+@pytest.mark.parametrize("takeover", [False, True])
+def test_compressed_round_trip(impl, takeover):
+    options = DeflateOptions(no_context_takeover=takeover, request_no_context_takeover=takeover)
+    client, server = open_pair(impl, deflate=options)
+    assert client.deflate is not None and server.deflate is not None
+    assert server.deflate.decompress_no_context_takeover == takeover
+    for i in range(3):
+        text = f"message {i} " + "lorem ipsum " * 500
+        data = client.send_message(text)
+        assert data[0] & 0x40 and len(data) < 500  # RSV1 set, and actually compressed
+        assert server.receive_data(data) == [core.Message(text.encode(), False)]
+        payload = bytes(range(256)) * 100
+        assert client.receive_data(server.send_message(payload, True, fragment_size=100)) == [
+            core.Message(payload, True)
+        ]
+    assert server.receive_data(client.send_message(b"", True)) == [core.Message(b"", True)]
+    assert server.receive_data(client.send_message(b"raw", True, compress=False)) == [core.Message(b"raw", True)]
+
+
+def test_compressed_frames_split_everywhere(impl):
+    compressed = _raw_deflate("ünïcödé ".encode() * 50)
+    data = frame(core.OP_TEXT, compressed[:10], fin=False, rsv=4) + frame(0, compressed[10:])
+    for split in range(len(data)):
+        conn = open_server(impl, "Sec-WebSocket-Extensions: permessage-deflate\r\n", deflate=DeflateOptions())
+        events = conn.receive_data(data[:split]) + conn.receive_data(data[split:])
+        assert events == [core.Message("ünïcödé ".encode() * 50, False)], split
+
+
+def test_compression_bomb_closes_with_1009(impl):
+    bomb = _raw_deflate(b"\0" * (50 * 1024 * 1024))  # 50 MiB of zeros: about 50 KiB compressed
+    assert len(bomb) < 100_000
+    conn = open_server(
+        impl, "Sec-WebSocket-Extensions: permessage-deflate\r\n", deflate=DeflateOptions(), max_message_size=1 << 20
+    )
+    assert failed_code(conn.receive_data(frame(core.OP_BINARY, bomb, rsv=4))) == 1009
+
+
+def test_compressed_text_fails_fast_on_invalid_utf8(impl):
+    conn = open_server(impl, "Sec-WebSocket-Extensions: permessage-deflate\r\n", deflate=DeflateOptions())
+    compressed = _raw_deflate(b"good \xff" + b"x" * 10000)
+    # The frame announces more than is sent: the failure must not wait for the rest.
+    data = frame(core.OP_TEXT, compressed + b"\0" * 100, rsv=4)
+    assert failed_code(conn.receive_data(data[:-100])) == 1007
+
+
+def test_corrupt_compressed_data(impl):
+    conn = open_server(impl, "Sec-WebSocket-Extensions: permessage-deflate\r\n", deflate=DeflateOptions())
+    assert failed_code(conn.receive_data(frame(core.OP_BINARY, b"\xff\xff\xff\xff", rsv=4))) == 1007
+
+
+def test_rsv1_on_continuation_is_a_protocol_error(impl):
+    conn = open_server(impl, "Sec-WebSocket-Extensions: permessage-deflate\r\n", deflate=DeflateOptions())
+    compressed = _raw_deflate(b"abc")
+    data = frame(core.OP_TEXT, compressed[:1], fin=False, rsv=4) + frame(0, compressed[1:], rsv=4)
+    assert failed_code(conn.receive_data(data)) == 1002
+
+
+def test_client_offer_and_accept(impl):
+    client, server = open_pair(impl, deflate=DeflateOptions(request_no_context_takeover=True))
+    assert "server_no_context_takeover" in server.request.extensions[0]
+    assert client.deflate.decompress_no_context_takeover

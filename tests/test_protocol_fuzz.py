@@ -107,3 +107,17 @@ def test_random_handshakes(impl, data):
     assert isinstance(events[0], core.RequestReceived | core.HandshakeFailed)
     if isinstance(events[0], core.HandshakeFailed):
         assert conn.data_to_send().startswith(f"HTTP/1.1 {events[0].status} ".encode())
+
+
+@FUZZ
+@given(data=st.binary(max_size=500), cuts=st.lists(st.integers(0, 600), max_size=5))
+def test_random_handshake_responses(impl, data, cuts):
+    client = core.ClientConnection("h", "/", options(impl, deflate=DeflateOptions(), protocols=["a"]))
+    client.initiate()
+    raw = b"HTTP/1.1 101 Switching Protocols\r\n" + data + b"\r\n\r\n"
+    events = _feed_in_chunks(client, raw, cuts)
+    assert events and isinstance(events[0], core.ResponseReceived | core.HandshakeFailed)
+    if isinstance(events[0], core.HandshakeFailed):
+        assert client.state == core.CLOSED and len(events) == 1
+    else:
+        _check(client, events[1:])

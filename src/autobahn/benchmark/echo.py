@@ -1,8 +1,9 @@
 """``python -m autobahn.benchmark.echo``: WebSocket echo round trips on 127.0.0.1.
 
 For each contender, an echo server and a client run as two processes; the client sends a
-message, waits for its echo, and repeats for ``--duration`` seconds per size and kind.
-Prints messages/s and MB/s (payload bytes echoed per second, one way) for each.
+message, waits for its echo, and repeats for ``--duration`` seconds; the best of
+``--repeat`` such measurements counts (the machine may be shared). Prints messages/s and
+MB/s (payload bytes echoed per second, one way) per size and kind.
 
 Contenders: ``nvx`` (our server and client, NVX selected), ``py`` (ours, pure Python) and
 ``websockets`` (the PyPI library, when installed). Compression is off everywhere.
@@ -79,7 +80,7 @@ async def serve_websockets(port: int) -> None:
 # --- clients (run in a child process, print JSON) ---
 
 
-async def client_ours(port: int, sizes: list[int], duration: float) -> list[dict[str, Any]]:
+async def client_ours(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
     from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketClientProtocol
 
     loop = asyncio.get_running_loop()
@@ -105,13 +106,13 @@ async def client_ours(port: int, sizes: list[int], duration: float) -> list[dict
         proto.sendMessage(payload, is_binary)
         return await proto.waiter
 
-    results = await _measure(round_trip, sizes, duration, as_str=False)
+    results = await _measure(round_trip, sizes, duration, as_str=False, repeat=repeat)
     proto.sendClose(1000)
     await proto.is_closed
     return results
 
 
-async def client_websockets(port: int, sizes: list[int], duration: float) -> list[dict[str, Any]]:
+async def client_websockets(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
     from websockets.asyncio.client import connect
 
     async with connect(f"ws://127.0.0.1:{port}", max_size=MAX_SIZE, compression=None) as ws:
@@ -120,10 +121,12 @@ async def client_websockets(port: int, sizes: list[int], duration: float) -> lis
             await ws.send(payload)
             return await ws.recv()
 
-        return await _measure(round_trip, sizes, duration, as_str=True)
+        return await _measure(round_trip, sizes, duration, as_str=True, repeat=repeat)
 
 
-async def _measure(round_trip: Any, sizes: list[int], duration: float, as_str: bool) -> list[dict[str, Any]]:
+async def _measure(
+    round_trip: Any, sizes: list[int], duration: float, as_str: bool, repeat: int
+) -> list[dict[str, Any]]:
     results = []
     for is_binary in (False, True):
         for size in sizes:
@@ -131,19 +134,22 @@ async def _measure(round_trip: Any, sizes: list[int], duration: float, as_str: b
             if as_str and not is_binary:
                 payload = payload.decode()  # websockets sends str as text
             assert await round_trip(payload, is_binary) == payload  # warm-up, and a check
-            count = 0
-            started = time.perf_counter()
-            elapsed = 0.0
-            while count < 3 or elapsed < duration:
-                await round_trip(payload, is_binary)
-                count += 1
-                elapsed = time.perf_counter() - started
+            best = 0.0
+            for _ in range(repeat):  # best of several: the machine may be shared
+                count = 0
+                started = time.perf_counter()
+                elapsed = 0.0
+                while count < 3 or elapsed < duration:
+                    await round_trip(payload, is_binary)
+                    count += 1
+                    elapsed = time.perf_counter() - started
+                best = max(best, count / elapsed)
             results.append(
                 {
                     "kind": "binary" if is_binary else "text",
                     "size": size,
-                    "messages_per_s": count / elapsed,
-                    "mb_per_s": count * size / elapsed / 1e6,
+                    "messages_per_s": best,
+                    "mb_per_s": best * size / 1e6,
                 }
             )
     return results
@@ -171,7 +177,7 @@ def _wait_for_port(port: int, proc: subprocess.Popen) -> None:
     raise RuntimeError(f"the echo server did not listen on {port}")
 
 
-def run_contender(name: str, sizes: list[int], duration: float) -> list[dict[str, Any]]:
+def run_contender(name: str, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
     env = dict(os.environ)
     switch = CONTENDERS[name]
     if switch is not None:
@@ -183,7 +189,8 @@ def run_contender(name: str, sizes: list[int], duration: float) -> list[dict[str
         _wait_for_port(port, server)
         sizes_arg = ",".join(map(str, sizes))
         args = [*me, "--role", "client", "--impl", name, "--port", str(port), "--sizes", sizes_arg]
-        out = subprocess.run([*args, "--duration", str(duration)], env=env, capture_output=True, text=True, check=True)
+        args += ["--duration", str(duration), "--repeat", str(repeat)]
+        out = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
         return json.loads(out.stdout)
     finally:
         server.terminate()
@@ -225,7 +232,8 @@ def table(results: dict[str, list[dict[str, Any]]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark.echo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated, e.g. 16,4K,1M")
-    parser.add_argument("--duration", type=float, default=0.5, help="seconds per size and kind (default 0.5)")
+    parser.add_argument("--duration", type=float, default=0.3, help="seconds per measurement (default 0.3)")
+    parser.add_argument("--repeat", type=int, default=3, help="measurements per size and kind; the best counts")
     parser.add_argument("--contenders", default="nvx,py,websockets", help="any of nvx, py, websockets")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--role", choices=["server", "client"], help=argparse.SUPPRESS)
@@ -238,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.role == "client":
         run = client_websockets if args.impl == "websockets" else client_ours
-        print(json.dumps(asyncio.run(run(args.port, sizes, args.duration))))
+        print(json.dumps(asyncio.run(run(args.port, sizes, args.duration, args.repeat))))
         return 0
     results: dict[str, list[dict[str, Any]]] = {}
     for name in args.contenders.split(","):
@@ -253,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"websockets {websockets.__version__} ...", file=sys.stderr, flush=True)
         else:
             print(f"{name} ...", file=sys.stderr, flush=True)
-        results[name] = run_contender(name, sizes, args.duration)
+        results[name] = run_contender(name, sizes, args.duration, args.repeat)
     print(table(results))
     if args.json:
         with open(args.json, "w") as f:

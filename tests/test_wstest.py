@@ -31,7 +31,9 @@ def test_quick_set_against_the_echo_server(tmp_path, switch):
     if not RUNNER.exists():
         pytest.skip(".ci/wstest.py is not here (not a checkout)")
     if _load_runner().find_wstest(tmp_path) is None:
-        pytest.skip("wstest not found (set WSTEST, put it on PATH, or run ../shared/tools/wstest.sh once)")
+        # CI installs wstest (.ci/setup-wstest.sh) and sets this, so the set cannot silently vanish.
+        assert not os.environ.get("AUTOBAHN_REQUIRE_WSTEST"), "AUTOBAHN_REQUIRE_WSTEST is set but wstest is missing"
+        pytest.skip("wstest not found (set WSTEST, put it on PATH, or run .ci/setup-wstest.sh once)")
     if switch == "1" and not HAS_NVX:
         pytest.skip("NVX is not built into this installation")
     env = {**os.environ, "AUTOBAHN_USE_NVX": switch}

@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from autobahn.benchmark import _contenders, _timing, _workloads
-from autobahn.benchmark._workloads import KiB, MiB
+from autobahn.benchmark._workloads import KiB, parse_size, size_label
 
 OPERATIONS = ("utf8", "mask", "mask_inplace")
 TITLES = {
@@ -25,21 +25,6 @@ TITLES = {
     "mask": "XOR masking returning new bytes: process(data)",
     "mask_inplace": "XOR masking in place: process_inplace(bytearray)",
 }
-
-
-def parse_size(text: str) -> int:
-    units = {"K": KiB, "M": MiB}
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
-    if text and text[-1] in units:
-        return int(text[:-1]) * units[text[-1]]
-    return int(text)
-
-
-def size_label(size: int) -> str:
-    for unit, factor in (("MiB", MiB), ("KiB", KiB)):
-        if size >= factor and size % factor == 0:
-            return f"{size // factor} {unit}"
-    return f"{size} B"
 
 
 def inputs_for(operation: str, kind: str, size: int) -> list[Any]:

@@ -10,6 +10,24 @@ DEFAULT_SIZES = (16, 125, KiB, 16 * KiB, MiB, 16 * MiB)
 POOL_BYTES = 512 * KiB  # at least this much distinct input per cell (branch predictor)
 MASK = bytes([0x37, 0xFA, 0x21, 0x3D])
 
+
+def parse_size(text: str) -> int:
+    """``16``, ``1K``, ``16KiB``, ``1M`` ... as a number of bytes."""
+    units = {"K": KiB, "M": MiB}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in units:
+        return int(text[:-1]) * units[text[-1]]
+    return int(text)
+
+
+def size_label(size: int) -> str:
+    """``16 B``, ``1 KiB``, ``16 MiB``: sizes as the tables show them."""
+    for unit, factor in (("MiB", MiB), ("KiB", KiB)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} B"
+
+
 # Code points by encoded length; mixed text draws ~44% of its bytes from ASCII.
 _TWO = "äöüßéèñçøåłżśžčğışαβγδλμπσωжзийкля"
 _THREE = "€→∑≠≤✓中文日本語한국어ไทย"

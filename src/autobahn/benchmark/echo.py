@@ -23,18 +23,11 @@ import sys
 import time
 from typing import Any
 
-KiB = 1024
-MiB = 1024 * KiB
+from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
+
 DEFAULT_SIZES = [16, 256, 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB]
 MAX_SIZE = 64 * MiB
 CONTENDERS = {"nvx": "1", "py": "0", "websockets": None}
-
-
-def size_label(size: int) -> str:
-    for unit, factor in (("MiB", MiB), ("KiB", KiB)):
-        if size >= factor and size % factor == 0:
-            return f"{size // factor} {unit}"
-    return f"{size} B"
 
 
 def payload_for(size: int, is_binary: bool) -> bytes:
@@ -195,14 +188,6 @@ def run_contender(name: str, sizes: list[int], duration: float, repeat: int) -> 
     finally:
         server.terminate()
         server.wait(10)
-
-
-def parse_size(text: str) -> int:
-    units = {"K": KiB, "M": MiB}
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
-    if text and text[-1] in units:
-        return int(text[:-1]) * units[text[-1]]
-    return int(text)
 
 
 def table(results: dict[str, list[dict[str, Any]]]) -> str:

@@ -55,16 +55,12 @@ def free_port() -> int:
 
 
 def wait_for_port(port: int, timeout: float, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{proc.args[0]} exited with {proc.returncode} before listening on {port}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+    from autobahn.testee import wait_until_listening  # the installed package this script tests
+
+    try:
+        wait_until_listening(port, proc, timeout, proc.args[0])
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import socket
+import subprocess
 import sys
+import time
 from typing import Any
 
 from autobahn.asyncio.websocket import (
@@ -57,6 +60,22 @@ class CaseCountProtocol(WebSocketClientProtocol):
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         self.case_count = int(payload)
+
+
+def wait_until_listening(port: int, proc: subprocess.Popen, timeout: float, name: str) -> None:
+    """Block until something accepts connections on 127.0.0.1:``port``, for the callers that
+    start a testee (or wstest) as a subprocess ``proc``. RuntimeError, naming ``name``, when the
+    process exits first or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode} before listening on 127.0.0.1:{port}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{name}: nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
 def make_server_factory(url: str) -> EchoServerFactory:

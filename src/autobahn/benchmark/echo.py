@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
+from autobahn.testee import wait_until_listening
 
 DEFAULT_SIZES = [16, 256, 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB]
 MAX_SIZE = 64 * MiB
@@ -157,19 +158,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the echo server exited with {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"the echo server did not listen on {port}")
-
-
 def run_contender(name: str, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
     env = dict(os.environ)
     switch = CONTENDERS[name]
@@ -179,7 +167,7 @@ def run_contender(name: str, sizes: list[int], duration: float, repeat: int) -> 
     me = [sys.executable, "-m", "autobahn.benchmark.echo"]
     server = subprocess.Popen([*me, "--role", "server", "--impl", name, "--port", str(port)], env=env)
     try:
-        _wait_for_port(port, server)
+        wait_until_listening(port, server, 30, "the echo server")
         sizes_arg = ",".join(map(str, sizes))
         args = [*me, "--role", "client", "--impl", name, "--port", str(port), "--sizes", sizes_arg]
         args += ["--duration", str(duration), "--repeat", str(repeat)]

@@ -18,7 +18,8 @@ import time
 from typing import Any
 
 from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketClientProtocol
-from autobahn.benchmark.echo import _free_port, _wait_for_port
+from autobahn.benchmark.echo import _free_port
+from autobahn.testee import wait_until_listening
 
 
 class LoadClient(WebSocketClientProtocol):
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         env=dict(os.environ),
     )
     try:
-        _wait_for_port(port, server)
+        wait_until_listening(port, server, 30, "the echo server")
         result = asyncio.run(_run(port, args.connections, args.duration))
         result["server_peak_rss_mib"] = round((_peak_rss_kib(server.pid) or 0) / 1024, 1)
     finally:

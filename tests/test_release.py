@@ -12,11 +12,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from autobahn.testee import wait_until_listening
 
 pytest.importorskip("hatchling")
 pytest.importorskip("twine")
@@ -137,12 +138,7 @@ def index(tmp_path):
          str(packages)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port, server, 10, "pypiserver")
         yield packages, f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

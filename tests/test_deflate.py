@@ -8,7 +8,7 @@ import pytest
 from ws_helpers import failed_code, frame, open_pair, open_server
 
 from autobahn.websocket import _deflate
-from autobahn.websocket import protocol as core
+from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 
 

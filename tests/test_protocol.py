@@ -17,7 +17,7 @@ from ws_helpers import (
     request,
 )
 
-from autobahn.websocket import protocol as core
+from autobahn.websocket import sansio as core
 
 # --- opening handshake ---
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ws_helpers import frame, open_pair, open_server, options
 
-from autobahn.websocket import protocol as core
+from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 
 LIMIT = 4096

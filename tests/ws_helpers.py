@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from autobahn.websocket import protocol as core
+from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 
 SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ=="  # RFC 6455 §1.3

@@ -1,4 +1,4 @@
-"""autobahn's asyncio WebSocket API on the sans-IO core (``autobahn.websocket.protocol``).
+"""autobahn's asyncio WebSocket API on the sans-IO core (``autobahn.websocket.sansio``).
 
 Applications written for autobahn run unchanged::
 
@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from autobahn.exception import Disconnected
-from autobahn.websocket import protocol as core
+from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
 

@@ -696,8 +696,10 @@ class WebSocketProtocol:
         conn = self._conn
         assert conn is not None
         while (event := conn.next_event()) is not None:
-            self._flush()
             kind = type(event)
+            if kind is core.ConnectionFailed and self.failByDrop:
+                conn.data_to_send()  # failByDrop: no close frame, the TCP connection is dropped
+            self._flush()
             if kind is core.Message:
                 self.trafficStats.incomingWebSocketMessages += 1
                 if self._streaming_receive:
@@ -719,6 +721,7 @@ class WebSocketProtocol:
                 self.wasClean = False
                 if self.failByDrop:
                     self.dropConnection(abort=True)
+                    return
                 else:
                     self._flush()
                     self._close_transport_gracefully()

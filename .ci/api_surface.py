@@ -76,9 +76,9 @@ def _public_module_names(module: object) -> list[str]:
     for name, value in vars(module).items():
         if name.startswith("_") or inspect.ismodule(value):
             continue
-        if getattr(value, "__module__", None) == module.__name__ and (inspect.isclass(value) or callable(value)):
-            names.add(name)
-        elif not hasattr(module, "__all__") and not callable(value):
+        defined_here = getattr(value, "__module__", None) == module.__name__ and callable(value)
+        constant = not hasattr(module, "__all__") and not callable(value)
+        if defined_here or constant:
             names.add(name)
     return sorted(names)
 
@@ -176,7 +176,9 @@ def compare(expected: dict[str, dict], module_name: str) -> tuple[int, int, list
                 problems.append(f"{module_name}.{name}.{member}: missing")
                 ok = False
             elif info["kind"] == "method" and not compatible(info["params"], _parameters(value)):
-                problems.append(f"{module_name}.{name}.{member}: signature {info['params']} vs ours {_parameters(value)}")
+                problems.append(
+                    f"{module_name}.{name}.{member}: signature {info['params']} vs ours {_parameters(value)}"
+                )
                 ok = False
         compatible_count += ok
     return present, compatible_count, problems

@@ -542,3 +542,27 @@ def test_registry_and_all():
         assert all(c.__name__ in compress.__all__ for c in classes.values())
     assert "permessage-deflate" in compress.PERMESSAGE_COMPRESSION_EXTENSION
     assert "permessage-bzip2" in compress.PERMESSAGE_COMPRESSION_EXTENSION
+
+
+def test_same_strings_and_bytes_as_autobahn():
+    """Vectors from autobahn 26.10.2 (tests/data/deflate_vectors.py): for each offer/accept
+    the same extension strings, and the core's codec compresses to the very same bytes."""
+    import base64
+    import json
+    import pathlib
+
+    path = pathlib.Path(__file__).parent / "data" / "deflate-vectors-autobahn-26.10.2.json"
+    vectors = json.loads(path.read_text())
+    messages = [m.encode() for m in vectors["messages"]]
+    assert len(vectors["records"]) >= 15
+    for record in vectors["records"]:
+        offer = PerMessageDeflateOffer(*record["offer"])
+        assert offer.get_extension_string() == record["request"]
+        [parsed] = compress.offers_from_header(record["request"])
+        response, server = compress.accept_to_response(PerMessageDeflateOfferAccept(parsed, *record["accept"]))
+        assert response == record["response"]
+        client = compress.client_negotiate(response, [offer], PerMessageDeflateResponseAccept)
+        for message, expected in zip(messages, record["server_messages"], strict=True):
+            assert server.compress(message) == base64.b64decode(expected)
+            client.start_message()
+            assert client.decompress(base64.b64decode(expected), 0) + client.finish_message(0) == message

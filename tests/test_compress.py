@@ -28,8 +28,18 @@ from autobahn.websocket.compress import (
     PerMessageDeflateResponse,
     PerMessageDeflateResponseAccept,
 )
-from autobahn.websocket.compress_brotli import PerMessageBrotli, PerMessageBrotliOffer, PerMessageBrotliOfferAccept
-from autobahn.websocket.compress_snappy import PerMessageSnappy, PerMessageSnappyOffer, PerMessageSnappyOfferAccept
+from autobahn.websocket.compress_brotli import (
+    PerMessageBrotli,
+    PerMessageBrotliOffer,
+    PerMessageBrotliOfferAccept,
+    PerMessageBrotliResponseAccept,
+)
+from autobahn.websocket.compress_snappy import (
+    PerMessageSnappy,
+    PerMessageSnappyOffer,
+    PerMessageSnappyOfferAccept,
+    PerMessageSnappyResponseAccept,
+)
 
 
 def _far_repeats(distance: int, copies: int = 8) -> bytes:
@@ -499,40 +509,70 @@ def test_bzip2_bad_data_and_limits():
         pmce.decompress_message_data(stream, max_output_len=9_999)
 
 
-@pytest.mark.parametrize(
-    ("pmce", "offer", "accept", "module"),
+_OPTIONAL = pytest.mark.parametrize(
+    ("pmce", "offer", "accept", "response_accept", "module"),
     [
-        (PerMessageSnappy, PerMessageSnappyOffer, PerMessageSnappyOfferAccept, "snappy"),
-        (PerMessageBrotli, PerMessageBrotliOffer, PerMessageBrotliOfferAccept, "brotli"),
+        (
+            PerMessageSnappy,
+            PerMessageSnappyOffer,
+            PerMessageSnappyOfferAccept,
+            PerMessageSnappyResponseAccept,
+            "snappy",
+        ),
+        (
+            PerMessageBrotli,
+            PerMessageBrotliOffer,
+            PerMessageBrotliOfferAccept,
+            PerMessageBrotliResponseAccept,
+            "brotli",
+        ),
     ],
+    ids=["snappy", "brotli"],
 )
-def test_optional_extensions(pmce, offer, accept, module, monkeypatch):
+
+
+@_OPTIONAL
+def test_optional_extensions_negotiate(pmce, offer, accept, response_accept, module, monkeypatch):
     name = pmce.EXTENSION_NAME
     assert offer(request_no_context_takeover=True).get_extension_string() == (
         f"{name}; client_no_context_takeover; server_no_context_takeover"
     )
-    assert (
-        accept(offer(), request_no_context_takeover=True).get_extension_string()
-        == f"{name}; client_no_context_takeover"
-    )
+    assert offer.parse({"client_no_context_takeover": [True]}).__json__() == {
+        "extension": name,
+        "accept_no_context_takeover": True,
+        "request_no_context_takeover": False,
+    }
+    with pytest.raises(NegotiationError):
+        offer.parse({"server_max_window_bits": ["10"]})
+    made = accept(offer(), request_no_context_takeover=True)
+    assert made.get_extension_string() == f"{name}; client_no_context_takeover"
+    with pytest.raises(ValueError):
+        accept(offer(request_no_context_takeover=True), no_context_takeover=False)
     assert pmce.available() == (name in compress.PERMESSAGE_COMPRESSION_EXTENSION)
-    if pmce.available():
-        request = offer().get_extension_string()
-        response, server = compress.server_negotiate(request, lambda o: accept(o[0]))
-        client = compress.client_negotiate(
-            response, [offer()], lambda r: compress.PERMESSAGE_COMPRESSION_EXTENSION[name]["ResponseAccept"](r)
-        )
-        messages = [b"snappy or brotli " * 300, os.urandom(200_000), b"again " * 300]
-        _exchange(server, client, messages)
-        _exchange(client, server, messages)
-        server.start_message()
-        with pytest.raises(PayloadCorruptError):
-            server.decompress(b"\x00\x10\x00\x00" + os.urandom(16), 0)
-            server.finish_message(0)
     # Without its library, the processor says what to install.
     monkeypatch.setattr(pmce, "_MODULE", "no_such_module_here")
-    with pytest.raises(ImportError, match="pip install"):
+    assert not pmce.available()
+    with pytest.raises(ImportError, match=f"pip install {pmce._PACKAGE}"):
         pmce(True, False, False)
+
+
+@_OPTIONAL
+def test_optional_extensions_exchange(pmce, offer, accept, response_accept, module):
+    pytest.importorskip(module, reason=f"{pmce.EXTENSION_NAME} needs {pmce._PACKAGE}")
+    request = offer(request_no_context_takeover=True).get_extension_string()
+    response, server = compress.server_negotiate(request, lambda o: accept(o[0], request_no_context_takeover=True))
+    client = compress.client_negotiate(response, [offer()], response_accept)
+    messages = [b"snappy or brotli " * 300, os.urandom(200_000), b"again " * 300]
+    _exchange(server, client, messages)
+    _exchange(client, server, messages)
+    server.start_message()
+    with pytest.raises(PayloadCorruptError):
+        server.decompress(b"\x00\x10\x00\x00" + os.urandom(16), 0)
+        server.finish_message(0)
+    # A limit is noticed within one framing chunk / output block, not after the whole message.
+    server.start_message()
+    out = server.decompress(client.compress(b"z" * 1_000_000), 1001)
+    assert 1001 <= len(out) < 200_000
 
 
 def test_registry_and_all():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import pathlib
 import re
 import subprocess
 import sys
@@ -274,19 +275,22 @@ def test_lazy_hex_formatter():
     assert util._maybe_tls_reason(ValueError("x")) == ""
 
 
-def test_tls_unique_on_a_real_connection(tmp_path):
+# A self-signed certificate for localhost and its key, for tests only (valid 2026 to 2126).
+_TEST_CERT = str(pathlib.Path(__file__).parent / "data" / "localhost.pem")
+
+
+def test_tls_unique_on_a_real_connection():
     """The channel binding both ends of one TLS connection agree on."""
-    ssl = pytest.importorskip("ssl")
-    cert, key = _self_signed(tmp_path)
     import socket
+    import ssl
     import threading
 
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.maximum_version = ssl.TLSVersion.TLSv1_2  # tls-unique is defined up to TLS 1.2
-    server_ctx.load_cert_chain(cert, key)
+    server_ctx.load_cert_chain(_TEST_CERT)
     client_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     client_ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-    client_ctx.load_verify_locations(cert)
+    client_ctx.load_verify_locations(_TEST_CERT)
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(10)
     result = {}

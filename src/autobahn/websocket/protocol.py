@@ -896,17 +896,16 @@ def _overrides_streaming(cls: type) -> bool:
 
 
 def _extensions_in_use(conn: core.Connection) -> list[Any]:
-    if conn.deflate is None:
+    """autobahn's ``websocket_extensions_in_use``: the negotiated compression processor."""
+    codec = conn.deflate
+    if codec is None:
         return []
-    try:
-        from autobahn.websocket import compress
-    except ImportError:
-        return ["permessage-deflate"]
-    return (
-        [compress.PerMessageDeflate.from_codec(conn.deflate)]
-        if hasattr(compress.PerMessageDeflate, "from_codec")
-        else ["permessage-deflate"]
-    )
+    from autobahn.websocket import compress
+    from autobahn.websocket._deflate import PerMessageDeflate
+
+    if isinstance(codec, PerMessageDeflate):
+        return [compress.PerMessageDeflate.from_codec(codec, is_server=conn.role == core.SERVER)]
+    return [codec._pmce]  # another extension's StreamingCodec carries its processor
 
 
 def _parse_url(url: str) -> tuple[bool, str, int, str, str, dict[str, list[str]]]:

@@ -172,7 +172,26 @@ class ConnectionFailed:
     reason: str
 
 
-Event = RequestReceived | ResponseReceived | HandshakeFailed | Message | Ping | Pong | CloseReceived | ConnectionFailed
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlainHttpRequest:
+    """Server, with ``answer_plain_http``: a plain HTTP GET arrived instead of a WebSocket
+    handshake. Nothing waits in ``data_to_send()``: write an HTTP response, then close."""
+
+    path: str
+    headers: dict[str, str]
+
+
+Event = (
+    RequestReceived
+    | PlainHttpRequest
+    | ResponseReceived
+    | HandshakeFailed
+    | Message
+    | Ping
+    | Pong
+    | CloseReceived
+    | ConnectionFailed
+)
 
 
 @dataclasses.dataclass
@@ -196,6 +215,24 @@ class ProtocolOptions:
     origin_check: Callable[[str | None], bool] | None = None
     utf8_validator: Any = Utf8Validator
     xor_masker: Any = XorMasker
+    # What autobahn's setProtocolOptions() can change (the defaults are RFC 6455's rules).
+    # validate_utf8: check text messages (off: text is passed through unchecked).
+    validate_utf8: bool = True
+    # accept_unmasked (server): take unmasked client frames; accept_masked (client): take
+    # masked server frames. RFC 6455 forbids both; autobahn allows them for testing.
+    accept_unmasked: bool = False
+    accept_masked: bool = False
+    # mask_frames: mask what we send (None: as RFC 6455 says, clients do, servers don't);
+    # apply_mask=False sends the mask key but leaves the payload unmasked (for testing peers).
+    mask_frames: bool | None = None
+    apply_mask: bool = True
+    # close_reply: what we answer a peer's close with: "code" echoes its code (RFC 6455
+    # §5.5.1), "normal" answers 1000, "code-and-reason" echoes code and reason.
+    close_reply: str = "code"
+    # answer_plain_http (server): a GET without "Upgrade: websocket" becomes a
+    # PlainHttpRequest event (the application answers it, e.g. with a status page)
+    # instead of a 400 response.
+    answer_plain_http: bool = False
 
 
 def _frame_header(opcode: int, length: int, fin: bool, rsv1: bool, mask: bytes | None) -> bytes:
@@ -389,12 +426,18 @@ class Connection:
         return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
 
     def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
-        if self.role == CLIENT:
+        if self._masks_frames:
             # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends.
             mask = os.urandom(4)
-            payload = self.options.xor_masker(mask).process(payload)
+            if self.options.apply_mask:
+                payload = self.options.xor_masker(mask).process(payload)
             return [_frame_header(opcode, len(payload), fin, rsv1, mask), payload]
         return [_frame_header(opcode, len(payload), fin, rsv1, None), payload]
+
+    @property
+    def _masks_frames(self) -> bool:
+        mask_frames = self.options.mask_frames
+        return self.role == CLIENT if mask_frames is None else mask_frames
 
     def _close_frame(self, code: int | None, reason: str) -> bytes:
         payload = b"" if code is None else struct.pack("!H", code) + _truncate_utf8(reason, MAX_CONTROL_PAYLOAD - 2)
@@ -481,9 +524,10 @@ class Connection:
             if rsv1 and self.deflate is None:
                 return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set but no extension negotiated")
         if masked != (self.role == SERVER):
-            if masked:
+            if masked and not self.options.accept_masked:
                 return self._failed(CLOSE_PROTOCOL_ERROR, "masked frame from the server")
-            return self._failed(CLOSE_PROTOCOL_ERROR, "unmasked frame from the client")
+            if not masked and not self.options.accept_unmasked:
+                return self._failed(CLOSE_PROTOCOL_ERROR, "unmasked frame from the client")
         limit = self.options.max_frame_size
         if limit and length > limit:
             return self._failed(CLOSE_MESSAGE_TOO_BIG, f"frame of {length} bytes exceeds the limit of {limit}")
@@ -542,7 +586,7 @@ class Connection:
         if limit and self._msg_size > limit:
             self.fail(CLOSE_MESSAGE_TOO_BIG, f"message exceeds the limit of {limit} bytes")
             return
-        if self._msg_opcode == OP_TEXT:
+        if self._msg_opcode == OP_TEXT and self.options.validate_utf8:
             valid, self._msg_ends_on_code_point, _, _ = self._validator.validate(chunk)
             if not valid:
                 self.fail(CLOSE_INVALID_PAYLOAD, "invalid UTF-8 in a text message")
@@ -608,8 +652,11 @@ class Connection:
                 return
         self.close_received = (code, reason)
         if self.state == OPEN:
-            # Echo the peer's code, as RFC 6455 §5.5.1 suggests; no reason.
-            self._outbox.append(self._close_frame(code, ""))
+            reply = self.options.close_reply
+            if reply == "normal":
+                self._outbox.append(self._close_frame(CLOSE_NORMAL, ""))
+            else:  # echo the peer's code, as RFC 6455 §5.5.1 suggests
+                self._outbox.append(self._close_frame(code, reason if reply == "code-and-reason" else ""))
         self.state = CLOSED
         self._events.append(CloseReceived(code, reason))
 
@@ -646,6 +693,8 @@ class ServerConnection(Connection):
             return
         self._handshake_buffer = b""
         self._pending, self._pending_pos = buffer[end + 4 :], 0
+        if self.options.answer_plain_http and self._is_plain_get(buffer[:end]):
+            return
         try:
             self.request = self._parse_request(buffer[:end])
         except HandshakeError as exc:
@@ -653,6 +702,19 @@ class ServerConnection(Connection):
             return
         self.state = ACCEPTING
         self._events.append(RequestReceived(self.request))
+
+    def _is_plain_get(self, block: bytes) -> bool:
+        """A well-formed GET without "Upgrade: websocket" becomes a PlainHttpRequest."""
+        try:
+            start, headers = _handshake.split_header_block(block)
+        except HandshakeError:
+            return False
+        parts = start.split(" ")
+        if len(parts) != 3 or parts[0] != "GET" or "upgrade" in headers:
+            return False
+        self.state = CLOSED
+        self._events.append(PlainHttpRequest(parts[1], headers))
+        return True
 
     def _parse_request(self, block: bytes) -> ConnectionRequest:
         path, headers, self._key = _handshake.parse_request(block)

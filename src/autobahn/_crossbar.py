@@ -252,7 +252,9 @@ class Router:
         (cbdir / "config.json").write_text(json.dumps(config, indent=2))
         self.process = CrossbarProcess(node_dir)
         try:
-            wait_for_ports(self.process.proc, list(self.ports.values()), self.unix_path, start_timeout, self.process.log)
+            wait_for_ports(
+                self.process.proc, list(self.ports.values()), self.unix_path, start_timeout, self.process.log
+            )
         except BaseException:
             self.process.stop()
             raise

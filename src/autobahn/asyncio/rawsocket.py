@@ -155,7 +155,9 @@ class _WampRawSocketProtocol(asyncio.Protocol):
         try:
             payload, _ = self._serializer.serialize(msg)
         except Exception as e:
-            raise SerializationError(f"WampRawSocketProtocol: unable to serialize WAMP application payload ({e})") from e
+            raise SerializationError(
+                f"WampRawSocketProtocol: unable to serialize WAMP application payload ({e})"
+            ) from e
         assert self._conn is not None and self.transport is not None
         try:
             frame = self._conn.send_message(payload)

@@ -172,7 +172,7 @@ class ApplicationRunner:
             if isinstance(closed, asyncio.Future):
                 try:
                     loop.run_until_complete(asyncio.wait_for(closed, 2.0))
-                except (asyncio.TimeoutError, Exception):
+                except (TimeoutError, Exception):
                     pass
         loop.close()
         return None

@@ -180,7 +180,9 @@ class ClientConnection(_Connection):
             text = HANDSHAKE_ERRORS.get(upper, f"unknown error {upper}")
             return Failed(f"server refused the handshake: {text}", handshake_error=upper)
         if serializer != self.requested_serializer:
-            return Failed(f"server answered with serializer {serializer}, not the requested {self.requested_serializer}")
+            return Failed(
+                f"server answered with serializer {serializer}, not the requested {self.requested_serializer}"
+            )
         self.serializer_id = serializer
         self.peer_max_length = 2 ** (9 + upper)
         return HandshakeDone(serializer, self.peer_max_length)

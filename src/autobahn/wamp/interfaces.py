@@ -163,7 +163,7 @@ class ITransportHandler(abc.ABC):
         """The transport closed (``wasClean``: by a closing handshake)."""
 
 
-class _ABC(abc.ABC):
+class _ABC(abc.ABC):  # noqa: B024 - only gives ISession an abc_register that ISession.register cannot shadow
     abc_register = abc.ABC.register
 
 

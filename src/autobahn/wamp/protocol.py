@@ -37,8 +37,8 @@ from autobahn.wamp.request import (
     InvocationRequest,
     Publication,
     PublishRequest,
-    Registration,
     RegisterRequest,
+    Registration,
     SubscribeRequest,
     Subscription,
     UnregisterRequest,
@@ -337,7 +337,9 @@ class ApplicationSession(BaseSession):
             if self._session_id is None:
                 handler = self._BEFORE_JOIN.get(type(msg))
                 if handler is None:
-                    raise ProtocolError(f"Received {msg.__class__.__name__} message, and session is not yet established")
+                    raise ProtocolError(
+                        f"Received {msg.__class__.__name__} message, and session is not yet established"
+                    )
             else:
                 handler = self._AFTER_JOIN.get(type(msg))
                 if handler is None:
@@ -481,7 +483,9 @@ class ApplicationSession(BaseSession):
     def onLeave(self, details: CloseDetails):
         """The session left its realm: fail what is still outstanding and close the transport."""
         if details.reason != CloseDetails.REASON_DEFAULT:
-            self.log.warn("session closed with reason {reason} [{message}]", reason=details.reason, message=details.message)
+            self.log.warn(
+                "session closed with reason {reason} [{message}]", reason=details.reason, message=details.message
+            )
         d = self._errback_outstanding_requests(ApplicationError(details.reason, details.message))
 
         def disconnect(_):
@@ -611,7 +615,7 @@ class ApplicationSession(BaseSession):
 
     def _on_goodbye(self, msg):
         if not self._goodbye_sent:
-            self._send_if_open(_goodbye(CloseDetails.REASON_GOODBYE_AND_OUT, None))
+            self._send_if_open(_goodbye("wamp.close.goodbye_and_out", None))  # the reply reason of the WAMP spec
         self._session_id = None
         self._leave(CloseDetails(msg.reason, msg.message))
 
@@ -650,7 +654,9 @@ class ApplicationSession(BaseSession):
             txaio.add_callbacks(
                 future,
                 lambda _: self._acknowledge_event(msg),
-                lambda e, fn=handler.fn: self._swallow_error(e, f"While firing {fn} subscribed under {msg.subscription}."),
+                lambda e, fn=handler.fn: self._swallow_error(
+                    e, f"While firing {fn} subscribed under {msg.subscription}."
+                ),
             )
 
     def _acknowledge_event(self, msg):

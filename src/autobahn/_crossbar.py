@@ -10,8 +10,8 @@ configuration has one realm (:data:`REALM`) and, on free ports:
 - ``rs_port``: RawSocket over TCP, anonymous; ``auth_rs_port``: RawSocket with the same auth;
 - ``unix_path``: RawSocket over a Unix socket, anonymous.
 
-The server side of each credential (SCRAM keys, the cryptosign public key, the salted WAMP-CRA
-secret) is derived inside the Crossbar venv, so the router never trusts our own code for it.
+The server side of the SCRAM and cryptosign credentials (stored/server keys, the public key) is
+derived inside the Crossbar venv with its own libraries, so the router never trusts our code for it.
 """
 
 from __future__ import annotations
@@ -44,20 +44,17 @@ _DERIVE = r"""
 import base64, binascii, hashlib, hmac, json, sys
 from argon2.low_level import Type, hash_secret
 from nacl.signing import SigningKey
-from autobahn.wamp.auth import derive_key
 args = json.loads(sys.argv[1])
 salt = hashlib.sha256(args["scram"]["authid"].encode()).digest()[:16]
 raw = hash_secret(secret=args["scram"]["password"].encode(), salt=salt, time_cost=16, memory_cost=512,
                   parallelism=1, hash_len=32, type=Type.ID, version=19)
 salted = raw.split(b"$")[-1]
 client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-cra = args["cra_salted"]
 print(json.dumps({
     "scram": {"kdf": "argon2id-13", "iterations": 16, "memory": 512, "salt": salt.hex(),
               "stored-key": hashlib.sha256(client_key).hexdigest(),
               "server-key": hmac.new(salted, b"Server Key", hashlib.sha256).hexdigest()},
     "cryptosign_pubkey": SigningKey(bytes.fromhex(args["seed_hex"])).verify_key.encode().hex(),
-    "cra_salted_secret": derive_key(cra["secret"], cra["salt"], cra["iterations"], cra["keylen"]).decode(),
 }))
 """
 
@@ -98,7 +95,7 @@ def _auth_config(derived: dict[str, Any]) -> dict[str, Any]:
             "users": {
                 WAMPCRA["authid"]: {"secret": WAMPCRA["secret"], "role": role},
                 WAMPCRA_SALTED["authid"]: {
-                    "secret": derived["cra_salted_secret"],
+                    "secret": WAMPCRA_SALTED["secret"],  # Crossbar derives the key (PBKDF2) itself
                     "role": role,
                     "salt": WAMPCRA_SALTED["salt"],
                     "iterations": WAMPCRA_SALTED["iterations"],
@@ -174,7 +171,7 @@ def node_config(ports: dict[str, int], unix_path: str, derived: dict[str, Any]) 
 
 def derive_server_credentials() -> dict[str, Any]:
     """The router's side of the test credentials, computed by the Crossbar venv's own libraries."""
-    args = {"scram": SCRAM, "seed_hex": CRYPTOSIGN["seed_hex"], "cra_salted": WAMPCRA_SALTED}
+    args = {"scram": SCRAM, "seed_hex": CRYPTOSIGN["seed_hex"]}
     out = subprocess.run(
         [str(peer_python()), "-c", _DERIVE, json.dumps(args)], capture_output=True, text=True, timeout=120, check=True
     )

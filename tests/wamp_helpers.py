@@ -122,7 +122,7 @@ async def close(*sessions: Client) -> None:
     for session in sessions:
         try:
             await asyncio.wait_for(asyncio.shield(session.closed), 5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             session.disconnect()
 
 

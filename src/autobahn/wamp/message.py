@@ -19,6 +19,7 @@ import textwrap
 from pprint import pformat
 from typing import Any, Literal, overload
 
+from autobahn.wamp._slots import add_slot_properties
 from autobahn.wamp.exception import InvalidUriError, ProtocolError
 from autobahn.wamp.role import ROLE_NAME_TO_CLASS
 
@@ -557,20 +558,10 @@ def _fbs_caster(cls):
 
 
 def _properties(*names):
-    """Class decorator: a read/write property per name, stored in the slot ``_<name>``."""
+    """Class decorator: a read/write property per field name, and ``cast``."""
 
     def decorate(cls):
-        for name in names:
-            slot = "_" + name
-
-            def getter(self, _slot=slot):
-                return getattr(self, _slot)
-
-            def setter(self, value, _slot=slot):
-                setattr(self, _slot, value)
-
-            setattr(cls, name, property(getter, setter, doc=f"The ``{name}`` field."))
-        return _fbs_caster(cls)
+        return _fbs_caster(add_slot_properties(cls, names))
 
     return decorate
 

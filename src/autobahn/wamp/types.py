@@ -8,6 +8,8 @@ from binascii import a2b_hex
 from pprint import pformat
 from typing import Any
 
+from autobahn.wamp._slots import SlotEquality, add_slot_properties
+
 __all__ = (
     "Accept",
     "CallDetails",
@@ -800,21 +802,6 @@ class IRegistration:
         """Unregister."""
 
 
-def _slot_properties(cls, names):
-    """Give ``cls`` a read/write property per name, stored in the slot ``_<name>``."""
-    for name in names:
-        slot = "_" + name
-
-        def getter(self, _slot=slot):
-            return getattr(self, _slot)
-
-        def setter(self, value, _slot=slot):
-            setattr(self, _slot, value)
-
-        setattr(cls, name, property(getter, setter, doc=f"The ``{name}`` of these details."))
-    return cls
-
-
 def _parse_typed(data: dict, name: str, kind: type, article: str):
     value = data.get(name)
     if value is not None and type(value) is not kind:
@@ -843,7 +830,7 @@ _TRANSPORT_FIELDS = (
 )
 
 
-class TransportDetails:
+class TransportDetails(SlotEquality):
     """Facts about the transport a session runs on: channel type, framing and serializer,
     the endpoints, TLS channel binding (``channel_id``), the WebSocket handshake."""
 
@@ -924,14 +911,6 @@ class TransportDetails:
         for name in _TRANSPORT_FIELDS:
             setattr(self, "_" + name, values[name])
 
-    def __eq__(self, other):
-        if not isinstance(other, self.__class__):
-            return False
-        return all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
     @staticmethod
     def parse(data: dict[str, Any]) -> TransportDetails:
         """From the dict :meth:`marshal` makes; raises ``ValueError`` on a wrong type or value."""
@@ -993,7 +972,7 @@ class TransportDetails:
         return f"{kind}-{framing}-{serializer}"
 
 
-_slot_properties(TransportDetails, _TRANSPORT_FIELDS)
+add_slot_properties(TransportDetails, _TRANSPORT_FIELDS, "of these details")
 
 
 _SESSION_FIELDS = (
@@ -1012,7 +991,7 @@ _SESSION_FIELDS = (
 )
 
 
-class SessionDetails:
+class SessionDetails(SlotEquality):
     """Facts about a joined session, handed to ``onJoin``: realm, session ID, authentication,
     serializer and transport."""
 
@@ -1036,14 +1015,6 @@ class SessionDetails:
         values = locals()
         for name in _SESSION_FIELDS:
             setattr(self, "_" + name, values[name])
-
-    def __eq__(self, other):
-        if not isinstance(other, self.__class__):
-            return False
-        return all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
 
     @staticmethod
     def parse(data: dict[str, Any]) -> SessionDetails:
@@ -1081,4 +1052,4 @@ class SessionDetails:
         return pformat(self.marshal())
 
 
-_slot_properties(SessionDetails, _SESSION_FIELDS)
+add_slot_properties(SessionDetails, _SESSION_FIELDS, "of these details")

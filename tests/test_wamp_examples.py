@@ -28,7 +28,7 @@ from autobahn import _crossbar
 
 EXAMPLES_DIR = Path(os.environ.get("AUTOBAHN_EXAMPLES_DIR", "/var/cache/autobahn-ci/autobahn-26.10.2-examples"))
 
-# (example folder, whether its output depends on timing)
+# (example folder, whether its output depends on timing), for examples/asyncio/wamp and examples/twisted/wamp
 PAIRS = {
     "rpc/arguments": False,
     "rpc/complex": False,
@@ -45,9 +45,25 @@ PAIRS = {
     "pubsub/unsubscribe": True,
     "session/series": True,
 }
-# txaio's log lines (timestamped), and asyncio's "Task was destroyed but it is pending!" report, which both
-# implementations print or not depending on whether the loop stops before `await self.leave()` resumes
+# examples/twisted/wamp/rpc/cancel is left out: it connects to a fixed ws://127.0.0.1:8080/ws and realm1, which
+# autobahn's examples router does not have (tests/test_wamp_crossbar.py::test_cancel covers cancellation).
+# The Twisted backends of rpc/progress, rpc/slowsquare and pubsub/* import autobahn.twisted.util (sleep), which
+# this package does not have yet; they join this list when it does.
+NEEDS_TWISTED_UTIL = {"rpc/progress", "rpc/slowsquare"} | {name for name in PAIRS if name.startswith("pubsub/")}
+TWISTED_PAIRS = {
+    name: masked for name, masked in PAIRS.items() if name != "session/series" and name not in NEEDS_TWISTED_UTIL
+}
+CASES = [("asyncio", name) for name in sorted(PAIRS)] + [("twisted", name) for name in sorted(TWISTED_PAIRS)]
+# asyncio: txaio's log lines (timestamped), and asyncio's "Task was destroyed but it is pending!" report,
+# which both implementations print or not depending on whether the loop stops before `await self.leave()`
+# resumes. Twisted: txaio's logger carries print() too, so there only the timestamp goes.
 LOG_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}|task: <Task )")
+TWISTED_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} ")
+# bjdata 0.6.6's C extension, built for NumPy 1, reports (with a traceback) that it cannot load under NumPy 2
+# and falls back to pure Python: the same noise under both implementations, with different file names.
+NUMPY_NOISE = re.compile(
+    r"\n[^\n]*A module that was compiled using NumPy 1\.x.*?AttributeError: _ARRAY_API not found", re.S
+)
 NUMBER = re.compile(r"\d+(\.\d+)?(e[-+]?\d+)?")
 
 
@@ -105,8 +121,10 @@ def _wait_registered(url: str, example: str, timeout: float = 20.0) -> None:
     time.sleep(2.0 if example.startswith("rpc") or example.startswith("session") else 1.0)
 
 
-def run_pair(implementation: str, example: str, url: str, timeout: float = 60.0) -> tuple[int, list[str], str]:
-    folder = EXAMPLES_DIR / "asyncio" / "wamp" / example
+def run_pair(
+    implementation: str, framework: str, example: str, url: str, timeout: float = 60.0
+) -> tuple[int, list[str], str]:
+    folder = EXAMPLES_DIR / framework / "wamp" / example
     env = _env(url)
     backend = subprocess.Popen(
         _command(implementation, folder / "backend.py"),
@@ -138,17 +156,24 @@ def run_pair(implementation: str, example: str, url: str, timeout: float = 60.0)
         except subprocess.TimeoutExpired:
             backend.kill()
             backend_out = backend.communicate()[0]
-    lines = [line for line in front.stdout.splitlines() if line.strip() and not LOG_LINE.match(line)]
+    stdout = NUMPY_NOISE.sub("", "\n" + front.stdout)
+    if framework == "twisted":
+        lines = [TWISTED_STAMP.sub("", line) for line in stdout.splitlines()]
+    else:
+        lines = [line for line in stdout.splitlines() if not LOG_LINE.match(line)]
+    lines = [line for line in lines if line.strip()]
     return front.returncode, lines, f"{front.stdout}\n--- stderr:\n{front.stderr}\n--- backend:\n{backend_out}"
 
 
-@pytest.mark.parametrize("example", sorted(PAIRS))
-def test_example_pair(examples_router, example):
-    code, original, original_log = run_pair("original", example, examples_router)
+@pytest.mark.parametrize(("framework", "example"), CASES, ids=[f"{f}-{e}" for f, e in CASES])
+def test_example_pair(examples_router, framework, example):
+    code, original, original_log = run_pair("original", framework, example, examples_router)
     assert code == 0 and original, f"the original autobahn fails this example:\n{original_log}"
-    code, ours, log = run_pair("ours", example, examples_router)
+    code, ours, log = run_pair("ours", framework, example, examples_router)
     assert code == 0, f"frontend exited with {code}:\n{log}"
-    assert "Traceback" not in log.split("--- stderr:")[0], log  # nothing failed in the frontend's callbacks
+    assert "Traceback" not in NUMPY_NOISE.sub("", log.split("--- stderr:")[0]), (
+        log
+    )  # nothing failed in the frontend's callbacks
     if PAIRS[example]:
         original = [NUMBER.sub("N", line) for line in original]
         ours = [NUMBER.sub("N", line) for line in ours]

@@ -590,3 +590,53 @@ __all__ = [
     "ConnectionDeny",
     "Disconnected",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# WAMP over WebSocket (autobahn.wamp.websocket's mixins on the Twisted classes above).
+# This block is additive: the WebSocket classes above do not depend on it.
+# ---------------------------------------------------------------------------------------------
+
+from autobahn.wamp import websocket as _wamp_websocket  # noqa: E402
+
+
+class WampWebSocketServerProtocol(_wamp_websocket.WampWebSocketServerProtocol, WebSocketServerProtocol):
+    """Twisted WAMP-over-WebSocket server transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketServerFactory(_wamp_websocket.WampWebSocketServerFactory, WebSocketServerFactory):
+    """Twisted WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;
+    ``serializers`` (default: every one installed) decide the subprotocols offered."""
+
+    protocol = WampWebSocketServerProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        serializers = kwargs.pop("serializers", None)
+        _wamp_websocket.WampWebSocketServerFactory.__init__(self, factory, serializers)
+        kwargs["protocols"] = self._protocols
+        WebSocketServerFactory.__init__(self, *args, **kwargs)
+
+
+class WampWebSocketClientProtocol(_wamp_websocket.WampWebSocketClientProtocol, WebSocketClientProtocol):
+    """Twisted WAMP-over-WebSocket client transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketClientFactory(_wamp_websocket.WampWebSocketClientFactory, WebSocketClientFactory):
+    """Twisted WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``
+    (default: every one installed, CBOR first) are offered as subprotocols in that order."""
+
+    protocol = WampWebSocketClientProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        serializers = kwargs.pop("serializers", None)
+        _wamp_websocket.WampWebSocketClientFactory.__init__(self, factory, serializers)
+        kwargs["protocols"] = self._protocols
+        WebSocketClientFactory.__init__(self, *args, **kwargs)
+
+
+__all__ += [
+    "WampWebSocketServerProtocol",
+    "WampWebSocketServerFactory",
+    "WampWebSocketClientProtocol",
+    "WampWebSocketClientFactory",
+]

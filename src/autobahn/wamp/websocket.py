@@ -181,19 +181,24 @@ class WampWebSocketClientProtocol(WampWebSocketProtocol):
         self._serializer = copy.copy(self.factory._serializers[serializer_id])
 
 
-def default_serializers() -> list[Any]:
-    """Every serializer whose library is installed, batched form first, in autobahn's order of preference."""
+def installed_serializer_classes() -> list[Any]:
+    """The serializer classes whose libraries are installed, in autobahn's order of preference."""
     from autobahn.wamp import serializer as wamp_serializer
 
     found = []
     for name in ("CBORSerializer", "MsgPackSerializer", "UBJSONSerializer", "JsonSerializer"):
-        cls = getattr(wamp_serializer, name, None)
-        if cls is None:
-            continue
         try:
-            found.extend([cls(batched=True), cls()])
-        except ImportError:
+            cls = getattr(wamp_serializer, name)
+            cls()  # a missing library may only show when the serializer is made
+        except (AttributeError, ImportError):
             continue
+        found.append(cls)
+    return found
+
+
+def default_serializers() -> list[Any]:
+    """Every installed serializer, batched form first (the subprotocols a factory offers by default)."""
+    found = [ser for cls in installed_serializer_classes() for ser in (cls(batched=True), cls())]
     if not found:
         raise Exception("Could not import any WAMP serializer")
     return found

@@ -1,0 +1,215 @@
+"""WAMP over RawSocket, framework-independent: the session's transport on top of ``sansio``.
+
+The framework protocols (``autobahn.asyncio.rawsocket``, ``autobahn.twisted.rawsocket``) feed received
+bytes to :meth:`WampRawSocketTransport._received` and provide ``_write(data)``, ``_close()``,
+``_abort()`` and ``_writable()``; everything else (handshake, framing, starting the session, parsing
+and checking messages) is here.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import txaio
+
+from autobahn.rawsocket import sansio
+from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost
+from autobahn.wamp.interfaces import ITransport
+
+
+def installed_serializers() -> list[Any]:
+    """One instance of every installed serializer, best first (CBOR, MessagePack, UBJSON, JSON)."""
+    from autobahn.wamp.websocket import installed_serializer_classes
+
+    return [cls() for cls in installed_serializer_classes()]
+
+
+def _payload_exceeded(text: str) -> Exception:
+    from autobahn.wamp import exception
+
+    return getattr(exception, "PayloadExceededError", SerializationError)(text)
+
+
+class WampRawSocketTransport:
+    """What every WAMP-over-RawSocket protocol shares (implements ITransport)."""
+
+    log = txaio.make_logger()
+    factory: Any = None
+    is_server = False
+    _session: Any = None
+    _serializer: Any = None
+    _conn: Any = None
+    _transport_details: Any = None
+    _max_message_size = sansio.MAX_LENGTH
+
+    def _set_max_message_size(self, max_size: int) -> None:
+        self._max_message_size = max_size
+
+    # --- provided by the framework protocol ---
+
+    def _write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def _abort(self) -> None:
+        raise NotImplementedError
+
+    def _writable(self) -> bool:
+        raise NotImplementedError
+
+    # --- driven by the framework protocol ---
+
+    def _started(self) -> None:
+        """The connection is made: begin the handshake."""
+        if self.is_server:
+            self._conn = sansio.ServerConnection(self.factory._serializers, self._max_message_size)
+        else:
+            self._serializer = copy.copy(self.factory._serializer)
+            self._conn = sansio.ClientConnection(self._serializer.RAWSOCKET_SERIALIZER_ID, self._max_message_size)
+            self._write(self._conn.initiate())
+
+    def _received(self, data: bytes) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        events = conn.receive_data(data)
+        out = conn.data_to_send()
+        if out:
+            self._write(out)
+        for event in events:
+            if isinstance(event, sansio.MessageReceived):
+                self._message_received(event.payload)
+            elif isinstance(event, sansio.HandshakeDone):
+                self._handshake_done()
+            elif isinstance(event, sansio.Failed):
+                self.log.warn("WAMP-RawSocket connection failed: {reason}", reason=event.reason)
+                self._close()
+                return
+            if not self._writable():
+                return
+
+    def _lost(self, was_clean: bool) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.onClose(was_clean)
+            except Exception:
+                self.log.failure("error in the WAMP session's onClose")
+
+    def _handshake_done(self) -> None:
+        if self.is_server:
+            self._serializer = copy.copy(self.factory._serializers[self._conn.serializer_id])
+        try:
+            self._session = self.factory._factory()
+            self._session._transport = self
+            self._session.onOpen(self)
+        except Exception:
+            self.log.failure("WAMP session could not be started")
+            self._session = None
+            self._abort()
+
+    def _message_received(self, payload: bytes) -> None:
+        session = self._session
+        if session is None:
+            return
+        try:
+            messages = self._serializer.unserialize(payload)
+        except Exception as e:  # ProtocolError from the parser; anything else is malformed input too
+            session._protocol_violation(f"invalid WAMP message: {e}")
+            self._close()
+            return
+        for msg in messages:
+            if self._session is not session:
+                return
+            try:
+                session.onMessage(msg)
+            except ProtocolError as e:
+                session._protocol_violation(str(e))
+                self._close()
+                return
+            except Exception:
+                self.log.failure("error in the WAMP session's onMessage")
+                self._abort()
+                return
+
+    # --- ITransport ---
+
+    def send(self, msg: Any) -> None:
+        """Serialize and send one message (SerializationError; TransportLost when closed)."""
+        if not self.isOpen():
+            raise TransportLost()
+        try:
+            payload, _ = self._serializer.serialize(msg)
+        except Exception as e:
+            raise SerializationError(
+                f"WampRawSocketProtocol: unable to serialize WAMP application payload ({e})"
+            ) from e
+        try:
+            frame = self._conn.send_message(payload)
+        except ValueError as e:
+            raise _payload_exceeded(str(e)) from e
+        self._write(frame)
+
+    def isOpen(self) -> bool:
+        return self._session is not None and self._writable()
+
+    @property
+    def transport_details(self) -> Any:
+        return self._transport_details
+
+    def close(self) -> None:
+        if not self.isOpen():
+            raise TransportLost()
+        self._close()
+
+    def abort(self) -> None:
+        if not self.isOpen():
+            raise TransportLost()
+        self._abort()
+
+    @property
+    def serializer_id(self) -> int:
+        """The RawSocket serializer number in use (the client's is known before the handshake)."""
+        if self._serializer is None and not self.is_server:
+            return self.factory._serializer.RAWSOCKET_SERIALIZER_ID
+        return self._serializer.RAWSOCKET_SERIALIZER_ID
+
+
+ITransport.register(WampRawSocketTransport)
+
+
+class WampRawSocketFactoryBase:
+    """What client and server factories share: the session factory and the receive limit."""
+
+    log = txaio.make_logger()
+    _max_message_size = sansio.MAX_LENGTH
+
+    def resetProtocolOptions(self) -> None:
+        self._max_message_size = sansio.MAX_LENGTH
+
+    def setProtocolOptions(self, maxMessagePayloadSize: int | None = None) -> None:
+        """``maxMessagePayloadSize``: the longest message we accept, in [512, 2**24] (announced rounded up to a
+        power of two); a longer frame closes the connection."""
+        if maxMessagePayloadSize is not None:
+            sansio.length_exponent(maxMessagePayloadSize)  # ValueError when out of range
+            self._max_message_size = maxMessagePayloadSize
+
+    def _init_server(self, factory: Any, serializers: list[Any] | None) -> None:
+        self._factory = factory if callable(factory) else (lambda: factory)
+        if serializers is None:
+            serializers = installed_serializers()
+            if not serializers:
+                raise Exception("could not import any WAMP serializers")
+        self._serializers = {ser.RAWSOCKET_SERIALIZER_ID: ser for ser in serializers}
+
+    def _init_client(self, factory: Any, serializer: Any) -> None:
+        self._factory = factory if callable(factory) else (lambda: factory)
+        if serializer is None:
+            serializers = installed_serializers()
+            serializer = serializers[0] if serializers else None
+        if serializer is None:
+            raise Exception("could not import any WAMP serializer")
+        self._serializer = serializer

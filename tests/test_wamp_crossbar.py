@@ -5,12 +5,9 @@ results, errors, cancellation and each authentication method."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 
 import pytest
-from wamp_helpers import SERIALIZERS, TRANSPORTS, Client, close, connect, run
+from wamp_helpers import AUTH_CASES, SERIALIZERS, TRANSPORTS, Client, authenticating_client, close, connect, run
 
 from autobahn import _crossbar
 from autobahn.wamp import message
@@ -212,65 +209,13 @@ def test_large_and_batched(crossbar_router):
     run(main())
 
 
-# --- authentication: each method Crossbar is configured with (autobahn._crossbar) ---
-
-
-def _ticket(session, challenge):
-    assert challenge.method == "ticket"
-    return _crossbar.TICKET["ticket"]
-
-
-def _wampcra(secret_of):
-    def answer(session, challenge):
-        assert challenge.method == "wampcra"
-        key = secret_of(challenge).encode()
-        return base64.b64encode(hmac.new(key, challenge.extra["challenge"].encode(), hashlib.sha256).digest())
-
-    return answer
-
-
-def _cra_plain(challenge):
-    return _crossbar.WAMPCRA["secret"]
-
-
-def _cra_salted(challenge):
-    extra = challenge.extra
-    assert (extra["salt"], extra["iterations"], extra["keylen"]) == (
-        _crossbar.WAMPCRA_SALTED["salt"],
-        _crossbar.WAMPCRA_SALTED["iterations"],
-        _crossbar.WAMPCRA_SALTED["keylen"],
-    )
-    key = hashlib.pbkdf2_hmac(
-        "sha256",
-        _crossbar.WAMPCRA_SALTED["secret"].encode(),
-        extra["salt"].encode(),
-        extra["iterations"],
-        extra["keylen"],
-    )
-    return base64.b64encode(key).decode()
-
-
-AUTH_CASES = {
-    "ticket": (["ticket"], _crossbar.TICKET["authid"], _ticket),
-    "wampcra": (["wampcra"], _crossbar.WAMPCRA["authid"], _wampcra(_cra_plain)),
-    "wampcra-salted": (["wampcra"], _crossbar.WAMPCRA_SALTED["authid"], _wampcra(_cra_salted)),
-}
-
-
 @pytest.mark.parametrize("transport", ["websocket", "rawsocket"])
 @pytest.mark.parametrize("case", sorted(AUTH_CASES))
 def test_authentication(crossbar_router, case, transport):
-    authmethods, authid, answer = AUTH_CASES[case]
-
-    class Authenticating(Client):
-        pass
-
-    Authenticating.authmethods = authmethods
-    Authenticating.authid = authid
-    Authenticating.challenge_answer = staticmethod(answer)
+    authmethods, authid, _ = AUTH_CASES[case]
 
     async def main():
-        session = await connect(crossbar_router, transport, "cbor", Authenticating, auth=True)
+        session = await connect(crossbar_router, transport, "cbor", authenticating_client(case), auth=True)
         try:
             details = session.session_details
             assert (details.authid, details.authrole, details.authmethod) == (authid, "authenticated", authmethods[0])

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_wamp_crossbar import AUTH_CASES
-from wamp_helpers import SERIALIZERS, Client, close, connect, run
+from wamp_helpers import SERIALIZERS, Client, authenticating_client, close, connect, run
 
 from autobahn import _crossbar
 from autobahn.wamp.exception import ApplicationError
@@ -128,18 +127,10 @@ def test_mixed_session(crossbar_router, transport, serializer):
 def test_mixed_session_authenticated(crossbar_router, transport, method):
     """Both sides authenticate with ``method`` on the router's authenticated transports."""
     proc = start_peer(crossbar_router, transport, "msgpack", auth=method)
-    authmethods, authid, answer = AUTH_CASES[method]
-
-    class Authenticating(Client):
-        pass
-
-    Authenticating.authmethods = authmethods
-    Authenticating.authid = authid
-    Authenticating.challenge_answer = staticmethod(answer)
 
     async def main():
         await wait_ready(proc)
-        ours = await connect(crossbar_router, transport, "msgpack", Authenticating, auth=True)
+        ours = await connect(crossbar_router, transport, "msgpack", authenticating_client(method), auth=True)
         try:
             assert ours.session_details.authmethod == method
             await exchange(ours)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 from typing import Any
 
 import txaio
 
+from autobahn import _crossbar
 from autobahn._txaio import use_framework
 
 use_framework("asyncio")
@@ -69,6 +73,61 @@ class Client(ApplicationSession):
         if not self.closed.done():
             self.closed.set_result(True)
         return super().onDisconnect()
+
+
+# --- authentication: the client side of each method Crossbar is configured with (autobahn._crossbar) ---
+
+
+def _ticket(session, challenge):
+    assert challenge.method == "ticket"
+    return _crossbar.TICKET["ticket"]
+
+
+def _wampcra(secret_of):
+    def answer(session, challenge):
+        assert challenge.method == "wampcra"
+        key = secret_of(challenge).encode()
+        return base64.b64encode(hmac.new(key, challenge.extra["challenge"].encode(), hashlib.sha256).digest())
+
+    return answer
+
+
+def _cra_plain(challenge):
+    return _crossbar.WAMPCRA["secret"]
+
+
+def _cra_salted(challenge):
+    extra = challenge.extra
+    assert (extra["salt"], extra["iterations"], extra["keylen"]) == (
+        _crossbar.WAMPCRA_SALTED["salt"],
+        _crossbar.WAMPCRA_SALTED["iterations"],
+        _crossbar.WAMPCRA_SALTED["keylen"],
+    )
+    key = hashlib.pbkdf2_hmac(
+        "sha256",
+        _crossbar.WAMPCRA_SALTED["secret"].encode(),
+        extra["salt"].encode(),
+        extra["iterations"],
+        extra["keylen"],
+    )
+    return base64.b64encode(key).decode()
+
+
+AUTH_CASES = {
+    "ticket": (["ticket"], _crossbar.TICKET["authid"], _ticket),
+    "wampcra": (["wampcra"], _crossbar.WAMPCRA["authid"], _wampcra(_cra_plain)),
+    "wampcra-salted": (["wampcra"], _crossbar.WAMPCRA_SALTED["authid"], _wampcra(_cra_salted)),
+}
+
+
+def authenticating_client(case: str) -> type[Client]:
+    """A Client class that authenticates as AUTH_CASES[case] (on the router's authenticated transports)."""
+    authmethods, authid, answer = AUTH_CASES[case]
+    return type(
+        f"Authenticating_{case}",
+        (Client,),
+        {"authmethods": authmethods, "authid": authid, "challenge_answer": staticmethod(answer)},
+    )
 
 
 async def connect(

@@ -273,10 +273,7 @@ class WampWebSocketServerFactory(_wamp_websocket.WampWebSocketServerFactory, Web
     protocol = WampWebSocketServerProtocol
 
     def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
-        serializers = kwargs.pop("serializers", None)
-        _wamp_websocket.WampWebSocketServerFactory.__init__(self, factory, serializers)
-        kwargs["protocols"] = self._protocols
-        WebSocketServerFactory.__init__(self, *args, **kwargs)
+        _wamp_websocket.init_framework_factory(self, WebSocketServerFactory, factory, args, kwargs)
 
 
 class WampWebSocketClientProtocol(_wamp_websocket.WampWebSocketClientProtocol, WebSocketClientProtocol):
@@ -290,10 +287,7 @@ class WampWebSocketClientFactory(_wamp_websocket.WampWebSocketClientFactory, Web
     protocol = WampWebSocketClientProtocol
 
     def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
-        serializers = kwargs.pop("serializers", None)
-        _wamp_websocket.WampWebSocketClientFactory.__init__(self, factory, serializers)
-        kwargs["protocols"] = self._protocols
-        WebSocketClientFactory.__init__(self, *args, **kwargs)
+        _wamp_websocket.init_framework_factory(self, WebSocketClientFactory, factory, args, kwargs)
 
 
 __all__ += [

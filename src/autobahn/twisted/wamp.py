@@ -239,15 +239,3 @@ class Session(protocol._SessionShim):
 
     def on_welcome(self, welcome_msg):
         pass
-
-    def on_join(self, details):
-        pass
-
-    def on_leave(self, details):
-        self.disconnect()
-
-    def on_connect(self):
-        self.join(self.config.realm)
-
-    def on_disconnect(self):
-        pass

@@ -33,6 +33,8 @@ from autobahn.wamp.exception import ProtocolError, SerializationError
 __all__ = [
     "CBORObjectSerializer",
     "CBORSerializer",
+    "FlatBuffersObjectSerializer",
+    "FlatBuffersSerializer",
     "JsonObjectSerializer",
     "JsonSerializer",
     "MsgPackObjectSerializer",
@@ -541,15 +543,69 @@ class UBJSONSerializer(Serializer):
             self.SERIALIZER_ID = "ubjson.batched"
 
 
+# --- FlatBuffers ---
+
+
+class FlatBuffersObjectSerializer(_BinaryObjectSerializer):
+    """WAMP-FlatBuffers: message objects to and from the tables of ``flatbuffers/wamp.fbs``
+    (application payload inside them encoded by the transport serializer's payload serializer)."""
+
+    NAME = "flatbuffers"
+    BINARY = True
+
+    def __init__(self, batched=False):
+        from autobahn.wamp import message_fbs
+
+        _BinaryObjectSerializer.__init__(self, batched)
+        self._message_fbs = message_fbs
+        self._parent_serializer = None
+
+    def _dumps(self, obj):
+        if not isinstance(obj, message.Message):
+            raise SerializationError(f"WAMP-FlatBuffers serializes WAMP messages, not {type(obj).__name__}")
+        return self._message_fbs.build_message(obj, self._parent_serializer)
+
+    def _loads(self, data):
+        return self._message_fbs.parse_message(data, self._parent_serializer)
+
+
+class FlatBuffersSerializer(Serializer):
+    """WAMP over FlatBuffers (``wamp.2.flatbuffers``, RawSocket serializer 5).
+
+    :param payload_serializer: the serializer ID for ``args``/``kwargs`` inside the tables.
+    """
+
+    SERIALIZER_ID = "flatbuffers"
+    RAWSOCKET_SERIALIZER_ID = 5
+    MIME_TYPE = "application/x-flatbuffers"
+
+    def __init__(self, batched=False, payload_serializer="cbor"):
+        Serializer.__init__(self, FlatBuffersObjectSerializer(batched=batched))
+        if batched:
+            self.SERIALIZER_ID = "flatbuffers.batched"
+        if payload_serializer not in SERID_TO_OBJSER or payload_serializer == "flatbuffers":
+            available = sorted(k for k in SERID_TO_OBJSER if k != "flatbuffers")
+            raise ValueError(f"Unknown payload serializer '{payload_serializer}'. Available: {available}")
+        self._payload_serializer_id = payload_serializer
+        self._payload_serializer = SERID_TO_OBJSER[payload_serializer]()
+
+    @property
+    def PAYLOAD_SERIALIZER_ID(self):
+        """The serializer ID of ``args``/``kwargs`` inside the FlatBuffers tables."""
+        return self._payload_serializer_id
+
+
 # Serializer classes whose library is missing are not importable (as in autobahn); the
 # ImportError says which package and which extra bring it.
-_OPTIONAL = {
-    "msgpack": (MsgPackObjectSerializer, MsgPackSerializer),
-    "cbor2": (CBORObjectSerializer, CBORSerializer),
-    "bjdata": (UBJSONObjectSerializer, UBJSONSerializer),
-}
+_OPTIONAL = [
+    ("msgpack", MsgPackObjectSerializer, MsgPackSerializer),
+    ("cbor2", CBORObjectSerializer, CBORSerializer),
+    ("bjdata", UBJSONObjectSerializer, UBJSONSerializer),
+    # details dicts (authextra, ...) travel as CBOR inside the FlatBuffers tables
+    ("cbor2", FlatBuffersObjectSerializer, FlatBuffersSerializer),
+]
 _MISSING: dict[str, str] = {}
-for _module, (_objser, _ser) in _OPTIONAL.items():
+for _module, _objser, _ser in _OPTIONAL:
     if _installed(_module):
         SERID_TO_OBJSER[_objser.NAME] = _objser
         SERID_TO_SER[_ser.SERIALIZER_ID] = _ser
@@ -573,7 +629,7 @@ def create_transport_serializer(serializer_id):
     batched = variant == "batched"
     if base_id in SERID_TO_SER:
         return SERID_TO_SER[base_id](batched=batched)
-    if base_id in ("msgpack", "cbor", "ubjson"):
+    if base_id in ("msgpack", "cbor", "ubjson", "flatbuffers"):
         raise ImportError(f'serializer "{base_id}" is not installed: {_EXTRA_HINT}')
     raise RuntimeError(f'could not create serializer for "{serializer_id}" (available: {sorted(SERID_TO_SER)})')
 

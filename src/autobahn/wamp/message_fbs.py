@@ -1,0 +1,490 @@
+"""WAMP messages to and from FlatBuffers, driven by the compiled schema ``wamp.bfbs``
+(``flatbuffers/wamp.fbs``): the field ids and types of every table come from the schema,
+so this module only says how each field maps to a message attribute.
+
+Fields that are ``None`` on the message are left out of the table, and fields missing from a
+table read back as ``None`` (scalars are written even when they equal the schema default).
+Application payload (``args``, ``kwargs``) is encoded by a payload serializer (CBOR unless
+the transport serializer names another). Reading checks every offset and length against the
+buffer, and the decoded message goes through the message class's own ``parse`` validation,
+so a malformed buffer raises :class:`~autobahn.wamp.exception.ProtocolError`.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import cache
+from typing import Any
+
+import flatbuffers
+
+from autobahn.flatbuffers import load_schema
+from autobahn.wamp import message, role
+from autobahn.wamp.exception import ProtocolError, SerializationError
+from autobahn.wamp.flatbuffers import wamp_bfbs
+
+__all__ = ("build_message", "build_table", "cast_table", "parse_message")
+
+_NAMESPACE = "wamp.proto."
+# WAMP message type code -> union tag (the same, except EVENT_RECEIVED: 337 does not fit a byte)
+_UNION_TAG = {cls.MESSAGE_TYPE: cls.MESSAGE_TYPE for cls in message.Message.__subclasses__()}
+_UNION_TAG[message.EventReceived.MESSAGE_TYPE] = 37
+
+_SCALAR_FORMATS = {"Bool": "<?", "UByte": "<B", "UType": "<B", "UShort": "<H", "UInt": "<I", "ULong": "<Q"}
+_SCALAR_RANGES = {"UByte": 0xFF, "UShort": 0xFFFF, "UInt": 0xFFFFFFFF, "ULong": 0xFFFFFFFFFFFFFFFF}
+_PREPEND = {
+    "Bool": "PrependBool",
+    "UByte": "PrependUint8",
+    "UShort": "PrependUint16",
+    "UInt": "PrependUint32",
+    "ULong": "PrependUint64",
+}
+
+_MATCH = ("exact", "prefix", "wildcard")
+_INVOKE = ("single", "first", "last", "roundrobin", "random")
+_CANCEL_MODE = ("skip", "kill", "killnowait")
+_AUTH_METHODS = ("anonymous", "ticket", "wampcra", "scram", "cryptosign")
+# role feature attribute -> schema field, where the names differ
+_FEATURE_FIELD = {"x_acknowledged_event_delivery": "acknowledge_event_received"}
+_FEATURE_ATTR = {v: k for k, v in _FEATURE_FIELD.items()}
+# (table, field) -> message attribute, where the names differ
+_RENAMED = {("Event", "acknowledge"): "x_acknowledged_delivery"}
+# Schema fields this module does not fill: the cipher (implied by the scheme) and the
+# string-pair Maps (dicts travel as *_cbor instead). "session" is only WELCOME's own.
+_UNUSED = frozenset({"ppt_cipher", "authextra", "extra"})
+
+
+class _Field:
+    __slots__ = ("id", "name", "kind", "element", "table")
+
+    def __init__(self, field):
+        self.id = field.id
+        self.name = field.name
+        self.kind = field.type.base_type
+        self.element = field.type.element
+        self.table = field.type.name[len(_NAMESPACE) :] if field.type.name else None
+
+
+@cache
+def _tables() -> dict[str, list[_Field]]:
+    """Table name (without namespace) -> its fields, from the compiled schema."""
+    schema = load_schema(wamp_bfbs())
+    return {
+        name[len(_NAMESPACE) :]: [_Field(f) for f in obj.fields.values() if not f.deprecated]
+        for name, obj in schema.objects.items()
+    }
+
+
+@cache
+def _cbor():
+    import cbor2
+
+    return cbor2
+
+
+@cache
+def _default_payload_serializer():
+    from autobahn.wamp.serializer import CBORObjectSerializer
+
+    return CBORObjectSerializer()
+
+
+def _payload_serializer(serializer):
+    if serializer is None:
+        return _default_payload_serializer()
+    return getattr(serializer, "_payload_serializer", None) or serializer._serializer
+
+
+# --- writing ---
+
+
+def _check_range(kind: str, value, name: str):
+    if kind in _SCALAR_RANGES and not (0 <= value <= _SCALAR_RANGES[kind]):
+        raise SerializationError(f"value {value} of '{name}' does not fit FlatBuffers {kind}")
+
+
+def _enum_index(names, value, name):
+    try:
+        return names.index(value)
+    except ValueError:
+        raise SerializationError(f"invalid value {value!r} for '{name}'") from None
+
+
+def _features_table(builder, table: str, features) -> int:
+    values = {}
+    for attr, value in features.__dict__.items():
+        if value is not None and not attr.startswith("_"):
+            values[_FEATURE_FIELD.get(attr, attr)] = value
+    return _write_table(builder, table, values)
+
+
+def _roles_table(builder, table: str, roles: dict) -> int:
+    subtables = {}
+    for name, features in roles.items():
+        subtables[name] = _features_table(builder, f"{name.capitalize()}Features", features)
+    return _write_offsets_table(builder, table, subtables)
+
+
+def _write_offsets_table(builder, table: str, offsets: dict) -> int:
+    fields = {f.name: f for f in _tables()[table]}
+    builder.StartObject(len(fields))
+    for name, offset in offsets.items():
+        builder.PrependUOffsetTRelativeSlot(fields[name].id, offset, 0)
+    return builder.EndObject()
+
+
+def _principal(builder, hop: dict) -> int:
+    values = {"session": hop["session"], "authid": hop.get("authid"), "authrole": hop.get("authrole")}
+    return _write_table(builder, "Principal", values)
+
+
+def _write_table(builder, table: str, values: dict[str, Any]) -> int:
+    """Write a table from field name -> Python value (None: left out); returns its offset."""
+    fields = _tables()[table]
+    offsets: dict[int, int] = {}
+    for field in fields:
+        value = values.get(field.name)
+        if value is None:
+            continue
+        if field.kind == "String":
+            offsets[field.id] = builder.CreateString(value)
+        elif field.kind == "Vector":
+            offsets[field.id] = _write_vector(builder, field, value)
+        elif field.kind == "Obj":
+            offsets[field.id] = value  # already written by the caller
+    builder.StartObject(len(fields))
+    for field in fields:
+        value = values.get(field.name)
+        if value is None:
+            continue
+        if field.id in offsets:
+            builder.PrependUOffsetTRelativeSlot(field.id, offsets[field.id], 0)
+        else:
+            _check_range(field.kind, value, field.name)
+            getattr(builder, _PREPEND[field.kind])(value)
+            builder.Slot(field.id)
+    return builder.EndObject()
+
+
+def _write_vector(builder, field: _Field, value) -> int:
+    if field.element == "UByte" and field.table is None:
+        return builder.CreateByteVector(bytes(value))
+    if field.element == "String":
+        items = [builder.CreateString(v) for v in value]
+    elif field.element == "Obj":
+        items = [_principal(builder, hop) for hop in value]
+    else:
+        items = None
+    if items is not None:
+        builder.StartVector(4, len(items), 4)
+        for item in reversed(items):
+            builder.PrependUOffsetTRelative(item)
+        return builder.EndVector()
+    size = struct.calcsize(_SCALAR_FORMATS[field.element])
+    builder.StartVector(size, len(value), size)
+    for item in reversed(value):
+        _check_range(field.element, item, field.name)
+        getattr(builder, _PREPEND[field.element])(item)
+    return builder.EndVector()
+
+
+def _field_values(msg, builder, table: str, serializer) -> dict[str, Any]:
+    """The schema field values of a message (offsets for sub-tables already written)."""
+    values: dict[str, Any] = {}
+    for field in _tables()[table]:
+        name = field.name
+        if name in _UNUSED or name.endswith(("_cbor", "_name", "_names")):
+            continue
+        attr = _RENAMED.get((table, name), name)
+        if name == "args":
+            if msg.args or msg.kwargs:
+                values[name] = _payload_serializer(serializer).serialize(list(msg.args or []))
+        elif name == "kwargs":
+            if msg.kwargs:
+                values[name] = _payload_serializer(serializer).serialize(msg.kwargs)
+        elif name == "ppt_scheme":
+            if msg.enc_algo is not None:
+                values[name] = _enum_code(message.ENC_ALGOS_FROMSTR, msg.enc_algo, "enc_algo")
+        elif name == "ppt_serializer":
+            if msg.enc_serializer is not None:
+                values[name] = _enum_code(message.ENC_SERS_FROMSTR, msg.enc_serializer, "enc_serializer")
+        elif name == "ppt_keyid":
+            values[name] = msg.enc_key
+        elif name == "match":
+            values[name] = _enum_index(_MATCH, msg.match, name)
+        elif name == "invoke":
+            values[name] = _enum_index(_INVOKE, msg.invoke, name)
+        elif name == "mode":
+            if msg.mode is not None:
+                values[name] = _enum_index(_CANCEL_MODE, msg.mode, name)
+        elif name == "roles":
+            if msg.roles:
+                values[name] = _roles_table(builder, field.table, msg.roles)
+        elif name == "authmethods":
+            methods = msg.authmethods
+            if methods is not None:
+                known = [m for m in methods if m in _AUTH_METHODS]
+                values[name] = [_AUTH_METHODS.index(m) for m in known]
+                if len(known) != len(methods):
+                    values["authmethod_names"] = methods
+        elif name in ("authmethod", "method"):
+            method = getattr(msg, name)
+            if method in _AUTH_METHODS:
+                values[name] = _AUTH_METHODS.index(method)
+            elif method is not None:
+                values[name + "_name"] = method
+        else:
+            values[name] = getattr(msg, attr, None)
+    for dict_attr in ("authextra", "extra", "custom"):
+        if f"{dict_attr}_cbor" in {f.name for f in _tables()[table]}:
+            value = getattr(msg, dict_attr)
+            if value:
+                values[f"{dict_attr}_cbor"] = _cbor().dumps(value)
+    return values
+
+
+def _enum_code(table: dict, value: str, name: str) -> int:
+    try:
+        return table[value]
+    except KeyError:
+        raise SerializationError(f"'{name}' {value!r} cannot be carried by WAMP-FlatBuffers") from None
+
+
+def _table_name(msg) -> str:
+    return type(msg).__name__
+
+
+def build_table(msg, builder, serializer=None) -> int:
+    """Write ``msg`` as the envelope ``Message`` (its table in the union) into ``builder``;
+    returns the envelope's offset, ready for ``builder.Finish``."""
+    table = _table_name(msg)
+    inner = _write_table(builder, table, _field_values(msg, builder, table, serializer))
+    builder.StartObject(2)
+    builder.PrependUint8Slot(0, _UNION_TAG[msg.MESSAGE_TYPE], 0)
+    builder.PrependUOffsetTRelativeSlot(1, inner, 0)
+    return builder.EndObject()
+
+
+def build_message(msg, serializer=None) -> bytes:
+    """``msg`` as a complete WAMP-FlatBuffers message."""
+    builder = flatbuffers.Builder(256)
+    builder.Finish(build_table(msg, builder, serializer))
+    return bytes(builder.Output())
+
+
+# --- reading ---
+
+
+class _Table:
+    """One table in a buffer, every access checked against the buffer's bounds."""
+
+    __slots__ = ("buf", "pos", "vtable", "vtable_size")
+
+    def __init__(self, buf, pos: int):
+        self.buf = buf
+        self.pos = pos
+        self.vtable = pos - self._unpack("<i", pos)
+        self.vtable_size = self._unpack("<H", self.vtable)
+        if self.vtable_size < 4 or self.vtable + self.vtable_size > len(buf):
+            raise ProtocolError("WAMP-FlatBuffers: invalid vtable")
+
+    def _unpack(self, fmt: str, at: int):
+        if at < 0 or at + struct.calcsize(fmt) > len(self.buf):
+            raise ProtocolError(f"WAMP-FlatBuffers: offset {at} outside the buffer")
+        return struct.unpack_from(fmt, self.buf, at)[0]
+
+    def field_at(self, field_id: int) -> int:
+        """The position of a field's value, or 0 when the table leaves it out."""
+        slot = 4 + 2 * field_id
+        if slot + 2 > self.vtable_size:
+            return 0
+        offset = self._unpack("<H", self.vtable + slot)
+        return self.pos + offset if offset else 0
+
+    def target(self, at: int) -> int:
+        return at + self._unpack("<I", at)
+
+    def vector(self, at: int, element_size: int) -> tuple[int, int]:
+        start = self.target(at)
+        length = self._unpack("<I", start)
+        if start + 4 + length * element_size > len(self.buf):
+            raise ProtocolError("WAMP-FlatBuffers: vector longer than the buffer")
+        return start + 4, length
+
+    def string(self, at: int) -> str:
+        start, length = self.vector(at, 1)
+        try:
+            return bytes(self.buf[start : start + length]).decode("utf8")
+        except UnicodeDecodeError as e:
+            raise ProtocolError(f"WAMP-FlatBuffers: invalid UTF-8 in a string: {e}") from e
+
+
+def _read_table(table: _Table, name: str) -> dict[str, Any]:
+    """Field name -> Python value of the fields present in a table."""
+    values: dict[str, Any] = {}
+    for field in _tables()[name]:
+        at = table.field_at(field.id)
+        if not at:
+            continue
+        if field.kind in _SCALAR_FORMATS:
+            values[field.name] = table._unpack(_SCALAR_FORMATS[field.kind], at)
+        elif field.kind == "String":
+            values[field.name] = table.string(at)
+        elif field.kind == "Obj":
+            values[field.name] = _Table(table.buf, table.target(at))
+        elif field.kind == "Vector":
+            values[field.name] = _read_vector(table, at, field)
+    return values
+
+
+def _read_vector(table: _Table, at: int, field: _Field):
+    if field.element in ("String", "Obj"):
+        start, length = table.vector(at, 4)
+        positions = [start + 4 * i for i in range(length)]
+        if field.element == "String":
+            return [table.string(p) for p in positions]
+        return [_read_principal(_Table(table.buf, table.target(p))) for p in positions]
+    fmt = _SCALAR_FORMATS[field.element]
+    size = struct.calcsize(fmt)
+    start, length = table.vector(at, size)
+    if field.element == "UByte" and field.table is None:
+        return bytes(table.buf[start : start + length])
+    return [struct.unpack_from(fmt, table.buf, start + size * i)[0] for i in range(length)]
+
+
+def _read_principal(table: _Table) -> dict:
+    values = _read_table(table, "Principal")
+    return {"session": values.get("session", 0), "authid": values.get("authid"), "authrole": values.get("authrole")}
+
+
+def _read_roles(table: _Table, name: str) -> dict:
+    roles = {}
+    for role_name, subtable in _read_table(table, name).items():
+        features = {
+            _FEATURE_ATTR.get(k, k): v for k, v in _read_table(subtable, f"{role_name.capitalize()}Features").items()
+        }
+        roles[role_name] = role.ROLE_NAME_TO_CLASS[role_name](**features)
+    return roles
+
+
+def _from_enum(names, value: int, name: str):
+    if value >= len(names):
+        raise ProtocolError(f"invalid value {value} for '{name}' in WAMP-FlatBuffers message")
+    return names[value]
+
+
+def _message_kwargs(values: dict[str, Any], table: str, serializer) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in _UNUSED or (name == "session" and table != "Welcome"):
+            continue
+        if name in ("args", "kwargs"):
+            kwargs[name] = _payload_serializer(serializer).unserialize(value)[0]
+        elif name == "ppt_scheme":
+            kwargs["enc_algo"] = message.ENC_ALGOS.get(value) if value else None
+        elif name == "ppt_serializer":
+            kwargs["enc_serializer"] = message.ENC_SERS.get(value) if value else None
+        elif name == "ppt_keyid":
+            kwargs["enc_key"] = value
+        elif name == "match":
+            kwargs[name] = _from_enum(_MATCH, value, name)
+        elif name == "invoke":
+            kwargs[name] = _from_enum(_INVOKE, value, name)
+        elif name == "mode":
+            kwargs[name] = _from_enum(_CANCEL_MODE, value, name)
+        elif name == "roles":
+            kwargs[name] = _read_roles(value, _tables_field_table(table, name))
+        elif name == "authmethods":
+            kwargs.setdefault(name, [_from_enum(_AUTH_METHODS, v, name) for v in value])
+        elif name == "authmethod_names":
+            kwargs["authmethods"] = value
+        elif name in ("authmethod", "method"):
+            kwargs.setdefault(name, _from_enum(_AUTH_METHODS, value, name))
+        elif name in ("authmethod_name", "method_name"):
+            kwargs[name[: -len("_name")]] = value
+        elif name.endswith("_cbor"):
+            kwargs[name[: -len("_cbor")]] = _cbor().loads(value)
+        else:
+            kwargs[_RENAMED.get((table, name), name)] = value
+    return kwargs
+
+
+def _tables_field_table(table: str, field_name: str) -> str:
+    return next(f.table for f in _tables()[table] if f.name == field_name)
+
+
+_CLASS_OF_TAG = {_UNION_TAG[cls.MESSAGE_TYPE]: cls for cls in message.Message.__subclasses__()}
+
+
+# The IDs a message always has: FlatBuffers writers (autobahn 26.10's among them) may leave
+# a zero ID out, as it is the schema default, so absent means 0 here.
+_REQUIRED_IDS = {
+    "Welcome": ("session",),
+    "Error": ("request_type", "request"),
+    "Publish": ("request",),
+    "Published": ("request", "publication"),
+    "Subscribe": ("request",),
+    "Subscribed": ("request", "subscription"),
+    "Unsubscribe": ("request", "subscription"),
+    "Unsubscribed": ("request",),
+    "Event": ("subscription", "publication"),
+    "EventReceived": ("publication",),
+    "Call": ("request",),
+    "Cancel": ("request",),
+    "Result": ("request",),
+    "Register": ("request",),
+    "Registered": ("request", "registration"),
+    "Unregister": ("request", "registration"),
+    "Unregistered": ("request",),
+    "Invocation": ("request", "registration"),
+    "Interrupt": ("request",),
+    "Yield": ("request",),
+}
+# HELLO and WELCOME without roles (autobahn 26.10 does not write them): every role, no
+# features announced.
+_ALL_ROLES = {"Hello": ("subscriber", "publisher", "caller", "callee"), "Welcome": ("broker", "dealer")}
+
+
+def _decode(cls, table: _Table, serializer):
+    name = cls.__name__
+    values = _read_table(table, name)
+    kwargs = _message_kwargs(values, name, serializer)
+    for id_name in _REQUIRED_IDS.get(name, ()):
+        kwargs.setdefault(id_name, 0)
+    if name in _ALL_ROLES and not kwargs.get("roles"):
+        kwargs["roles"] = {r: role.ROLE_NAME_TO_CLASS[r]() for r in _ALL_ROLES[name]}
+    try:
+        msg = cls(**kwargs)
+        raw = msg.marshal()
+    except ProtocolError:
+        raise
+    except Exception as e:
+        raise ProtocolError(f"invalid WAMP-FlatBuffers {cls.__name__.upper()}: {type(e).__name__} {e}") from e
+    # the message classes' own checks (URIs, IDs, option types), as for every other serializer
+    return cls.parse(raw)
+
+
+def parse_message(data, serializer=None):
+    """The WAMP message object in a complete WAMP-FlatBuffers message."""
+    buf = memoryview(data).cast("B") if not isinstance(data, bytes) else data
+    envelope = _Table(buf, _root(buf))
+    at_tag = envelope.field_at(0)
+    at_msg = envelope.field_at(1)
+    if not at_tag or not at_msg:
+        raise ProtocolError("WAMP-FlatBuffers: message without a message")
+    tag = envelope._unpack("<B", at_tag)
+    cls = _CLASS_OF_TAG.get(tag)
+    if cls is None:
+        raise ProtocolError(f"invalid WAMP message type {tag} in WAMP-FlatBuffers message")
+    return _decode(cls, _Table(buf, envelope.target(at_msg)), serializer)
+
+
+def _root(buf) -> int:
+    if len(buf) < 4:
+        raise ProtocolError("WAMP-FlatBuffers: message shorter than its root offset")
+    return struct.unpack_from("<I", buf, 0)[0]
+
+
+def cast_table(cls, buf):
+    """A message of class ``cls`` from a buffer whose root table is that message's table."""
+    return _decode(cls, _Table(buf, _root(buf)), None)

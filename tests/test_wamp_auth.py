@@ -201,14 +201,14 @@ def test_scram_rejects_bad_challenges():
 
 
 def test_saslprep():
-    assert auth._saslprep("I\u00adX") == "IX"  # RFC 4013 examples
-    assert auth._saslprep("user") == "user"
-    assert auth._saslprep("\u00aa") == "a"
-    assert auth._saslprep("\u2168") == "IX"
+    assert auth.saslprep("I\u00adX") == "IX"  # RFC 4013 examples
+    assert auth.saslprep("user") == "user"
+    assert auth.saslprep("\u00aa") == "a"
+    assert auth.saslprep("\u2168") == "IX"
     with pytest.raises(ValueError):
-        auth._saslprep("\u0007")
+        auth.saslprep("\u0007")
     with pytest.raises(ValueError):
-        auth._saslprep("\u0627\u0031")
+        auth.saslprep("\u0627\u0031")
 
 
 # --- WAMP-cryptosign ---

@@ -6,8 +6,6 @@ WAMP-SCRAM needs ``pip install autobahn[scram]`` (argon2-cffi); WAMP-cryptosign 
 ``pip install autobahn[encryption]`` (PyNaCl).
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import hashlib
@@ -178,8 +176,10 @@ def _xor(a: bytes, b: bytes) -> bytes:
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
 
 
-def _saslprep(text: str) -> str:
-    """SASLprep (RFC 4013) of a user name or password, as SCRAM (RFC 5802) asks."""
+def saslprep(source, param="value"):
+    """SASLprep (RFC 4013) of a user name or password, as SCRAM (RFC 5802) asks;
+    ``param`` names the value in errors."""
+    text = source
     # mapping: non-ASCII spaces to space, "commonly mapped to nothing" removed; then NFKC
     mapped = "".join(" " if stringprep.in_table_c12(c) else c for c in text if not stringprep.in_table_b1(c))
     normalized = unicodedata.normalize("NFKC", mapped)
@@ -197,13 +197,13 @@ def _saslprep(text: str) -> str:
     )
     for c in normalized:
         if any(check(c) for check in prohibited):
-            raise ValueError(f"SASLprep: prohibited character {c!r}")
+            raise ValueError(f"SASLprep: prohibited character {c!r} in {param}")
     # bidirectional text (RFC 3454 section 6)
     if any(stringprep.in_table_d1(c) for c in normalized):
         if any(stringprep.in_table_d2(c) for c in normalized):
-            raise ValueError("SASLprep: mixed left-to-right and right-to-left text")
+            raise ValueError(f"SASLprep: mixed left-to-right and right-to-left text in {param}")
         if not (stringprep.in_table_d1(normalized[0]) and stringprep.in_table_d1(normalized[-1])):
-            raise ValueError("SASLprep: right-to-left text must start and end with a right-to-left character")
+            raise ValueError(f"SASLprep: right-to-left {param} must start and end with a right-to-left character")
     return normalized
 
 
@@ -276,7 +276,7 @@ class AuthScram:
         iterations = int(challenge.extra["iterations"])
         memory = int(challenge.extra.get("memory", -1))
         password = self._args["password"].encode("utf8")
-        authid = _saslprep(self._args["authid"])
+        authid = saslprep(self._args["authid"])
         kdf = challenge.extra["kdf"]
 
         client_first_bare = f"n={authid},r={self._client_nonce}"

@@ -17,13 +17,16 @@ import re
 import struct
 from binascii import a2b_hex, b2a_hex
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import txaio
 
 from autobahn.wamp._slots import add_slot_properties
 from autobahn.wamp.auth import _xor
 from autobahn.wamp.types import Challenge
+
+if TYPE_CHECKING:
+    from autobahn.wamp.interfaces import ISecurityModule
 
 __all__ = ["HAS_CRYPTOSIGN"]
 
@@ -314,7 +317,7 @@ if HAS_CRYPTOSIGN:
             self,
             key,
             can_sign: bool,
-            security_module=None,
+            security_module: ISecurityModule | None = None,
             key_no: int | None = None,
             comment: str | None = None,
         ) -> None:
@@ -328,7 +331,7 @@ if HAS_CRYPTOSIGN:
             self._comment = comment
 
         @property
-        def security_module(self):
+        def security_module(self) -> ISecurityModule | None:
             """The security module holding this key, if any."""
             return self._security_module
 

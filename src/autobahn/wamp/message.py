@@ -554,6 +554,7 @@ def _fbs_caster(cls):
 
     cast.__doc__ = f"Read a {cls.__name__} from a FlatBuffers buffer holding just its table."
     cls.cast = staticmethod(cast)
+    cls.build = Message.build  # each message class has its own, as in autobahn
     return cls
 
 

@@ -54,6 +54,17 @@ SERID_TO_SER: dict[str, type] = {}
 _EXTRA_HINT = "pip install autobahn[serialization]"
 
 
+class _ModuleAttribute:
+    """A class attribute holding a library module, imported on first access (bjdata, for
+    one, imports numpy)."""
+
+    def __init__(self, module_name: str):
+        self._module_name = module_name
+
+    def __get__(self, obj, owner=None):
+        return importlib.import_module(self._module_name)
+
+
 def _installed(module_name: str) -> bool:
     try:
         return importlib.util.find_spec(module_name) is not None
@@ -438,6 +449,7 @@ class MsgPackObjectSerializer(_BinaryObjectSerializer):
     """MessagePack (str as UTF-8 ``str``, bytes as ``bin``)."""
 
     NAME = "msgpack"
+    MSGPACK_MODULE = _ModuleAttribute("msgpack")
     BINARY = True
 
     def __init__(self, batched=False):
@@ -475,6 +487,7 @@ class CBORObjectSerializer(_BinaryObjectSerializer):
     """CBOR (RFC 8949)."""
 
     NAME = "cbor"
+    CBOR_MODULE = _ModuleAttribute("cbor2")
     BINARY = True
 
     def __init__(self, batched=False):
@@ -513,6 +526,7 @@ class UBJSONObjectSerializer(_BinaryObjectSerializer):
     encoding, little-endian BJData, is what peers of that generation expect)."""
 
     NAME = "ubjson"
+    UBJSON_MODULE = _ModuleAttribute("bjdata")
     BINARY = True
 
     def __init__(self, batched=False):
@@ -551,7 +565,12 @@ class FlatBuffersObjectSerializer(_BinaryObjectSerializer):
     (application payload inside them encoded by the transport serializer's payload serializer)."""
 
     NAME = "flatbuffers"
+    FLATBUFFERS_MODULE = _ModuleAttribute("flatbuffers")
     BINARY = True
+    # FlatBuffers union tag -> message class (the tags are the WAMP codes; 37: EVENT_RECEIVED)
+    MESSAGE_TYPE_MAP = {
+        (37 if cls is message.EventReceived else cls.MESSAGE_TYPE): cls for cls in message.Message.__subclasses__()
+    }
 
     def __init__(self, batched=False):
         from autobahn.wamp import message_fbs
@@ -621,6 +640,19 @@ def __getattr__(name: str):
     if name in _MISSING:
         raise ImportError(f"autobahn.wamp.serializer.{name} needs the '{_MISSING[name]}' package: {_EXTRA_HINT}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Register with the abstract interfaces where the session layer defines them.
+try:
+    from autobahn.wamp.interfaces import IObjectSerializer, ISerializer
+except ImportError:
+    pass
+else:
+    for _name, _cls in list(globals().items()):
+        if isinstance(_cls, type) and _name.endswith("ObjectSerializer"):
+            IObjectSerializer.register(_cls)
+        elif isinstance(_cls, type) and issubclass(_cls, Serializer) and _cls is not Serializer:
+            ISerializer.register(_cls)
 
 
 def create_transport_serializer(serializer_id):

@@ -5,8 +5,6 @@ A decorated function or exception class carries a list of :class:`Pattern` in it
 and the session's error mapping read it.
 """
 
-from __future__ import annotations
-
 import re
 
 from autobahn.wamp.types import RegisterOptions, SubscribeOptions

@@ -300,6 +300,7 @@ class AuthScram:
 
     def on_welcome(self, session, authextra):
         """Verify the router's SCRAM server signature; ``None`` on success, else the reason."""
+        assert self._salted_password is not None and self._auth_message is not None, "no challenge answered yet"
         alleged = base64.b64decode(authextra["scram_server_signature"])
         server_key = hmac.new(self._salted_password, b"Server Key", hashlib.sha256).digest()
         server_signature = hmac.new(server_key, self._auth_message, hashlib.sha256).digest()
@@ -350,8 +351,8 @@ class AuthWampCra:
 
 # Register with the abstract interfaces where the session layer defines them.
 try:
-    from autobahn.wamp.interfaces import IAuthenticator
-except ImportError:
+    IAuthenticator = importlib.import_module("autobahn.wamp.interfaces").IAuthenticator
+except (ImportError, AttributeError):
     pass
 else:
     for _cls in (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac
+import importlib
 import os
 import re
 import struct
@@ -26,7 +27,7 @@ from autobahn.wamp.auth import _xor
 from autobahn.wamp.types import Challenge
 
 if TYPE_CHECKING:
-    from autobahn.wamp.interfaces import ISecurityModule
+    from autobahn.wamp.interfaces import ISecurityModule  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["HAS_CRYPTOSIGN"]
 
@@ -361,6 +362,7 @@ if HAS_CRYPTOSIGN:
                 raise Exception("a signing key required to sign")
             if type(data) is not bytes:
                 raise Exception("data to be signed must be binary")
+            assert isinstance(self._key, signing.SigningKey)
             return txaio.create_future_success(self._key.sign(data).signature)
 
         def sign_challenge(
@@ -517,9 +519,18 @@ if HAS_CRYPTOSIGN:
             ):
                 assert value is None or len(value) == size
             assert channel_binding in (None, "tls-unique")
-            values = locals()
-            for name in _AUTHEXTRA_FIELDS:
-                setattr(self, "_" + name, values[name])
+            self._pubkey = pubkey
+            self._trustroot = trustroot
+            self._challenge = challenge
+            self._channel_binding = channel_binding
+            self._channel_id = channel_id
+            self._realm = realm
+            self._chain_id = chain_id
+            self._block_no = block_no
+            self._delegate = delegate
+            self._seeder = seeder
+            self._bandwidth = bandwidth
+            self._signature = signature
 
         @staticmethod
         def parse(data: dict[str, Any]) -> CryptosignAuthextra:
@@ -580,8 +591,8 @@ if HAS_CRYPTOSIGN:
     add_slot_properties(CryptosignAuthextra, _AUTHEXTRA_FIELDS)
 
     try:
-        from autobahn.wamp.interfaces import ICryptosignKey
-    except ImportError:
+        ICryptosignKey = importlib.import_module("autobahn.wamp.interfaces").ICryptosignKey
+    except (ImportError, AttributeError):
         pass
     else:
         ICryptosignKey.register(CryptosignKey)

@@ -12,11 +12,10 @@ so a malformed buffer raises :class:`~autobahn.wamp.exception.ProtocolError`.
 
 from __future__ import annotations
 
+import importlib
 import struct
 from functools import cache
 from typing import Any
-
-import flatbuffers
 
 from autobahn.flatbuffers import load_schema
 from autobahn.wamp import message, role
@@ -24,6 +23,10 @@ from autobahn.wamp.exception import ProtocolError, SerializationError
 from autobahn.wamp.flatbuffers import wamp_bfbs
 
 __all__ = ("build_message", "build_table", "cast_table", "parse_message")
+
+# The FlatBuffers runtime's builder. (Imported by name: the source tree's schema folder is
+# also called "flatbuffers", and type checkers run from there take it for the package.)
+_Builder = importlib.import_module("flatbuffers").Builder
 
 _NAMESPACE = "wamp.proto."
 # WAMP message type code -> union tag (the same, except EVENT_RECEIVED: 337 does not fit a byte)
@@ -62,7 +65,7 @@ class _Field:
         self.name = field.name
         self.kind = field.type.base_type
         self.element = field.type.element
-        self.table = field.type.name[len(_NAMESPACE) :] if field.type.name else None
+        self.table: str = field.type.name[len(_NAMESPACE) :] if field.type.name else ""
 
 
 @cache
@@ -167,7 +170,7 @@ def _write_table(builder, table: str, values: dict[str, Any]) -> int:
 
 
 def _write_vector(builder, field: _Field, value) -> int:
-    if field.element == "UByte" and field.table is None:
+    if field.element == "UByte" and not field.table:
         return builder.CreateByteVector(bytes(value))
     if field.element == "String":
         items = [builder.CreateString(v) for v in value]
@@ -267,7 +270,7 @@ def build_table(msg, builder, serializer=None) -> int:
 
 def build_message(msg, serializer=None) -> bytes:
     """``msg`` as a complete WAMP-FlatBuffers message."""
-    builder = flatbuffers.Builder(256)
+    builder = _Builder(256)
     builder.Finish(build_table(msg, builder, serializer))
     return bytes(builder.Output())
 
@@ -347,7 +350,7 @@ def _read_vector(table: _Table, at: int, field: _Field):
     fmt = _SCALAR_FORMATS[field.element]
     size = struct.calcsize(fmt)
     start, length = table.vector(at, size)
-    if field.element == "UByte" and field.table is None:
+    if field.element == "UByte" and not field.table:
         return bytes(table.buf[start : start + length])
     return [struct.unpack_from(fmt, table.buf, start + size * i)[0] for i in range(length)]
 

@@ -644,8 +644,9 @@ def __getattr__(name: str):
 
 # Register with the abstract interfaces where the session layer defines them.
 try:
-    from autobahn.wamp.interfaces import IObjectSerializer, ISerializer
-except ImportError:
+    _interfaces = importlib.import_module("autobahn.wamp.interfaces")
+    IObjectSerializer, ISerializer = _interfaces.IObjectSerializer, _interfaces.ISerializer
+except (ImportError, AttributeError):
     pass
 else:
     for _name, _cls in list(globals().items()):

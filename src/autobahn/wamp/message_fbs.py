@@ -99,6 +99,15 @@ def _payload_serializer(serializer):
 
 
 # --- writing ---
+#
+# A message first becomes its "table values": field name -> Python value, with a dict for a
+# sub-table and a list for a vector (forwarding hops as dicts). Two writers make bytes of
+# them: the FlatBuffers runtime's Builder, for Message.build(builder) as autobahn has it, and
+# _ForwardWriter, which serializes whole messages several times faster (it lays the buffer
+# out front to back: tables first, the strings and vectors they point to after them).
+
+_SCALAR_SIZES = {"Bool": 1, "UByte": 1, "UType": 1, "UShort": 2, "UInt": 4, "ULong": 8}
+_OFFSET_KINDS = ("String", "Vector", "Obj", "Union")
 
 
 def _check_range(kind: str, value, name: str):
@@ -113,95 +122,33 @@ def _enum_index(names, value, name):
         raise SerializationError(f"invalid value {value!r} for '{name}'") from None
 
 
-def _features_table(builder, table: str, features) -> int:
-    values = {}
-    for attr, value in features.__dict__.items():
-        if value is not None and not attr.startswith("_"):
-            values[_FEATURE_FIELD.get(attr, attr)] = value
-    return _write_table(builder, table, values)
+def _enum_code(table: dict, value: str, name: str) -> int:
+    try:
+        return table[value]
+    except KeyError:
+        raise SerializationError(f"'{name}' {value!r} cannot be carried by WAMP-FlatBuffers") from None
 
 
-def _roles_table(builder, table: str, roles: dict) -> int:
-    subtables = {}
-    for name, features in roles.items():
-        subtables[name] = _features_table(builder, f"{name.capitalize()}Features", features)
-    return _write_offsets_table(builder, table, subtables)
+def _features_values(features) -> dict[str, Any]:
+    return {
+        _FEATURE_FIELD.get(attr, attr): value
+        for attr, value in features.__dict__.items()
+        if value is not None and not attr.startswith("_")
+    }
 
 
-def _write_offsets_table(builder, table: str, offsets: dict) -> int:
-    fields = {f.name: f for f in _tables()[table]}
-    builder.StartObject(len(fields))
-    for name, offset in offsets.items():
-        builder.PrependUOffsetTRelativeSlot(fields[name].id, offset, 0)
-    return builder.EndObject()
-
-
-def _principal(builder, hop: dict) -> int:
-    values = {"session": hop["session"], "authid": hop.get("authid"), "authrole": hop.get("authrole")}
-    return _write_table(builder, "Principal", values)
-
-
-def _write_table(builder, table: str, values: dict[str, Any]) -> int:
-    """Write a table from field name -> Python value (None: left out); returns its offset."""
-    fields = _tables()[table]
-    offsets: dict[int, int] = {}
-    for field in fields:
-        value = values.get(field.name)
-        if value is None:
-            continue
-        if field.kind == "String":
-            offsets[field.id] = builder.CreateString(value)
-        elif field.kind == "Vector":
-            offsets[field.id] = _write_vector(builder, field, value)
-        elif field.kind == "Obj":
-            offsets[field.id] = value  # already written by the caller
-    builder.StartObject(len(fields))
-    for field in fields:
-        value = values.get(field.name)
-        if value is None:
-            continue
-        if field.id in offsets:
-            builder.PrependUOffsetTRelativeSlot(field.id, offsets[field.id], 0)
-        else:
-            _check_range(field.kind, value, field.name)
-            getattr(builder, _PREPEND[field.kind])(value)
-            builder.Slot(field.id)
-    return builder.EndObject()
-
-
-def _write_vector(builder, field: _Field, value) -> int:
-    if field.element == "UByte" and not field.table:
-        return builder.CreateByteVector(bytes(value))
-    if field.element == "String":
-        items = [builder.CreateString(v) for v in value]
-    elif field.element == "Obj":
-        items = [_principal(builder, hop) for hop in value]
-    else:
-        items = None
-    if items is not None:
-        builder.StartVector(4, len(items), 4)
-        for item in reversed(items):
-            builder.PrependUOffsetTRelative(item)
-        return builder.EndVector()
-    size = struct.calcsize(_SCALAR_FORMATS[field.element])
-    builder.StartVector(size, len(value), size)
-    for item in reversed(value):
-        _check_range(field.element, item, field.name)
-        getattr(builder, _PREPEND[field.element])(item)
-    return builder.EndVector()
-
-
-def _field_values(msg, builder, table: str, serializer) -> dict[str, Any]:
-    """The schema field values of a message (offsets for sub-tables already written)."""
+def _field_values(msg, table: str, serializer) -> dict[str, Any]:
+    """The table values of a message."""
     values: dict[str, Any] = {}
     for field in _tables()[table]:
         name = field.name
         if name in _UNUSED or name.endswith(("_cbor", "_name", "_names")):
             continue
-        attr = _RENAMED.get((table, name), name)
         if name == "args":
-            if msg.args or msg.kwargs:
-                values[name] = _payload_serializer(serializer).serialize(list(msg.args or []))
+            # empty args are left out (kwargs alone read back with args []), as autobahn 26.10
+            # does: its reader mistakes a one-byte args vector for other bytes
+            if msg.args:
+                values[name] = _payload_serializer(serializer).serialize(list(msg.args))
         elif name == "kwargs":
             if msg.kwargs:
                 values[name] = _payload_serializer(serializer).serialize(msg.kwargs)
@@ -222,7 +169,7 @@ def _field_values(msg, builder, table: str, serializer) -> dict[str, Any]:
                 values[name] = _enum_index(_CANCEL_MODE, msg.mode, name)
         elif name == "roles":
             if msg.roles:
-                values[name] = _roles_table(builder, field.table, msg.roles)
+                values[name] = {role_name: _features_values(f) for role_name, f in msg.roles.items()}
         elif name == "authmethods":
             methods = msg.authmethods
             if methods is not None:
@@ -237,31 +184,164 @@ def _field_values(msg, builder, table: str, serializer) -> dict[str, Any]:
             elif method is not None:
                 values[name + "_name"] = method
         else:
-            values[name] = getattr(msg, attr, None)
-    for dict_attr in ("authextra", "extra", "custom"):
-        if f"{dict_attr}_cbor" in {f.name for f in _tables()[table]}:
-            value = getattr(msg, dict_attr)
-            if value:
-                values[f"{dict_attr}_cbor"] = _cbor().dumps(value)
+            values[name] = getattr(msg, _RENAMED.get((table, name), name), None)
+    for dict_attr in _DICT_FIELDS.get(table, ()):
+        value = getattr(msg, dict_attr)
+        if value:
+            values[f"{dict_attr}_cbor"] = _cbor().dumps(value)
     return values
 
 
-def _enum_code(table: dict, value: str, name: str) -> int:
-    try:
-        return table[value]
-    except KeyError:
-        raise SerializationError(f"'{name}' {value!r} cannot be carried by WAMP-FlatBuffers") from None
+# table -> the message's dict attributes it carries as CBOR (in the "<attr>_cbor" field)
+_DICT_FIELDS = {
+    "Hello": ("authextra",),
+    "Welcome": ("authextra", "custom"),
+    "Challenge": ("extra",),
+    "Authenticate": ("extra",),
+}
 
 
-def _table_name(msg) -> str:
-    return type(msg).__name__
+def _builder_table(builder, table: str, values: dict[str, Any]) -> int:
+    """Write table values with a FlatBuffers ``Builder``; returns the table's offset."""
+    fields = _tables()[table]
+    offsets: dict[int, int] = {}
+    for field in fields:
+        value = values.get(field.name)
+        if value is None:
+            continue
+        if field.kind == "String":
+            offsets[field.id] = builder.CreateString(value)
+        elif field.kind == "Vector":
+            offsets[field.id] = _builder_vector(builder, field, value)
+        elif field.kind == "Obj":
+            offsets[field.id] = _builder_table(builder, field.table, value)
+    builder.StartObject(len(fields))
+    for field in fields:
+        value = values.get(field.name)
+        if value is None:
+            continue
+        if field.id in offsets:
+            builder.PrependUOffsetTRelativeSlot(field.id, offsets[field.id], 0)
+        else:
+            _check_range(field.kind, value, field.name)
+            getattr(builder, _PREPEND[field.kind])(value)
+            builder.Slot(field.id)
+    return builder.EndObject()
+
+
+def _builder_vector(builder, field: _Field, value) -> int:
+    if field.element == "UByte" and not field.table:
+        return builder.CreateByteVector(bytes(value))
+    if field.element in ("String", "Obj"):
+        if field.element == "String":
+            items = [builder.CreateString(v) for v in value]
+        else:
+            items = [_builder_table(builder, field.table, v) for v in value]
+        builder.StartVector(4, len(items), 4)
+        for item in reversed(items):
+            builder.PrependUOffsetTRelative(item)
+        return builder.EndVector()
+    size = _SCALAR_SIZES[field.element]
+    builder.StartVector(size, len(value), size)
+    for item in reversed(value):
+        _check_range(field.element, item, field.name)
+        getattr(builder, _PREPEND[field.element])(item)
+    return builder.EndVector()
+
+
+class _ForwardWriter:
+    """Writes table values into one bytearray, front to back: the root offset, then each
+    table (its vtable just before it) followed by what it points to. Every offset so points
+    forward, as FlatBuffers' unsigned offsets must, and every value sits at its alignment."""
+
+    def __init__(self):
+        self.buf = bytearray(4)  # the root offset, set by finish()
+
+    def _pad(self, align: int, ahead: int = 0):
+        """Pad so that the byte ``ahead`` bytes from the end lands on ``align``."""
+        self.buf += bytes(-(len(self.buf) + ahead) % align)
+
+    def table(self, table: str, values: dict[str, Any]) -> int:
+        present = [(f, values[f.name]) for f in _tables()[table] if values.get(f.name) is not None]
+        # the table after its 4-byte vtable offset: widest values first, each aligned
+        present.sort(key=lambda fv: -(4 if fv[0].kind in _OFFSET_KINDS else _SCALAR_SIZES[fv[0].kind]))
+        slots = []
+        end = 4
+        for field, value in present:
+            size = 4 if field.kind in _OFFSET_KINDS else _SCALAR_SIZES[field.kind]
+            end += -end % size
+            slots.append((field, value, end))
+            end += size
+        field_count = max((f.id for f, _, _ in slots), default=-1) + 1
+        voffsets = [0] * field_count
+        for field, _, at in slots:
+            voffsets[field.id] = at
+        buf = self.buf
+        self._pad(2)
+        vtable = len(buf)
+        buf += struct.pack(f"<{2 + field_count}H", 4 + 2 * field_count, end, *voffsets)
+        self._pad(8)
+        start = len(buf)
+        buf += bytes(end)
+        struct.pack_into("<i", buf, start, start - vtable)
+        pointers = []
+        for field, value, at in slots:
+            if field.kind in _OFFSET_KINDS:
+                pointers.append((field, value, start + at))
+            else:
+                _check_range(field.kind, value, field.name)
+                struct.pack_into(_SCALAR_FORMATS[field.kind], buf, start + at, value)
+        for field, value, at in pointers:
+            struct.pack_into("<I", buf, at, self._pointee(field, value) - at)
+        return start
+
+    def _bytes(self, data: bytes, terminator: bytes = b"") -> int:
+        self._pad(4)
+        at = len(self.buf)
+        self.buf += struct.pack("<I", len(data))
+        self.buf += data
+        self.buf += terminator
+        return at
+
+    def _pointee(self, field: _Field, value) -> int:
+        if field.kind == "String":
+            return self._bytes(value.encode("utf8"), b"\x00")
+        if field.kind == "Obj":
+            return self.table(field.table, value)
+        if field.kind == "Union":
+            return self.table(*value)
+        element = field.element
+        if element == "UByte":
+            return self._bytes(bytes(value))
+        if element in ("String", "Obj"):
+            self._pad(4)
+            at = len(self.buf)
+            self.buf += struct.pack("<I", len(value)) + bytes(4 * len(value))
+            for i, item in enumerate(value):
+                slot = at + 4 + 4 * i
+                pointee = (
+                    self._bytes(item.encode("utf8"), b"\x00") if element == "String" else self.table(field.table, item)
+                )
+                struct.pack_into("<I", self.buf, slot, pointee - slot)
+            return at
+        size = _SCALAR_SIZES[element]
+        for item in value:
+            _check_range(element, item, field.name)
+        self._pad(size, 4)
+        at = len(self.buf)
+        self.buf += struct.pack(f"<I{len(value)}{_SCALAR_FORMATS[element][1]}", len(value), *value)
+        return at
+
+    def finish(self, root: int) -> bytes:
+        struct.pack_into("<I", self.buf, 0, root)
+        return bytes(self.buf)
 
 
 def build_table(msg, builder, serializer=None) -> int:
-    """Write ``msg`` as the envelope ``Message`` (its table in the union) into ``builder``;
-    returns the envelope's offset, ready for ``builder.Finish``."""
-    table = _table_name(msg)
-    inner = _write_table(builder, table, _field_values(msg, builder, table, serializer))
+    """Write ``msg`` as the envelope ``Message`` (its table in the union) into the FlatBuffers
+    ``builder``; returns the envelope's offset, ready for ``builder.Finish``."""
+    table = type(msg).__name__
+    inner = _builder_table(builder, table, _field_values(msg, table, serializer))
     builder.StartObject(2)
     builder.PrependUint8Slot(0, _UNION_TAG[msg.MESSAGE_TYPE], 0)
     builder.PrependUOffsetTRelativeSlot(1, inner, 0)
@@ -270,9 +350,10 @@ def build_table(msg, builder, serializer=None) -> int:
 
 def build_message(msg, serializer=None) -> bytes:
     """``msg`` as a complete WAMP-FlatBuffers message."""
-    builder = _Builder(256)
-    builder.Finish(build_table(msg, builder, serializer))
-    return bytes(builder.Output())
+    table = type(msg).__name__
+    writer = _ForwardWriter()
+    inner = (table, _field_values(msg, table, serializer))
+    return writer.finish(writer.table("Message", {"msg_type": _UNION_TAG[msg.MESSAGE_TYPE], "msg": inner}))
 
 
 # --- reading ---

@@ -7,6 +7,11 @@ can be compared in one sitting::
     /path/to/venv-orig/bin/python benchmarks/wamp_serializers.py --json orig.json
     python benchmarks/wamp_serializers.py --compare ours.json orig.json
 
+or, alternating the two a few rounds and keeping each row's best (on a shared machine the
+load changes from second to second)::
+
+    taskset -c 0 python benchmarks/wamp_serializers.py --against /path/to/venv-orig/bin/python --rounds 5
+
 Each row is a serialize-then-unserialize round trip of one message (what a peer does for
 every message it sends and receives), best of ``--repeat`` runs of about 0.2 s each; pin
 both runs to one core (``taskset -c 0``) on a shared machine.
@@ -17,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,12 +91,42 @@ def compare(ours_path: str, theirs_path: str) -> None:
             print(f"| {key} | {ours[key]:,.0f} | (cannot) | |")
 
 
+def interleaved(other_python: str, rounds: int) -> None:
+    """Run this script under our Python and ``other_python`` in turn; compare each row's best."""
+    best: list[dict] = [{}, {}]
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(rounds):
+            for side, python in enumerate((sys.executable, other_python)):
+                out = Path(tmp) / f"{side}.json"
+                # run from the temporary folder, so that no checkout shadows the installed autobahn
+                subprocess.run(
+                    [python, str(Path(__file__).resolve()), "--json", str(out), "--repeat", "1"],
+                    check=True,
+                    cwd=tmp,
+                    stderr=subprocess.DEVNULL,
+                )
+                for key, value in json.loads(out.read_text()).items():
+                    current = best[side].get(key)
+                    best[side][key] = value if key.startswith("_") or current is None else max(current, value)
+        paths = []
+        for side in (0, 1):
+            path = Path(tmp) / f"best{side}.json"
+            path.write_text(json.dumps(best[side]))
+            paths.append(str(path))
+        compare(*paths)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", nargs=2, metavar=("OURS", "THEIRS"))
+    parser.add_argument("--against", metavar="PYTHON", help="interpreter with the other autobahn")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.against:
+        interleaved(args.against, args.rounds)
+        return
     if args.compare:
         compare(*args.compare)
         return

@@ -34,6 +34,7 @@ _UNION_TAG = {cls.MESSAGE_TYPE: cls.MESSAGE_TYPE for cls in message.Message.__su
 _UNION_TAG[message.EventReceived.MESSAGE_TYPE] = 37
 
 _SCALAR_FORMATS = {"Bool": "<?", "UByte": "<B", "UType": "<B", "UShort": "<H", "UInt": "<I", "ULong": "<Q"}
+_SCALAR_SIZES = {"Bool": 1, "UByte": 1, "UType": 1, "UShort": 2, "UInt": 4, "ULong": 8}
 _SCALAR_RANGES = {"UByte": 0xFF, "UShort": 0xFFFF, "UInt": 0xFFFFFFFF, "ULong": 0xFFFFFFFFFFFFFFFF}
 _PREPEND = {
     "Bool": "PrependBool",
@@ -58,7 +59,7 @@ _UNUSED = frozenset({"ppt_cipher", "authextra", "extra"})
 
 
 class _Field:
-    __slots__ = ("id", "name", "kind", "element", "table")
+    __slots__ = ("id", "name", "kind", "element", "table", "size")
 
     def __init__(self, field):
         self.id = field.id
@@ -66,6 +67,8 @@ class _Field:
         self.kind = field.type.base_type
         self.element = field.type.element
         self.table: str = field.type.name[len(_NAMESPACE) :] if field.type.name else ""
+        # bytes in the table: an offset for strings, vectors and tables, else the scalar's size
+        self.size = 4 if self.kind in ("String", "Vector", "Obj", "Union") else _SCALAR_SIZES[self.kind]
 
 
 @cache
@@ -106,7 +109,6 @@ def _payload_serializer(serializer):
 # _ForwardWriter, which serializes whole messages several times faster (it lays the buffer
 # out front to back: tables first, the strings and vectors they point to after them).
 
-_SCALAR_SIZES = {"Bool": 1, "UByte": 1, "UType": 1, "UShort": 2, "UInt": 4, "ULong": 8}
 _OFFSET_KINDS = ("String", "Vector", "Obj", "Union")
 
 
@@ -137,59 +139,104 @@ def _features_values(features) -> dict[str, Any]:
     }
 
 
+@cache
+def _value_plan(table: str) -> list[tuple[str, str]]:
+    """(field name, message attribute) of the fields a message fills, in schema order."""
+    return [
+        (f.name, _RENAMED.get((table, f.name), f.name))
+        for f in _tables()[table]
+        if f.name not in _UNUSED and not f.name.endswith(("_cbor", "_name", "_names"))
+    ]
+
+
 def _field_values(msg, table: str, serializer) -> dict[str, Any]:
     """The table values of a message."""
     values: dict[str, Any] = {}
-    for field in _tables()[table]:
-        name = field.name
-        if name in _UNUSED or name.endswith(("_cbor", "_name", "_names")):
-            continue
-        if name == "args":
-            # empty args are left out (kwargs alone read back with args []), as autobahn 26.10
-            # does: its reader mistakes a one-byte args vector for other bytes
-            if msg.args:
-                values[name] = _payload_serializer(serializer).serialize(list(msg.args))
-        elif name == "kwargs":
-            if msg.kwargs:
-                values[name] = _payload_serializer(serializer).serialize(msg.kwargs)
-        elif name == "ppt_scheme":
-            if msg.enc_algo is not None:
-                values[name] = _enum_code(message.ENC_ALGOS_FROMSTR, msg.enc_algo, "enc_algo")
-        elif name == "ppt_serializer":
-            if msg.enc_serializer is not None:
-                values[name] = _enum_code(message.ENC_SERS_FROMSTR, msg.enc_serializer, "enc_serializer")
-        elif name == "ppt_keyid":
-            values[name] = msg.enc_key
-        elif name == "match":
-            values[name] = _enum_index(_MATCH, msg.match, name)
-        elif name == "invoke":
-            values[name] = _enum_index(_INVOKE, msg.invoke, name)
-        elif name == "mode":
-            if msg.mode is not None:
-                values[name] = _enum_index(_CANCEL_MODE, msg.mode, name)
-        elif name == "roles":
-            if msg.roles:
-                values[name] = {role_name: _features_values(f) for role_name, f in msg.roles.items()}
-        elif name == "authmethods":
-            methods = msg.authmethods
-            if methods is not None:
-                known = [m for m in methods if m in _AUTH_METHODS]
-                values[name] = [_AUTH_METHODS.index(m) for m in known]
-                if len(known) != len(methods):
-                    values["authmethod_names"] = methods
-        elif name in ("authmethod", "method"):
-            method = getattr(msg, name)
-            if method in _AUTH_METHODS:
-                values[name] = _AUTH_METHODS.index(method)
-            elif method is not None:
-                values[name + "_name"] = method
+    for name, attr in _value_plan(table):
+        special = _SPECIAL_FIELDS.get(name)
+        if special is None:
+            values[name] = getattr(msg, attr, None)
         else:
-            values[name] = getattr(msg, _RENAMED.get((table, name), name), None)
+            special(msg, name, values, serializer)
     for dict_attr in _DICT_FIELDS.get(table, ()):
         value = getattr(msg, dict_attr)
         if value:
             values[f"{dict_attr}_cbor"] = _cbor().dumps(value)
     return values
+
+
+def _put_args(msg, name, values, serializer):
+    # empty args are left out (kwargs alone read back with args []), as autobahn 26.10
+    # does: its reader mistakes a one-byte args vector for other bytes
+    if msg.args:
+        values[name] = _payload_serializer(serializer).serialize(list(msg.args))
+
+
+def _put_kwargs(msg, name, values, serializer):
+    if msg.kwargs:
+        values[name] = _payload_serializer(serializer).serialize(msg.kwargs)
+
+
+def _put_ppt_scheme(msg, name, values, serializer):
+    if msg.enc_algo is not None:
+        values[name] = _enum_code(message.ENC_ALGOS_FROMSTR, msg.enc_algo, "enc_algo")
+
+
+def _put_ppt_serializer(msg, name, values, serializer):
+    if msg.enc_serializer is not None:
+        values[name] = _enum_code(message.ENC_SERS_FROMSTR, msg.enc_serializer, "enc_serializer")
+
+
+def _put_ppt_keyid(msg, name, values, serializer):
+    values[name] = msg.enc_key
+
+
+def _put_enum(names):
+    def put(msg, name, values, serializer):
+        value = getattr(msg, name)
+        if value is not None:
+            values[name] = _enum_index(names, value, name)
+
+    return put
+
+
+def _put_roles(msg, name, values, serializer):
+    if msg.roles:
+        values[name] = {role_name: _features_values(f) for role_name, f in msg.roles.items()}
+
+
+def _put_authmethods(msg, name, values, serializer):
+    methods = msg.authmethods
+    if methods is not None:
+        known = [m for m in methods if m in _AUTH_METHODS]
+        values[name] = [_AUTH_METHODS.index(m) for m in known]
+        if len(known) != len(methods):
+            values["authmethod_names"] = methods
+
+
+def _put_authmethod(msg, name, values, serializer):
+    method = getattr(msg, name)
+    if method in _AUTH_METHODS:
+        values[name] = _AUTH_METHODS.index(method)
+    elif method is not None:
+        values[name + "_name"] = method  # a method AuthMethod has no value for
+
+
+# field name -> how the message fills it, where it is not just the attribute of that name
+_SPECIAL_FIELDS = {
+    "args": _put_args,
+    "kwargs": _put_kwargs,
+    "ppt_scheme": _put_ppt_scheme,
+    "ppt_serializer": _put_ppt_serializer,
+    "ppt_keyid": _put_ppt_keyid,
+    "match": _put_enum(_MATCH),
+    "invoke": _put_enum(_INVOKE),
+    "mode": _put_enum(_CANCEL_MODE),
+    "roles": _put_roles,
+    "authmethods": _put_authmethods,
+    "authmethod": _put_authmethod,
+    "method": _put_authmethod,
+}
 
 
 # table -> the message's dict attributes it carries as CBOR (in the "<attr>_cbor" field)
@@ -249,6 +296,11 @@ def _builder_vector(builder, field: _Field, value) -> int:
     return builder.EndVector()
 
 
+@cache
+def _widest_first(table: str) -> list[_Field]:
+    return sorted(_tables()[table], key=lambda f: -f.size)
+
+
 class _ForwardWriter:
     """Writes table values into one bytearray, front to back: the root offset, then each
     table (its vtable just before it) followed by what it points to. Every offset so points
@@ -262,17 +314,19 @@ class _ForwardWriter:
         self.buf += bytes(-(len(self.buf) + ahead) % align)
 
     def table(self, table: str, values: dict[str, Any]) -> int:
-        present = [(f, values[f.name]) for f in _tables()[table] if values.get(f.name) is not None]
         # the table after its 4-byte vtable offset: widest values first, each aligned
-        present.sort(key=lambda fv: -(4 if fv[0].kind in _OFFSET_KINDS else _SCALAR_SIZES[fv[0].kind]))
         slots = []
         end = 4
-        for field, value in present:
-            size = 4 if field.kind in _OFFSET_KINDS else _SCALAR_SIZES[field.kind]
-            end += -end % size
+        field_count = 0
+        for field in _widest_first(table):
+            value = values.get(field.name)
+            if value is None:
+                continue
+            end += -end % field.size
             slots.append((field, value, end))
-            end += size
-        field_count = max((f.id for f, _, _ in slots), default=-1) + 1
+            end += field.size
+            if field.id >= field_count:
+                field_count = field.id + 1
         voffsets = [0] * field_count
         for field, _, at in slots:
             voffsets[field.id] = at

@@ -155,6 +155,8 @@ def test_hypothesis_messages_survive_every_serializer(msg):
 
 # --- bad input from the network ---
 
+MESSAGE_CODES = sorted(serializer.Serializer.MESSAGE_TYPE_MAP)
+
 
 @pytest.mark.parametrize(
     ("ser_id", "payload", "names"),
@@ -310,3 +312,27 @@ def test_missing_library_import_error_names_the_extra(module, ser_id, name):
     assert result.returncode == 0, result.stderr + result.stdout
     assert "pip install autobahn[serialization]" in result.stdout
     assert module in result.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=64), ser_id=st.sampled_from(SERIALIZER_IDS))
+def test_random_bytes_give_messages_or_protocol_error(data, ser_id):
+    ser = serializer.create_transport_serializer(ser_id)
+    try:
+        msgs = ser.unserialize(data)
+    except ProtocolError:
+        return
+    assert all(isinstance(m, message.Message) for m in msgs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.lists(VALUE, min_size=1, max_size=6), code=st.sampled_from(MESSAGE_CODES))
+def test_random_raw_messages_through_msgpack(raw, code):
+    """Well-formed MessagePack whose content is any list with a valid type code first."""
+    import msgpack
+
+    ser = serializer.MsgPackSerializer()
+    try:
+        ser.unserialize(msgpack.packb([code, *raw], use_bin_type=True))
+    except ProtocolError:
+        pass

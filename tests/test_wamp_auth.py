@@ -325,14 +325,32 @@ def test_key_files(tmp_path):
         CryptosignKey.from_bytes(b"short")
 
 
-def test_bip32_derivation_vector(monkeypatch):
+def test_bip32_derivation_vector():
     """BIP-32 test vector 1: seed 000102...0f, path m/0'/1/2'/2/1000000000."""
-    from autobahn.wamp import cryptosign
+    from autobahn.wamp import mnemonic
 
-    seed = bytes.fromhex("000102030405060708090a0b0c0d0e0f")
-    monkeypatch.setattr(cryptosign.hashlib, "pbkdf2_hmac", lambda *args: seed)  # skip the BIP-39 step
-    key = cryptosign._seedphrase_to_private_key("unused", "m/0'/1/2'/2/1000000000")
+    key, chain = mnemonic.bip39seed_to_bip32masternode(bytes.fromhex("000102030405060708090a0b0c0d0e0f"))
+    public = mnemonic.derive_public_key(key)
+    assert public.hex() == "0339a36013301597daef41fbe593a02cc513d0b55527ec2df1050e2e8ff49c85c2"
+    assert mnemonic.b58xprv(b"\0" * 4, key, chain, 0, 0) == (
+        b"xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"
+    )
+    assert mnemonic.b58xpub(b"\0" * 4, public, chain, 0, 0) == (
+        b"xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8"
+    )
+    for index in mnemonic.parse_derivation_path("m/0'/1/2'/2/1000000000"):
+        key, chain = mnemonic.derive_bip32childkey(key, chain, index)
     assert key.hex() == "471b76e389e528d6de6d816857e012c5455051cad6660850e58372a6c3e6e7c8"
+
+
+def test_bip39_seed_vector():
+    """BIP-39's first English vector (passphrase "TREZOR")."""
+    from autobahn.wamp import mnemonic
+
+    seed = mnemonic.mnemonic_to_bip39seed("abandon " * 11 + "about", "TREZOR")
+    assert seed.hex() == (
+        "c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4ab7c81b2f001698e7463b04"
+    )
 
 
 def test_seedphrase_keys_match_autobahn():

@@ -10,8 +10,6 @@ the signature is bound to the channel (``tls-unique``).
 from __future__ import annotations
 
 import binascii
-import hashlib
-import hmac
 import importlib
 import os
 import re
@@ -24,6 +22,7 @@ import txaio
 
 from autobahn.wamp._slots import add_slot_properties
 from autobahn.wamp.auth import _xor
+from autobahn.wamp.mnemonic import mnemonic_to_private_key
 from autobahn.wamp.types import Challenge
 
 if TYPE_CHECKING:
@@ -211,66 +210,6 @@ def _parse_keyfile(path: str, private: bool = True) -> dict[str, str]:
     return tags
 
 
-# --- BIP-39 seed phrases and BIP-32 derivation over secp256k1 (for from_seedphrase) ---
-
-_SECP256K1_P = 2**256 - 2**32 - 977
-_SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-_SECP256K1_G = (
-    0x79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798,
-    0x483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8,
-)
-_HARDENED = 0x80000000
-
-
-def _point_add(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    p = _SECP256K1_P
-    if a[0] == b[0] and (a[1] + b[1]) % p == 0:
-        return None
-    # doubling uses the tangent's slope, adding two points the chord's
-    tangent = a == b
-    slope = 3 * a[0] * a[0] * pow(2 * a[1], -1, p) if tangent else (b[1] - a[1]) * pow(b[0] - a[0], -1, p)
-    x = (slope * slope - a[0] - b[0]) % p
-    return x, (slope * (a[0] - x) - a[1]) % p
-
-
-def _compressed_public_key(private_key: bytes) -> bytes:
-    k = int.from_bytes(private_key, "big")
-    result, addend = None, _SECP256K1_G
-    while k:
-        if k & 1:
-            result = _point_add(result, addend)
-        addend = _point_add(addend, addend)
-        k >>= 1
-    assert result is not None
-    return bytes([2 + (result[1] & 1)]) + result[0].to_bytes(32, "big")
-
-
-def _seedphrase_to_private_key(seedphrase: str, derivation_path: str, passphrase: str = "") -> bytes:
-    """BIP-39 seed of the phrase, then BIP-32 private key derivation along the path."""
-    seed = hashlib.pbkdf2_hmac("sha512", seedphrase.encode("utf8"), ("mnemonic" + passphrase).encode("utf8"), 2048)
-    digest = hmac.new(b"Bitcoin seed", seed, hashlib.sha512).digest()
-    key, chain_code = digest[:32], digest[32:]
-    if not derivation_path.startswith("m/"):
-        raise ValueError(f"invalid derivation path {derivation_path!r} (expected like \"m/44'/655'/0'/0/0\")")
-    for step in derivation_path[2:].split("/"):
-        index = _HARDENED + int(step[:-1]) if step.endswith("'") else int(step)
-        parent = b"\x00" + key if index & _HARDENED else _compressed_public_key(key)
-        data = parent + struct.pack(">L", index)
-        while True:
-            digest = hmac.new(chain_code, data, hashlib.sha512).digest()
-            tweak = int.from_bytes(digest[:32], "big")
-            child = (tweak + int.from_bytes(key, "big")) % _SECP256K1_N
-            if tweak < _SECP256K1_N and child != 0:
-                break
-            data = b"\x01" + digest[32:] + struct.pack(">L", index)  # BIP-32's rule for invalid keys
-        key, chain_code = child.to_bytes(32, "big"), digest[32:]
-    return key
-
-
 if HAS_CRYPTOSIGN:
 
     def format_challenge(challenge: Challenge, channel_id_raw: bytes | None, channel_id_type: str | None) -> bytes:
@@ -431,7 +370,7 @@ if HAS_CRYPTOSIGN:
         @classmethod
         def from_seedphrase(cls, seedphrase: str, index: int = 0) -> CryptosignKey:
             """The signing key number ``index`` of a BIP-39 seed phrase (path ``m/44'/655'/0'/0/index``)."""
-            return cls.from_bytes(_seedphrase_to_private_key(seedphrase, f"m/44'/655'/0'/0/{index}"))
+            return cls.from_bytes(mnemonic_to_private_key(seedphrase, f"m/44'/655'/0'/0/{index}"))
 
         @classmethod
         def from_keyfile(cls, keyfile: str) -> CryptosignKey:

@@ -55,11 +55,13 @@ test-rust:
 dist:
     rm -rf dist && AUTOBAHN_USE_NVX=1 {{python}} -m hatchling build -d dist
 
-# Regenerate the committed FlatBuffers outputs (reflection.bfbs, Python reflection classes) with the
-# bundled flatc; tests/test_flatbuffers.py fails while they are stale.
+# Regenerate the committed FlatBuffers outputs (reflection.bfbs, wamp.bfbs and their Python classes) with the
+# bundled flatc; tests/test_flatbuffers.py and tests/test_wamp_flatbuffers.py fail while they are stale.
 generate:
     cd flatbuffers && {{python}} -m autobahn.flatc -b --schema -o ../src/autobahn/flatbuffers reflection.fbs
     cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/flatbuffers reflection.fbs
+    cd flatbuffers && {{python}} -m autobahn.flatc -b --schema -o ../src/autobahn/wamp/flatbuffers wamp.fbs
+    cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/wamp/flatbuffers wamp.fbs
 
 # Build flatc from Debian's FlatBuffers source package into a wheel, for real (slow; needs root for apt).
 test-flatc-source:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wamp_samples import FORWARD_FOR, MESSAGE_CLASSES, sample_messages
 
 from autobahn.wamp import message, role
@@ -247,3 +249,40 @@ def test_payload_transparency_identifiers():
     assert not is_valid_enc_serializer("xml")
     assert message.ENC_ALGOS_FROMSTR["cryptobox"] == message.ENC_ALGO_CRYPTOBOX == 1
     assert message.ENC_SERS[message.ENC_SER_FLATBUFFERS] == "flatbuffers"
+
+
+# --- fuzzing: whatever a peer sends, parse() accepts it or raises ProtocolError ---
+
+_ANY = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**64), 2**64)
+    | st.floats()
+    | st.text(max_size=6)
+    | st.binary(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+_KEYS = st.sampled_from(
+    [
+        "roles", "authmethods", "authid", "authrole", "authextra", "resumable", "resume-session", "resume-token",
+        "realm", "authmethod", "authprovider", "resumed", "resume_token", "message", "callee", "callee_authid",
+        "acknowledge", "exclude", "eligible", "retain", "match", "get_retained", "forward_for", "subscription",
+        "reason", "publisher", "topic", "retained", "timeout", "receive_progress", "caller", "mode", "progress",
+        "invoke", "concurrency", "force_reregister", "procedure", "enc_algo", "enc_key", "enc_serializer",
+        "x_custom",
+    ]
+)  # fmt: skip
+_EXTRA = st.dictionaries(_KEYS, _ANY, max_size=4) | _ANY
+_FIELD = st.one_of(_ANY, _EXTRA, st.integers(0, 2**53), st.just("com.example.uri"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(cls=st.sampled_from(MESSAGE_CLASSES), fields=st.lists(_FIELD, max_size=6))
+def test_parse_raises_only_protocol_errors(cls, fields):
+    try:
+        msg = cls.parse([cls.MESSAGE_TYPE, *fields])
+    except (ProtocolError, InvalidUriError):
+        return
+    # what parse accepted is a valid message: it marshals and parses again to the same
+    assert type(msg).parse(msg.marshal()) == msg

@@ -20,14 +20,14 @@ from autobahn.wamp.exception import ProtocolError, SerializationError
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "wamp_autobahn_26_10_2.json").read_text())
 TEXT_AND_BINARY_IDS = ["json", "msgpack", "cbor", "ubjson"]
-SERIALIZER_IDS = [*TEXT_AND_BINARY_IDS, *(f"{s}.batched" for s in TEXT_AND_BINARY_IDS)]
+ALL_IDS = [*TEXT_AND_BINARY_IDS, "flatbuffers"]
+SERIALIZER_IDS = [*ALL_IDS, *(f"{s}.batched" for s in ALL_IDS)]
 SAMPLES = sample_messages()
 
 
 def test_all_serializers_installed():
     """The test extra brings every serializer library, so none is silently untested."""
-    assert set(TEXT_AND_BINARY_IDS) <= set(serializer.SERID_TO_SER)
-    assert set(TEXT_AND_BINARY_IDS) <= set(serializer.SERID_TO_OBJSER)
+    assert set(ALL_IDS) == set(serializer.SERID_TO_SER) == set(serializer.SERID_TO_OBJSER)
 
 
 @pytest.fixture(params=SERIALIZER_IDS)
@@ -53,7 +53,7 @@ def test_cross_trip_through_two_serializers():
                 assert second.unserialize(*second.serialize(decoded)) == [msg]
 
 
-@pytest.mark.parametrize("ser_id", TEXT_AND_BINARY_IDS)
+@pytest.mark.parametrize("ser_id", ALL_IDS)
 def test_batches_carry_several_messages(ser_id):
     transport_serializer = serializer.create_transport_serializer(ser_id + ".batched")
     chunks = [transport_serializer.serialize(m)[0] for m in SAMPLES[:10]]
@@ -92,6 +92,7 @@ def test_reference_encodings_are_byte_identical_for_most():
 # --- hypothesis: arbitrary payloads and ids survive every serializer ---
 
 ID = st.integers(min_value=0, max_value=2**53)
+TIMEOUT = st.integers(min_value=0, max_value=2**32 - 1)
 # WAMP's JSON reserves strings that start with NUL for binary values.
 TEXT = st.text(max_size=12).filter(lambda s: not s.startswith("\x00"))
 URI = st.from_regex(r"\A[a-z][a-z0-9_]{0,8}(\.[a-z0-9_]{1,8}){0,4}\Z")
@@ -114,7 +115,8 @@ OPT_STR = st.none() | TEXT
 
 def _payload_messages():
     return st.one_of(
-        st.builds(message.Call, ID, URI, ARGS, KWARGS, timeout=st.none() | ID, receive_progress=OPT_BOOL),
+        # timeouts in ms; FlatBuffers carries 32 bits
+        st.builds(message.Call, ID, URI, ARGS, KWARGS, timeout=st.none() | TIMEOUT, receive_progress=OPT_BOOL),
         st.builds(
             message.Event, ID, ID, ARGS, KWARGS, publisher=st.none() | ID, topic=st.none() | URI, retained=OPT_BOOL
         ),
@@ -152,6 +154,8 @@ def test_hypothesis_messages_survive_every_serializer(msg):
 
 
 # --- bad input from the network ---
+
+MESSAGE_CODES = sorted(serializer.Serializer.MESSAGE_TYPE_MAP)
 
 
 @pytest.mark.parametrize(
@@ -308,3 +312,27 @@ def test_missing_library_import_error_names_the_extra(module, ser_id, name):
     assert result.returncode == 0, result.stderr + result.stdout
     assert "pip install autobahn[serialization]" in result.stdout
     assert module in result.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=64), ser_id=st.sampled_from(SERIALIZER_IDS))
+def test_random_bytes_give_messages_or_protocol_error(data, ser_id):
+    ser = serializer.create_transport_serializer(ser_id)
+    try:
+        msgs = ser.unserialize(data)
+    except ProtocolError:
+        return
+    assert all(isinstance(m, message.Message) for m in msgs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.lists(VALUE, min_size=1, max_size=6), code=st.sampled_from(MESSAGE_CODES))
+def test_random_raw_messages_through_msgpack(raw, code):
+    """Well-formed MessagePack whose content is any list with a valid type code first."""
+    import msgpack
+
+    ser = serializer.MsgPackSerializer()
+    try:
+        ser.unserialize(msgpack.packb([code, *raw], use_bin_type=True))
+    except ProtocolError:
+        pass

@@ -24,6 +24,18 @@ from autobahn.wamp import serializer  # noqa: E402
 
 assert autobahn.__version__ == "26.10.2", autobahn.__version__
 
+
+def _plain(value):
+    """memoryviews (as the original's FlatBuffers reader returns) as bytes, tuples as lists."""
+    if isinstance(value, memoryview):
+        return bytes(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 entries = []
 for index, msg in enumerate(sample_messages()):
     encodings = {}
@@ -34,7 +46,16 @@ for index, msg in enumerate(sample_messages()):
             print(f"{index} {type(msg).__name__} {ser_id}: {type(e).__name__} {e}", file=sys.stderr)
             continue
         encodings[ser_id] = data.hex()
-    entries.append({"index": index, "type": type(msg).__name__, "encodings": encodings})
+    entry = {"index": index, "type": type(msg).__name__, "encodings": encodings}
+    if "flatbuffers" in encodings:
+        # The original's FlatBuffers code drops some fields; record whether this message
+        # comes back whole when the original reads its own bytes.
+        try:
+            again = serializer.FlatBuffersSerializer().unserialize(bytes.fromhex(encodings["flatbuffers"]))[0]
+            entry["flatbuffers_lossless"] = _plain(again.marshal()) == _plain(msg.marshal())
+        except Exception:  # some it cannot even read back
+            entry["flatbuffers_lossless"] = False
+    entries.append(entry)
 
 out = HERE / "wamp_autobahn_26_10_2.json"
 out.write_text(json.dumps({"autobahn": autobahn.__version__, "messages": entries}, indent=1) + "\n")

@@ -26,7 +26,8 @@ class SlotEquality:
     def __eq__(self, other):
         if not isinstance(other, self.__class__):
             return False
-        return all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
+        slots: tuple[str, ...] = self.__slots__  # the subclass's
+        return all(getattr(self, s) == getattr(other, s) for s in slots)
 
     def __ne__(self, other):
         return not self.__eq__(other)

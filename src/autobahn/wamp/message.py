@@ -171,10 +171,11 @@ def identify_realm_name_category(value: Any) -> str | None:
 @overload
 def check_or_raise_uri(
     value: Any,
-    message: str,
-    strict: bool,
-    allow_empty_components: bool,
-    allow_last_empty: bool,
+    message: str = "WAMP message invalid",
+    strict: bool = False,
+    allow_empty_components: bool = False,
+    allow_last_empty: bool = False,
+    *,
     allow_none: Literal[True],
 ) -> str | None: ...
 
@@ -554,6 +555,7 @@ def _fbs_caster(cls):
 
     cast.__doc__ = f"Read a {cls.__name__} from a FlatBuffers buffer holding just its table."
     cls.cast = staticmethod(cast)
+    cls.build = Message.build  # each message class has its own, as in autobahn
     return cls
 
 
@@ -573,12 +575,12 @@ class MessageWithAppPayload:
     __slots__ = ()  # the slots are the concrete classes'; an empty tuple keeps them slotted
 
     def _init_app_payload(self, args=None, kwargs=None, payload=None, enc_algo=None, enc_key=None, enc_serializer=None):
-        self._args = args
-        self._kwargs = _validate_kwargs(kwargs)
-        self._payload = payload
-        self._enc_algo = enc_algo
-        self._enc_key = enc_key
-        self._enc_serializer = enc_serializer
+        self._args = args  # type: ignore[misc]  # a slot of the concrete class
+        self._kwargs = _validate_kwargs(kwargs)  # type: ignore[misc]  # a slot of the concrete class
+        self._payload = payload  # type: ignore[misc]  # a slot of the concrete class
+        self._enc_algo = enc_algo  # type: ignore[misc]  # a slot of the concrete class
+        self._enc_key = enc_key  # type: ignore[misc]  # a slot of the concrete class
+        self._enc_serializer = enc_serializer  # type: ignore[misc]  # a slot of the concrete class
 
     @property
     def args(self):
@@ -659,7 +661,7 @@ class MessageWithForwardFor:
     __slots__ = ()
 
     def _init_forward_for(self, forward_for=None):
-        self._forward_for = forward_for
+        self._forward_for = forward_for  # type: ignore[misc]  # a slot of the concrete class
 
     @property
     def forward_for(self):

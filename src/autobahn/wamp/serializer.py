@@ -33,6 +33,8 @@ from autobahn.wamp.exception import ProtocolError, SerializationError
 __all__ = [
     "CBORObjectSerializer",
     "CBORSerializer",
+    "FlatBuffersObjectSerializer",
+    "FlatBuffersSerializer",
     "JsonObjectSerializer",
     "JsonSerializer",
     "MsgPackObjectSerializer",
@@ -50,6 +52,17 @@ SERID_TO_OBJSER: dict[str, type] = {}
 SERID_TO_SER: dict[str, type] = {}
 
 _EXTRA_HINT = "pip install autobahn[serialization]"
+
+
+class _ModuleAttribute:
+    """A class attribute holding a library module, imported on first access (bjdata, for
+    one, imports numpy)."""
+
+    def __init__(self, module_name: str):
+        self._module_name = module_name
+
+    def __get__(self, obj, owner=None):
+        return importlib.import_module(self._module_name)
 
 
 def _installed(module_name: str) -> bool:
@@ -436,6 +449,7 @@ class MsgPackObjectSerializer(_BinaryObjectSerializer):
     """MessagePack (str as UTF-8 ``str``, bytes as ``bin``)."""
 
     NAME = "msgpack"
+    MSGPACK_MODULE = _ModuleAttribute("msgpack")
     BINARY = True
 
     def __init__(self, batched=False):
@@ -473,6 +487,7 @@ class CBORObjectSerializer(_BinaryObjectSerializer):
     """CBOR (RFC 8949)."""
 
     NAME = "cbor"
+    CBOR_MODULE = _ModuleAttribute("cbor2")
     BINARY = True
 
     def __init__(self, batched=False):
@@ -511,6 +526,7 @@ class UBJSONObjectSerializer(_BinaryObjectSerializer):
     encoding, little-endian BJData, is what peers of that generation expect)."""
 
     NAME = "ubjson"
+    UBJSON_MODULE = _ModuleAttribute("bjdata")
     BINARY = True
 
     def __init__(self, batched=False):
@@ -541,15 +557,74 @@ class UBJSONSerializer(Serializer):
             self.SERIALIZER_ID = "ubjson.batched"
 
 
+# --- FlatBuffers ---
+
+
+class FlatBuffersObjectSerializer(_BinaryObjectSerializer):
+    """WAMP-FlatBuffers: message objects to and from the tables of ``flatbuffers/wamp.fbs``
+    (application payload inside them encoded by the transport serializer's payload serializer)."""
+
+    NAME = "flatbuffers"
+    FLATBUFFERS_MODULE = _ModuleAttribute("flatbuffers")
+    BINARY = True
+    # FlatBuffers union tag -> message class (the tags are the WAMP codes; 37: EVENT_RECEIVED)
+    MESSAGE_TYPE_MAP = {
+        (37 if cls is message.EventReceived else cls.MESSAGE_TYPE): cls for cls in message.Message.__subclasses__()
+    }
+
+    def __init__(self, batched=False):
+        from autobahn.wamp import message_fbs
+
+        _BinaryObjectSerializer.__init__(self, batched)
+        self._message_fbs = message_fbs
+        self._parent_serializer = None
+
+    def _dumps(self, obj):
+        if not isinstance(obj, message.Message):
+            raise SerializationError(f"WAMP-FlatBuffers serializes WAMP messages, not {type(obj).__name__}")
+        return self._message_fbs.build_message(obj, self._parent_serializer)
+
+    def _loads(self, data):
+        return self._message_fbs.parse_message(data, self._parent_serializer)
+
+
+class FlatBuffersSerializer(Serializer):
+    """WAMP over FlatBuffers (``wamp.2.flatbuffers``, RawSocket serializer 5).
+
+    :param payload_serializer: the serializer ID for ``args``/``kwargs`` inside the tables.
+    """
+
+    SERIALIZER_ID = "flatbuffers"
+    RAWSOCKET_SERIALIZER_ID = 5
+    MIME_TYPE = "application/x-flatbuffers"
+
+    def __init__(self, batched=False, payload_serializer="cbor"):
+        Serializer.__init__(self, FlatBuffersObjectSerializer(batched=batched))
+        if batched:
+            self.SERIALIZER_ID = "flatbuffers.batched"
+        if payload_serializer not in SERID_TO_OBJSER or payload_serializer == "flatbuffers":
+            available = sorted(k for k in SERID_TO_OBJSER if k != "flatbuffers")
+            raise ValueError(f"Unknown payload serializer '{payload_serializer}'. Available: {available}")
+        self._payload_serializer_id = payload_serializer
+        self._payload_serializer = SERID_TO_OBJSER[payload_serializer]()
+
+    @property
+    def PAYLOAD_SERIALIZER_ID(self):
+        """The serializer ID of ``args``/``kwargs`` inside the FlatBuffers tables."""
+        return self._payload_serializer_id
+
+
 # Serializer classes whose library is missing are not importable (as in autobahn); the
 # ImportError says which package and which extra bring it.
-_OPTIONAL = {
-    "msgpack": (MsgPackObjectSerializer, MsgPackSerializer),
-    "cbor2": (CBORObjectSerializer, CBORSerializer),
-    "bjdata": (UBJSONObjectSerializer, UBJSONSerializer),
-}
+_OPTIONAL = [
+    ("msgpack", MsgPackObjectSerializer, MsgPackSerializer),
+    ("cbor2", CBORObjectSerializer, CBORSerializer),
+    ("bjdata", UBJSONObjectSerializer, UBJSONSerializer),
+    # details dicts (authextra, ...) travel as CBOR inside the FlatBuffers tables
+    ("cbor2", FlatBuffersObjectSerializer, FlatBuffersSerializer),
+]
 _MISSING: dict[str, str] = {}
-for _module, (_objser, _ser) in _OPTIONAL.items():
+for _module, _objser, _ser in _OPTIONAL:
     if _installed(_module):
         SERID_TO_OBJSER[_objser.NAME] = _objser
         SERID_TO_SER[_ser.SERIALIZER_ID] = _ser
@@ -567,13 +642,27 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# Register with the abstract interfaces where the session layer defines them.
+try:
+    _interfaces = importlib.import_module("autobahn.wamp.interfaces")
+    IObjectSerializer, ISerializer = _interfaces.IObjectSerializer, _interfaces.ISerializer
+except (ImportError, AttributeError):
+    pass
+else:
+    for _name, _cls in list(globals().items()):
+        if isinstance(_cls, type) and _name.endswith("ObjectSerializer"):
+            IObjectSerializer.register(_cls)
+        elif isinstance(_cls, type) and issubclass(_cls, Serializer) and _cls is not Serializer:
+            ISerializer.register(_cls)
+
+
 def create_transport_serializer(serializer_id):
     """A transport serializer for an ID such as ``"json"`` or ``"cbor.batched"``."""
     base_id, _, variant = serializer_id.partition(".")
     batched = variant == "batched"
     if base_id in SERID_TO_SER:
         return SERID_TO_SER[base_id](batched=batched)
-    if base_id in ("msgpack", "cbor", "ubjson"):
+    if base_id in ("msgpack", "cbor", "ubjson", "flatbuffers"):
         raise ImportError(f'serializer "{base_id}" is not installed: {_EXTRA_HINT}')
     raise RuntimeError(f'could not create serializer for "{serializer_id}" (available: {sorted(SERID_TO_SER)})')
 

@@ -4,6 +4,7 @@ details it gets back (``CallDetails``, ``SessionDetails``, ...) and router-side 
 
 from __future__ import annotations
 
+import importlib
 from binascii import a2b_hex
 from pprint import pformat
 from typing import Any
@@ -41,9 +42,7 @@ _FROM_REQUEST = ("Publication", "Registration", "Subscription")
 
 def __getattr__(name: str):
     if name in _FROM_REQUEST:
-        from autobahn.wamp import request
-
-        return getattr(request, name)
+        return getattr(importlib.import_module("autobahn.wamp.request"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -324,7 +323,7 @@ class SubscribeOptions:
 
     def message_attr(self):
         """The keyword arguments these options give to ``message.Subscribe``."""
-        options = {}
+        options: dict[str, Any] = {}
         if self.match is not None:
             options["match"] = self.match
         if self.get_retained is not None:
@@ -487,7 +486,7 @@ class PublishOptions:
 
     def message_attr(self):
         """The keyword arguments these options give to ``message.Publish`` (single values as lists)."""
-        options = {}
+        options: dict[str, Any] = {}
         for name in ("acknowledge", "exclude_me"):
             if getattr(self, name) is not None:
                 options[name] = getattr(self, name)
@@ -699,7 +698,7 @@ class CallOptions:
 
     def message_attr(self):
         """The keyword arguments these options give to ``message.Call``."""
-        options = {}
+        options: dict[str, Any] = {}
         if self.timeout is not None:
             options["timeout"] = self.timeout
         if self.on_progress is not None:
@@ -800,6 +799,10 @@ class IRegistration:
 
     def unregister(self):
         """Unregister."""
+
+
+def _name_of(names: dict[int, str], code: int | None) -> str | None:
+    return None if code is None else names.get(code)
 
 
 def _parse_typed(data: dict, name: str, kind: type, article: str):
@@ -907,9 +910,23 @@ class TransportDetails(SlotEquality):
         http_headers_sent: dict[str, Any] | None = None,
         http_cbtid: str | None = None,
     ):
-        values = locals()
-        for name in _TRANSPORT_FIELDS:
-            setattr(self, "_" + name, values[name])
+        self._channel_type = channel_type
+        self._channel_framing = channel_framing
+        self._channel_serializer = channel_serializer
+        self._own = own
+        self._peer = peer
+        self._is_server = is_server
+        self._own_pid = own_pid
+        self._own_tid = own_tid
+        self._own_fd = own_fd
+        self._is_secure = is_secure
+        self._channel_id = channel_id
+        self._peer_cert = peer_cert
+        self._websocket_protocol = websocket_protocol
+        self._websocket_extensions_in_use = websocket_extensions_in_use
+        self._http_headers_received = http_headers_received
+        self._http_headers_sent = http_headers_sent
+        self._http_cbtid = http_cbtid
 
     @staticmethod
     def parse(data: dict[str, Any]) -> TransportDetails:
@@ -955,9 +972,9 @@ class TransportDetails(SlotEquality):
     def marshal(self) -> dict[str, Any]:
         """As a dict of plain values (channel type, framing and serializer by name)."""
         data = {name: getattr(self, "_" + name) for name in _TRANSPORT_FIELDS}
-        data["channel_type"] = self.CHANNEL_TYPE_TO_STR.get(self._channel_type, None)
-        data["channel_framing"] = self.CHANNEL_FRAMING_TO_STR.get(self._channel_framing, None)
-        data["channel_serializer"] = self.CHANNEL_SERIALIZER_TO_STR.get(self._channel_serializer, None)
+        data["channel_type"] = _name_of(self.CHANNEL_TYPE_TO_STR, self._channel_type)
+        data["channel_framing"] = _name_of(self.CHANNEL_FRAMING_TO_STR, self._channel_framing)
+        data["channel_serializer"] = _name_of(self.CHANNEL_SERIALIZER_TO_STR, self._channel_serializer)
         return data
 
     def __str__(self) -> str:
@@ -1012,9 +1029,18 @@ class SessionDetails(SlotEquality):
         resumable: bool | None = None,
         resume_token: str | None = None,
     ):
-        values = locals()
-        for name in _SESSION_FIELDS:
-            setattr(self, "_" + name, values[name])
+        self._realm = realm
+        self._session = session
+        self._authid = authid
+        self._authrole = authrole
+        self._authmethod = authmethod
+        self._authprovider = authprovider
+        self._authextra = authextra
+        self._serializer = serializer
+        self._transport = transport
+        self._resumed = resumed
+        self._resumable = resumable
+        self._resume_token = resume_token
 
     @staticmethod
     def parse(data: dict[str, Any]) -> SessionDetails:

@@ -5,8 +5,6 @@ A decorated function or exception class carries a list of :class:`Pattern` in it
 and the session's error mapping read it.
 """
 
-from __future__ import annotations
-
 import re
 
 from autobahn.wamp.types import RegisterOptions, SubscribeOptions
@@ -80,8 +78,11 @@ class Pattern:
         for index, component in enumerate(components):
             converted = Pattern._URI_NAMED_CONVERTED_COMPONENT.match(component)
             named = Pattern._URI_NAMED_COMPONENT.match(component)
+            if converted:
+                name, kind = converted.groups()
+            elif named:
+                name, kind = named.group(1), "str"
             if converted or named:
-                name, kind = converted.groups() if converted else (named.group(1), "str")
                 if kind not in _CONVERTERS or name in names:
                     raise TypeError("invalid URI")
                 if kind == "suffix" and index != len(components) - 1:
@@ -98,14 +99,9 @@ class Pattern:
             else:
                 raise TypeError("invalid URI")
 
-        if names:
-            self._type = Pattern.URI_TYPE_WILDCARD
-            self._pattern = re.compile("^" + r"\.".join(regex_parts) + "$")
-            self._names = names
-        else:
-            self._type = Pattern.URI_TYPE_EXACT
-            self._pattern = None
-            self._names = None
+        self._type = Pattern.URI_TYPE_WILDCARD if names else Pattern.URI_TYPE_EXACT
+        self._pattern: re.Pattern | None = re.compile("^" + r"\.".join(regex_parts) + "$") if names else None
+        self._names: dict[str | int, type] | None = names or None
         self._uri = uri
         self._target = target
         self._options = options
@@ -134,6 +130,7 @@ class Pattern:
         kwargs: dict = {}
         if self._type == Pattern.URI_TYPE_EXACT:
             return args, kwargs
+        assert self._pattern is not None and self._names is not None
         found = self._pattern.match(uri)
         if not found:
             raise ValueError("no match")
@@ -177,6 +174,7 @@ def subscribe(uri: str | None, options: SubscribeOptions | None = None, check_ty
 
     def decorate(f):
         assert callable(f)
+        assert uri is not None, "a topic URI is required"
         return _add_pattern(f, Pattern(uri, Pattern.URI_TARGET_HANDLER, options, check_types))
 
     return decorate

@@ -7,7 +7,18 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from wamp_helpers import AUTH_CASES, SERIALIZERS, TRANSPORTS, Client, authenticating_client, close, connect, run
+from wamp_helpers import (
+    AUTH_CASES,
+    AUTHENTICATORS,
+    SERIALIZERS,
+    TRANSPORTS,
+    Client,
+    authenticating_client,
+    authenticator_client,
+    close,
+    connect,
+    run,
+)
 
 from autobahn import _crossbar
 from autobahn.wamp import message
@@ -238,56 +249,12 @@ def test_authentication_refused(crossbar_router):
     run(main())
 
 
-def _authenticator_cases():
-    """SCRAM and cryptosign through autobahn.wamp.auth's authenticators (Component's session shim)."""
-    return {
-        "scram": lambda auth: auth.create_authenticator(
-            "scram", authid=_crossbar.SCRAM["authid"], password=_crossbar.SCRAM["password"]
-        ),
-        "cryptosign": lambda auth: auth.create_authenticator(
-            "cryptosign", authid=_crossbar.CRYPTOSIGN["authid"], privkey=_crossbar.CRYPTOSIGN["seed_hex"]
-        ),
-        "ticket": lambda auth: auth.create_authenticator(
-            "ticket", authid=_crossbar.TICKET["authid"], ticket=_crossbar.TICKET["ticket"]
-        ),
-        "wampcra": lambda auth: auth.create_authenticator(
-            "wampcra", authid=_crossbar.WAMPCRA["authid"], secret=_crossbar.WAMPCRA["secret"]
-        ),
-    }
-
-
-@pytest.mark.parametrize("method", sorted(_authenticator_cases()))
+@pytest.mark.parametrize("method", AUTHENTICATORS)
 def test_authenticators(crossbar_router, method):
-    try:
-        from autobahn.wamp import auth
-    except ImportError as e:  # autobahn.wamp.auth is built on the wamp-core branch
-        pytest.skip(f"autobahn.wamp.auth is not available: {e}")
-    from autobahn.asyncio.wamp import Session
-
-    authenticator = _authenticator_cases()[method](auth)
-
-    class Shim(Session, Client):
-        def __init__(self, config=None):
-            Client.__init__(self, config)
-            self.add_authenticator(authenticator)
-
-        def onConnect(self):
-            return Session.onConnect(self)
-
-        def onChallenge(self, challenge):
-            return Session.onChallenge(self, challenge)
-
-        def on_join(self, details):
-            Client.onJoin(self, details)
-
-        def on_leave(self, details):
-            Client.onLeave(self, details)
-
-        def on_disconnect(self):
-            Client.onDisconnect(self)
+    """Each method through autobahn.wamp.auth's authenticator and the session shim (what Component uses)."""
 
     async def main():
-        session = await connect(crossbar_router, "websocket", "json", Shim, auth=True)
+        session = await connect(crossbar_router, "websocket", "json", authenticator_client(method), auth=True)
         try:
             assert session.session_details.authmethod == method
             assert session.session_details.authrole == "authenticated"

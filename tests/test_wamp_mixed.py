@@ -10,14 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from wamp_helpers import SERIALIZERS, Client, authenticating_client, close, connect, run
+from wamp_helpers import SERIALIZERS, Client, authenticator_client, close, connect, run
 
 from autobahn import _crossbar
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.types import CallOptions, PublishOptions
 
 PEER = Path(__file__).with_name("wamp_peer.py")
-PEER_AUTH = {  # what the original's component answers the router with
+PEER_AUTH = {  # what the original's authenticators get
+    "cryptosign": ("cryptosign", _crossbar.CRYPTOSIGN["authid"], _crossbar.CRYPTOSIGN["seed_hex"]),
+    "scram": ("scram", _crossbar.SCRAM["authid"], _crossbar.SCRAM["password"]),
     "ticket": ("ticket", _crossbar.TICKET["authid"], _crossbar.TICKET["ticket"]),
     "wampcra": ("wampcra", _crossbar.WAMPCRA["authid"], _crossbar.WAMPCRA["secret"]),
 }
@@ -49,6 +51,20 @@ async def wait_ready(proc: subprocess.Popen, timeout: float = 60.0) -> None:
     ready = await asyncio.wait_for(loop.run_in_executor(None, read_until_ready), timeout)
     if not ready:
         raise RuntimeError(f"peer exited with {proc.wait()} before READY:\n{''.join(output)}")
+
+
+def run_with_peer(proc: subprocess.Popen, ours_side) -> None:
+    """Wait for the peer, run ``ours_side()`` (a coroutine function), stop the peer (it must exit 0)."""
+
+    async def main():
+        await wait_ready(proc)
+        await ours_side()
+
+    try:
+        run(main(), timeout=90)
+    finally:
+        out = stop_peer(proc)
+    assert proc.returncode == 0, out
 
 
 def stop_peer(proc: subprocess.Popen) -> str:
@@ -106,8 +122,7 @@ MIXED = [(t, s) for t in ("websocket", "rawsocket") for s in SERIALIZERS]
 def test_mixed_session(crossbar_router, transport, serializer):
     proc = start_peer(crossbar_router, transport, serializer)
 
-    async def main():
-        await wait_ready(proc)
+    async def ours_side():
         ours = await connect(crossbar_router, transport, serializer)
         try:
             await exchange(ours)
@@ -115,22 +130,18 @@ def test_mixed_session(crossbar_router, transport, serializer):
         finally:
             await close(ours)
 
-    try:
-        run(main(), timeout=90)
-    finally:
-        out = stop_peer(proc)
-    assert proc.returncode == 0, out
+    run_with_peer(proc, ours_side)
 
 
 @pytest.mark.parametrize("transport", ["websocket", "rawsocket"])
 @pytest.mark.parametrize("method", sorted(PEER_AUTH))
 def test_mixed_session_authenticated(crossbar_router, transport, method):
-    """Both sides authenticate with ``method`` on the router's authenticated transports."""
+    """Both sides authenticate with ``method`` on the router's authenticated transports, each with its own
+    library's authenticator (ours: autobahn.wamp.auth through the session shim)."""
     proc = start_peer(crossbar_router, transport, "msgpack", auth=method)
 
-    async def main():
-        await wait_ready(proc)
-        ours = await connect(crossbar_router, transport, "msgpack", authenticating_client(method), auth=True)
+    async def ours_side():
+        ours = await connect(crossbar_router, transport, "msgpack", authenticator_client(method), auth=True)
         try:
             assert ours.session_details.authmethod == method
             await exchange(ours)
@@ -138,11 +149,7 @@ def test_mixed_session_authenticated(crossbar_router, transport, method):
         finally:
             await close(ours)
 
-    try:
-        run(main(), timeout=90)
-    finally:
-        out = stop_peer(proc)
-    assert proc.returncode == 0, out
+    run_with_peer(proc, ours_side)
 
 
 if __name__ == "__main__":

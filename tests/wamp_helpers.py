@@ -130,6 +130,49 @@ def authenticating_client(case: str) -> type[Client]:
     )
 
 
+AUTHENTICATORS = ["cryptosign", "scram", "ticket", "wampcra"]
+
+
+def make_authenticator(method: str):
+    """autobahn.wamp.auth's authenticator for the router's principal of ``method``."""
+    from autobahn.wamp import auth
+
+    kwargs = {
+        "cryptosign": {"authid": _crossbar.CRYPTOSIGN["authid"], "privkey": _crossbar.CRYPTOSIGN["seed_hex"]},
+        "scram": {"authid": _crossbar.SCRAM["authid"], "password": _crossbar.SCRAM["password"]},
+        "ticket": {"authid": _crossbar.TICKET["authid"], "ticket": _crossbar.TICKET["ticket"]},
+        "wampcra": {"authid": _crossbar.WAMPCRA["authid"], "secret": _crossbar.WAMPCRA["secret"]},
+    }[method]
+    return auth.create_authenticator(method, **kwargs)
+
+
+def authenticator_client(method: str) -> type[Client]:
+    """A Client class on the session shim (autobahn.asyncio.wamp.Session) with ``method``'s authenticator."""
+    from autobahn.asyncio.wamp import Session
+
+    class Shim(Session, Client):
+        def __init__(self, config=None):
+            Client.__init__(self, config)
+            self.add_authenticator(make_authenticator(method))
+
+        def onConnect(self):
+            return Session.onConnect(self)
+
+        def onChallenge(self, challenge):
+            return Session.onChallenge(self, challenge)
+
+        def on_join(self, details):
+            Client.onJoin(self, details)
+
+        def on_leave(self, details):
+            Client.onLeave(self, details)
+
+        def on_disconnect(self):
+            Client.onDisconnect(self)
+
+    return Shim
+
+
 async def connect(
     router: Any,
     transport: str = "websocket",

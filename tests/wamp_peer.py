@@ -1,7 +1,8 @@
 """The other side of the mixed-session tests: a component on the ORIGINAL autobahn 26.10.2.
 
 Run with the Crossbar venv's Python (which has autobahn 26.10.2, never ours):
-``python wamp_peer.py URL REALM SERIALIZER [AUTHMETHOD AUTHID SECRET]``. It prints ``READY`` once it
+``python wamp_peer.py URL REALM SERIALIZER [AUTHMETHOD AUTHID SECRET]`` (SECRET: the ticket, WAMP-CRA secret,
+SCRAM password or cryptosign private key, given to the original's authenticator). It prints ``READY`` once it
 has registered and subscribed, then serves until ``peer.stop`` is called:
 
 - ``peer.add2(a, b)``, ``peer.countdown(n)`` (progressive results), ``peer.fail()`` (ApplicationError
@@ -30,19 +31,25 @@ def main() -> None:
     url, realm, ser = sys.argv[1:4]
     authmethod, authid, secret = (sys.argv[4:7] + [None, None, None])[:3]
 
+    authenticator = None
+    if authmethod:
+        secret_name = {"ticket": "ticket", "wampcra": "secret", "scram": "password", "cryptosign": "privkey"}[
+            authmethod
+        ]
+        authenticator = auth.create_authenticator(authmethod, authid=authid, **{secret_name: secret})
+
     class Peer(ApplicationSession):
         def onConnect(self):
-            if authmethod:
-                self.join(realm, [authmethod], authid)
+            if authenticator:
+                self.join(realm, [authmethod], authid, authextra=authenticator.authextra)
             else:
                 self.join(realm)
 
         def onChallenge(self, challenge):
-            if challenge.method == "ticket":
-                return secret
-            if challenge.method == "wampcra":
-                return auth.compute_wcs(secret.encode(), challenge.extra["challenge"].encode())
-            raise RuntimeError(f"peer cannot answer {challenge.method}")
+            return authenticator.on_challenge(self, challenge)
+
+        def onWelcome(self, welcome):
+            return authenticator.on_welcome(self, welcome.authextra) if authenticator else None
 
         async def onJoin(self, details):
             async def countdown(n, details=None):

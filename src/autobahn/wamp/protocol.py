@@ -103,12 +103,16 @@ class _Observable:
         elif handler in self._listeners.get(event, []):
             self._listeners[event].remove(handler)
 
+    _parent: _Observable | None = None  # a Component: sees every event of its sessions too
+
     def fire(self, event: str, *args, **kwargs):
-        """Call every handler of ``event``; a future that resolves when all have finished."""
+        """Call every handler of ``event`` (then the parent's); a future that resolves when all have finished."""
         handlers = list((self._listeners or {}).get(event, ()))
-        if not handlers:
-            return txaio.create_future_success(None)
         futures = [txaio.as_future(h, *args, **kwargs) for h in handlers]
+        if self._parent is not None:
+            futures.append(self._parent.fire(event, *args, **kwargs))
+        if not futures:
+            return txaio.create_future_success(None)
         return txaio.gather(futures, consume_exceptions=False)
 
 

@@ -126,3 +126,16 @@ def test_component_gives_up_when_every_transport_fails():
             await asyncio.wait_for(component.start(), 10)
 
     run(main())
+
+
+def test_twisted_component_against_crossbar(crossbar_router):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    r = crossbar_router
+    script = Path(__file__).with_name("wamp_twisted_component.py")
+    out = subprocess.run(
+        [sys.executable, str(script), r.ws_url, str(r.rs_port), r.realm], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and "OK" in out.stdout.splitlines(), out.stdout + out.stderr

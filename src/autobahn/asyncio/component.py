@@ -32,11 +32,6 @@ from autobahn.wamp.serializer import create_transport_serializer, create_transpo
 __all__ = ("Component", "run")
 
 
-def _camel_case_from_snake_case(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 def _create_transport_factory(loop, transport, session_factory):
     """The WAMP-over-WebSocket or -RawSocket client factory for one configured transport."""
     if transport.type == "websocket":
@@ -52,16 +47,7 @@ def _create_transport_factory(loop, transport, session_factory):
         factory = WampRawSocketClientFactory(
             session_factory, serializer=create_transport_serializer(transport.serializers[0])
         )
-    for key, value in transport.options.items():
-        # options may be given as setProtocolOptions' names or in snake case
-        for name in (key, _camel_case_from_snake_case(key)):
-            try:
-                factory.setProtocolOptions(**{name: value})
-                break
-            except (TypeError, KeyError):
-                continue
-        else:
-            raise ValueError(f"Unknown {transport.type} transport option: {key}={value}")
+    component._apply_transport_options(factory, transport)
     return factory
 
 

@@ -158,6 +158,24 @@ def _create_transport(index, transport, check_native_endpoint=None):
     )
 
 
+def _camel_case_from_snake_case(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _apply_transport_options(factory, transport) -> None:
+    """``transport.options`` into ``factory.setProtocolOptions``, by autobahn's names or in snake case."""
+    for key, value in transport.options.items():
+        for name in (key, _camel_case_from_snake_case(key)):
+            try:
+                factory.setProtocolOptions(**{name: value})
+                break
+            except (TypeError, KeyError):
+                continue
+        else:
+            raise ValueError(f"Unknown {transport.type} transport option: {key}={value}")
+
+
 class _Transport:
     """One configured transport and its reconnect state (attempts, failures, the next delay)."""
 

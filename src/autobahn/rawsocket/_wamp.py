@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import txaio
-
 from autobahn.rawsocket import sansio
 from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost
 from autobahn.wamp.interfaces import ITransport
@@ -31,20 +29,39 @@ def _payload_exceeded(text: str) -> Exception:
     return getattr(exception, "PayloadExceededError", SerializationError)(text)
 
 
-class WampRawSocketTransport:
-    """What every WAMP-over-RawSocket protocol shares (implements ITransport)."""
+class RawSocketFraming:
+    """A RawSocket connection with autobahn's method names (``sendString``, ``stringReceived``, ``ping``, ...) on
+    the sans-IO core. The framework protocol calls ``_started()``, ``_received(data)``, ``_lost(was_clean)`` and
+    provides ``_write(data)``, ``_close()``, ``_abort()``, ``_writable()``."""
 
-    log = txaio.make_logger()
+    log: Any  # the framework protocol sets one (txaio needs its framework chosen first)
     factory: Any = None
     is_server = False
-    _session: Any = None
-    _serializer: Any = None
+    peer: str | None = None
+    prefix_format = "!L"  # autobahn's names for the 4-octet frame header
+    prefix_length = 4
     _conn: Any = None
+    _serializer: Any = None
     _transport_details: Any = None
     _max_message_size = sansio.MAX_LENGTH
 
     def _set_max_message_size(self, max_size: int) -> None:
+        sansio.length_exponent(max_size)  # ValueError outside [512, 2**24]
         self._max_message_size = max_size
+
+    @property
+    def max_length(self) -> int:
+        """The longest message we accept."""
+        return self._max_message_size
+
+    @property
+    def max_length_send(self) -> int:
+        """The longest message the peer accepts (known after the handshake)."""
+        return self._conn.peer_max_length if self._conn is not None else sansio.MAX_LENGTH
+
+    @property
+    def transport_details(self) -> Any:
+        return self._transport_details
 
     # --- provided by the framework protocol ---
 
@@ -64,11 +81,12 @@ class WampRawSocketTransport:
 
     def _started(self) -> None:
         """The connection is made: begin the handshake."""
+        if self._transport_details is not None:
+            self.peer = self._transport_details.peer
         if self.is_server:
-            self._conn = sansio.ServerConnection(self.factory._serializers, self._max_message_size)
+            self._conn = sansio.ServerConnection(self._server_serializer_ids(), self._max_message_size)
         else:
-            self._serializer = copy.copy(self.factory._serializer)
-            self._conn = sansio.ClientConnection(self._serializer.RAWSOCKET_SERIALIZER_ID, self._max_message_size)
+            self._conn = sansio.ClientConnection(self.serializer_id, self._max_message_size)
             self._write(self._conn.initiate())
 
     def _received(self, data: bytes) -> None:
@@ -81,27 +99,76 @@ class WampRawSocketTransport:
             self._write(out)
         for event in events:
             if isinstance(event, sansio.MessageReceived):
-                self._message_received(event.payload)
+                self.stringReceived(event.payload)
             elif isinstance(event, sansio.HandshakeDone):
-                self._handshake_done()
+                self._on_handshake_complete()
+            elif isinstance(event, sansio.PongReceived):
+                self.pong(event.payload)
             elif isinstance(event, sansio.Failed):
-                self.log.warn("WAMP-RawSocket connection failed: {reason}", reason=event.reason)
-                self._close()
+                self.protocol_error(event.reason)
                 return
             if not self._writable():
                 return
 
     def _lost(self, was_clean: bool) -> None:
-        session, self._session = self._session, None
-        if session is not None:
-            try:
-                session.onClose(was_clean)
-            except Exception:
-                self.log.failure("error in the WAMP session's onClose")
+        self._on_connection_lost(was_clean)
 
-    def _handshake_done(self) -> None:
+    # --- autobahn's RawSocket protocol methods ---
+
+    def _server_serializer_ids(self):
+        raise NotImplementedError
+
+    @property
+    def serializer_id(self) -> int:
+        raise NotImplementedError
+
+    def _on_handshake_complete(self) -> None:
+        """Both sides agreed on the serializer and lengths."""
+
+    def _on_connection_lost(self, was_clean) -> None:
+        """The connection closed."""
+
+    def stringReceived(self, data: bytes) -> None:
+        """One whole message arrived."""
+        raise NotImplementedError
+
+    def sendString(self, data: bytes) -> None:
+        """Send one message; ValueError when it is longer than the peer accepts."""
+        self._write(self._conn.send_message(data))
+
+    def ping(self, data: bytes) -> None:
+        """Send a ping (the peer answers with a pong carrying ``data``)."""
+        self._write(self._conn.send_ping(data))
+
+    def pong(self, data: bytes) -> None:
+        """A pong arrived (pings are answered by the core)."""
+
+    def protocol_error(self, msg: str) -> None:
+        """The peer broke the RawSocket protocol: close the connection."""
+        self.log.warn("WAMP-RawSocket protocol error ({peer}): {msg}", peer=self.peer, msg=msg)
+        self._close()
+
+
+class WampRawSocketTransport(RawSocketFraming):
+    """The WAMP side of a RawSocket connection: starts the session, parses and checks messages (ITransport)."""
+
+    _session: Any = None
+
+    def _server_serializer_ids(self):
+        return self.factory._serializers
+
+    @property
+    def serializer_id(self) -> int:
+        """The RawSocket serializer number in use (a client knows its own before the handshake)."""
+        if self._serializer is None and not self.is_server:
+            return self.factory._serializer.RAWSOCKET_SERIALIZER_ID
+        return self._serializer.RAWSOCKET_SERIALIZER_ID
+
+    def _on_handshake_complete(self) -> None:
         if self.is_server:
             self._serializer = copy.copy(self.factory._serializers[self._conn.serializer_id])
+        else:
+            self._serializer = copy.copy(self.factory._serializer)
         try:
             self._session = self.factory._factory()
             self._session._transport = self
@@ -111,7 +178,16 @@ class WampRawSocketTransport:
             self._session = None
             self._abort()
 
-    def _message_received(self, payload: bytes) -> None:
+    def _on_connection_lost(self, was_clean) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.onClose(bool(was_clean))
+            except Exception:
+                self.log.failure("error in the WAMP session's onClose")
+
+    def stringReceived(self, payload: bytes) -> None:
+        """Parse one message and hand it to the session; a malformed one aborts the session (protocol_violation)."""
         session = self._session
         if session is None:
             return
@@ -135,6 +211,8 @@ class WampRawSocketTransport:
                 self._abort()
                 return
 
+    _message_received = stringReceived
+
     # --- ITransport ---
 
     def send(self, msg: Any) -> None:
@@ -148,17 +226,12 @@ class WampRawSocketTransport:
                 f"WampRawSocketProtocol: unable to serialize WAMP application payload ({e})"
             ) from e
         try:
-            frame = self._conn.send_message(payload)
+            self.sendString(payload)
         except ValueError as e:
             raise _payload_exceeded(str(e)) from e
-        self._write(frame)
 
     def isOpen(self) -> bool:
         return self._session is not None and self._writable()
-
-    @property
-    def transport_details(self) -> Any:
-        return self._transport_details
 
     def close(self) -> None:
         if not self.isOpen():
@@ -170,13 +243,6 @@ class WampRawSocketTransport:
             raise TransportLost()
         self._abort()
 
-    @property
-    def serializer_id(self) -> int:
-        """The RawSocket serializer number in use (the client's is known before the handshake)."""
-        if self._serializer is None and not self.is_server:
-            return self.factory._serializer.RAWSOCKET_SERIALIZER_ID
-        return self._serializer.RAWSOCKET_SERIALIZER_ID
-
 
 ITransport.register(WampRawSocketTransport)
 
@@ -184,7 +250,6 @@ ITransport.register(WampRawSocketTransport)
 class WampRawSocketFactoryBase:
     """What client and server factories share: the session factory and the receive limit."""
 
-    log = txaio.make_logger()
     _max_message_size = sansio.MAX_LENGTH
 
     def resetProtocolOptions(self) -> None:

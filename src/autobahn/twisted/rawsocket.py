@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import txaio
 from twisted.internet.interfaces import ISSLTransport
-from twisted.internet.protocol import ClientFactory, Protocol, ServerFactory
+from twisted.internet.protocol import ClientFactory, Factory, Protocol
 
 from autobahn._txaio import use_framework
 from autobahn.rawsocket._wamp import WampRawSocketFactoryBase, WampRawSocketTransport
@@ -20,6 +21,8 @@ from autobahn.rawsocket._wamp import WampRawSocketFactoryBase, WampRawSocketTran
 use_framework("twisted")
 
 __all__ = (
+    "WampRawSocketProtocol",
+    "WampRawSocketFactory",
     "WampRawSocketClientFactory",
     "WampRawSocketClientProtocol",
     "WampRawSocketServerFactory",
@@ -48,8 +51,10 @@ def _transport_details(transport: Any, is_server: bool) -> Any:
     )
 
 
-class _TwistedRawSocket(WampRawSocketTransport, Protocol):
-    """Bytes between a Twisted transport and the WAMP-RawSocket transport."""
+class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
+    """Twisted WAMP-over-RawSocket protocol: bytes between a Twisted transport and the WAMP-RawSocket transport."""
+
+    log = txaio.make_logger()
 
     _gone = False
 
@@ -82,31 +87,40 @@ class _TwistedRawSocket(WampRawSocketTransport, Protocol):
     def _writable(self) -> bool:
         return not self._gone and self.transport is not None and not getattr(self.transport, "disconnecting", False)
 
+    def lengthLimitExceeded(self, length: int) -> None:
+        """A frame longer than we accept arrived: the connection closes (the core detects it from the header)."""
+        self.protocol_error(f"frame of {length} octets exceeds the maximum {self.max_length}")
 
-class WampRawSocketServerProtocol(_TwistedRawSocket):
+
+class WampRawSocketServerProtocol(WampRawSocketProtocol):
     """Twisted WAMP-over-RawSocket server protocol (implements ``autobahn.wamp.interfaces.ITransport``)."""
 
     is_server = True
 
 
-class WampRawSocketClientProtocol(_TwistedRawSocket):
+class WampRawSocketClientProtocol(WampRawSocketProtocol):
     """Twisted WAMP-over-RawSocket client protocol (implements ``autobahn.wamp.interfaces.ITransport``)."""
 
 
-class WampRawSocketFactory(WampRawSocketFactoryBase):
-    """Twisted's ``buildProtocol`` makes a protocol per connection."""
+class WampRawSocketFactory(WampRawSocketFactoryBase, Factory):
+    """Twisted's ``buildProtocol`` makes a protocol per connection; ``factory`` makes each WAMP session."""
 
-    protocol: type[_TwistedRawSocket]
+    log = txaio.make_logger()
+
+    def __init__(self, factory: Any) -> None:
+        self._factory = factory if callable(factory) else (lambda: factory)
+
+    protocol: type[WampRawSocketProtocol]
     noisy = False
 
-    def buildProtocol(self, addr: Any) -> _TwistedRawSocket:
+    def buildProtocol(self, addr: Any) -> WampRawSocketProtocol:
         proto = self.protocol()
         proto.factory = self
         proto._set_max_message_size(self._max_message_size)
         return proto
 
 
-class WampRawSocketServerFactory(WampRawSocketFactory, ServerFactory):
+class WampRawSocketServerFactory(WampRawSocketFactory):
     """Twisted WAMP-over-RawSocket server factory: ``reactor.listenTCP(port, factory)``."""
 
     protocol = WampRawSocketServerProtocol
@@ -115,7 +129,7 @@ class WampRawSocketServerFactory(WampRawSocketFactory, ServerFactory):
         self._init_server(factory, serializers)
 
 
-class WampRawSocketClientFactory(WampRawSocketFactory, ClientFactory):
+class WampRawSocketClientFactory(WampRawSocketFactory, ClientFactory):  # ClientFactory: reactor.connectTCP works too
     """Twisted WAMP-over-RawSocket client factory: ``reactor.connectTCP(host, port, factory)``."""
 
     protocol = WampRawSocketClientProtocol

@@ -253,7 +253,7 @@ class Component(_Observable):
     transport has used up its retries (then the future of ``start`` fails)."""
 
     session_factory: Any = None
-    log = txaio.make_logger()
+    log: Any  # the framework's Component sets one (txaio needs its framework chosen first)
 
     def subscribe(self, topic, options=None, check_types=False):
         """Decorator: subscribe the function to ``topic`` whenever a session joins."""

@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import txaio
-
 from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost
 from autobahn.wamp.interfaces import ITransport
 from autobahn.websocket import sansio as _core
@@ -40,7 +38,7 @@ class WampWebSocketProtocol:
     _session: Any = None  # the WAMP session, from onOpen to onClose
     _serializer: Any = None
     _transport_details: Any = None
-    log = txaio.make_logger()
+    log: Any  # the framework class it is mixed into has one
 
     def _bailout(self, code: int, reason: str | None = None) -> None:
         self.log.debug("failing WAMP-over-WebSocket transport: code={code}, reason={reason}", code=code, reason=reason)

@@ -3,9 +3,11 @@ under our package and under autobahn 26.10.2 alike (it imports nothing of autoba
 
 ``python _wamp_worker.py URL REALM SERIALIZER WORKLOAD SIZE DURATION``: a callee/subscriber session
 and a caller/publisher session of the installed autobahn, both asyncio, on one event loop; prints
-one JSON line ``{"ops": ..., "seconds": ...}``. ``rpc``: calls one at a time (each waits for its
-result) for DURATION seconds. ``events``: publishes without acknowledgement, at most WINDOW events
-in flight (counted back by the subscriber), for DURATION seconds.
+one JSON line ``{"ops": ..., "seconds": ..., "cpu": ...}``, ``cpu`` being this process's CPU seconds
+(both sessions' work: what the client library costs, without the router's share). ``rpc``: calls
+one at a time (each waits for its result) for DURATION seconds. ``events``: publishes without
+acknowledgement, at most WINDOW events in flight (counted back by the subscriber), for DURATION
+seconds.
 """
 
 import asyncio
@@ -52,12 +54,12 @@ async def main(url, realm, ser_name, workload, size, duration):
         await server.register(lambda x: x, "bench.echo")
         for _ in range(50):  # warm up
             await client.call("bench.echo", arg)
-        count, start = 0, time.perf_counter()
+        count, start, cpu = 0, time.perf_counter(), time.process_time()
         deadline = start + duration
         while time.perf_counter() < deadline:
             await client.call("bench.echo", arg)
             count += 1
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     else:
         received = [0]
         room = asyncio.Event()
@@ -68,7 +70,7 @@ async def main(url, realm, ser_name, workload, size, duration):
 
         await server.subscribe(on_event, "bench.topic")
         await asyncio.sleep(0.2)
-        sent, start = 0, time.perf_counter()
+        sent, start, cpu = 0, time.perf_counter(), time.process_time()
         deadline = start + duration
         while time.perf_counter() < deadline:
             while sent - received[0] >= WINDOW:
@@ -80,8 +82,8 @@ async def main(url, realm, ser_name, workload, size, duration):
         while received[0] < sent:  # drain what is in flight
             room.clear()
             await asyncio.wait_for(room.wait(), 10)
-        count, elapsed = received[0], time.perf_counter() - start
-    print(json.dumps({"ops": count, "seconds": elapsed}), flush=True)
+        count, elapsed, cpu = received[0], time.perf_counter() - start, time.process_time() - cpu
+    print(json.dumps({"ops": count, "seconds": elapsed, "cpu": cpu}), flush=True)
     for session in (client, server):
         session.leave()
     await asyncio.sleep(0.2)

@@ -11,8 +11,9 @@ original with the Crossbar venv's Python (autobahn 26.10.2). Best of ``--repeat`
 implementations alternating, so both see the same machine and the same router. ``--pin`` runs
 worker and router on one core (``taskset -c 0``).
 
-Every message crosses the router, which is the same for both: the ratio shows what the client
-library adds on top of the router's own cost, not the libraries in isolation.
+Every message crosses the router, which is the same for both, so ops/s is bound by the router; the
+client CPU per operation (the worker's process time: both of its sessions) is what the library itself
+costs. CPU ratio = autobahn 26.10.2's CPU per operation / ours.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def measure(python: str, url: str, realm: str, serializer: str, workload: str, s
     for line in out.stdout.splitlines():
         if line.startswith("{"):
             result = json.loads(line)
-            return result["ops"] / result["seconds"]
+            return result["ops"] / result["seconds"], result["cpu"] / result["ops"]
     raise RuntimeError(f"worker failed ({out.returncode}):\n{out.stdout}\n{out.stderr[-3000:]}")
 
 
@@ -68,22 +69,37 @@ def main(argv: list[str] | None = None) -> int:
                 ["pgrep", "-g", str(router.process.proc.pid)], capture_output=True, text=True
             ).stdout.split():
                 subprocess.run(["taskset", "-a", "-p", "-c", "0", child], capture_output=True)
-        print("| serializer | workload | size | ours ops/s | autobahn 26.10.2 ops/s | ratio |")
-        print("|---|---|---:|---:|---:|---:|")
+        print(
+            "| serializer | workload | size | ours ops/s | autobahn 26.10.2 ops/s | ratio "
+            "| ours client CPU µs/op | autobahn 26.10.2 client CPU µs/op | CPU ratio |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for serializer in args.serializers.split(","):
             for workload, size in WORKLOADS:
                 best = dict.fromkeys(implementations, 0.0)
+                cpu = dict.fromkeys(implementations, float("inf"))
                 for _ in range(args.repeat):
                     for name, python in implementations.items():
-                        rate = measure(
+                        rate, cpu_per_op = measure(
                             python, router.ws_url, router.realm, serializer, workload, size, args.duration, args.pin
                         )
                         best[name] = max(best[name], rate)
+                        cpu[name] = min(cpu[name], cpu_per_op)
                 ours, original = best["ours"], best["autobahn 26.10.2"]
-                rows.append({"serializer": serializer, "workload": workload, "size": size, **best})
+                ours_cpu, original_cpu = cpu["ours"] * 1e6, cpu["autobahn 26.10.2"] * 1e6
+                rows.append(
+                    {
+                        "serializer": serializer,
+                        "workload": workload,
+                        "size": size,
+                        "ops_per_s": best,
+                        "cpu_s_per_op": cpu,
+                    }
+                )
                 label = "64 KiB" if size >= 1024 else "small"
                 print(
-                    f"| {serializer} | {workload} | {label} | {ours:,.0f} | {original:,.0f} | {ours / original:.2f}x |",
+                    f"| {serializer} | {workload} | {label} | {ours:,.0f} | {original:,.0f} | {ours / original:.2f}x "
+                    f"| {ours_cpu:,.0f} | {original_cpu:,.0f} | {original_cpu / ours_cpu:.2f}x |",
                     flush=True,
                 )
     finally:

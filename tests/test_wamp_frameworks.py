@@ -75,3 +75,48 @@ def test_both_frameworks(crossbar_router, framework, transport, serializer):
         timeout=60,
     )
     assert out.returncode == 0 and "OK" in out.stdout.splitlines(), out.stdout + out.stderr
+
+
+TWISTED_FIRST = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import txaio
+txaio.use_twisted()  # as a program (or a test run) that imported autobahn.twisted first
+import autobahn.twisted.websocket  # noqa: F401
+from wamp_helpers import close, connect, run
+
+class Router:
+    realm, ws_url, rs_port, unix_path = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+
+async def main():
+    callee = await connect(Router, "websocket", "cbor")
+    caller = await connect(Router, "rawsocket", "json")
+    await callee.register(lambda a, b: a * b, "first.mul")
+    assert await caller.call("first.mul", 6, 7) == 42
+    await close(caller, callee)
+
+run(main())
+print("OK")
+"""
+
+
+def test_asyncio_sessions_when_twisted_was_chosen_first(crossbar_router):
+    """txaio serves one framework per process; our asyncio sessions pin asyncio futures, so they work even
+    when Twisted was selected first (autobahn's would get Deferreds)."""
+    r = crossbar_router
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            TWISTED_FIRST,
+            str(Path(__file__).parent),
+            r.realm,
+            r.ws_url,
+            str(r.rs_port),
+            r.unix_path,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0 and "OK" in out.stdout.splitlines(), out.stdout + out.stderr

@@ -23,7 +23,7 @@ from autobahn._txaio import use_framework
 use_framework("asyncio")
 
 from autobahn.asyncio.rawsocket import WampRawSocketClientFactory  # noqa: E402
-from autobahn.asyncio.wamp import Session, _event_loop  # noqa: E402
+from autobahn.asyncio.wamp import Session, _asyncio_futures, _event_loop  # noqa: E402
 from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import component  # noqa: E402
 from autobahn.wamp.exception import TransportLost  # noqa: E402
@@ -56,6 +56,7 @@ class Component(component.Component):
 
     log = txaio.make_logger()
     session_factory = Session
+    _txaio = property(_asyncio_futures)
 
     def _is_ssl_error(self, e):
         return isinstance(e, ssl.SSLError)

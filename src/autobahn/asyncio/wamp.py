@@ -21,6 +21,7 @@ import signal
 from typing import Any
 
 import txaio
+import txaio.aio as txaio_aio
 
 from autobahn._txaio import use_framework
 
@@ -35,11 +36,19 @@ from autobahn.wamp.types import ComponentConfig  # noqa: E402
 
 __all__ = ("ApplicationRunner", "ApplicationSession", "ApplicationSessionFactory", "Session")
 
+_ASYNCIO_TXAIO = txaio_aio.with_config()
+
+
+def _asyncio_futures(self) -> Any:
+    """txaio for asyncio futures: the global one when asyncio is its choice, else a private asyncio instance."""
+    return txaio if txaio.using_asyncio else _ASYNCIO_TXAIO
+
 
 class ApplicationSession(protocol.ApplicationSession):
     """A WAMP application session on asyncio (ITransportHandler and ISession)."""
 
     log = txaio.make_logger()
+    _txaio = property(_asyncio_futures)
 
 
 ITransportHandler.register(ApplicationSession)
@@ -180,6 +189,8 @@ class ApplicationRunner:
 
 class Session(protocol._SessionShim):
     """The session Component uses, with PEP 8 callbacks (``on_join``, ``on_leave``, ...)."""
+
+    _txaio = property(_asyncio_futures)
 
     def on_welcome(self, welcome_msg):
         pass

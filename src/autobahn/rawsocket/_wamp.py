@@ -9,6 +9,7 @@ and checking messages) is here.
 from __future__ import annotations
 
 import copy
+import traceback
 from typing import Any
 
 from autobahn.rawsocket import sansio
@@ -174,7 +175,7 @@ class WampRawSocketTransport(RawSocketFraming):
             self._session._transport = self
             self._session.onOpen(self)
         except Exception:
-            self.log.failure("WAMP session could not be started")
+            self.log.error("WAMP session could not be started: {tb}", tb=traceback.format_exc())
             self._session = None
             self._abort()
 
@@ -184,7 +185,7 @@ class WampRawSocketTransport(RawSocketFraming):
             try:
                 session.onClose(bool(was_clean))
             except Exception:
-                self.log.failure("error in the WAMP session's onClose")
+                self.log.error("error in the WAMP session's onClose: {tb}", tb=traceback.format_exc())
 
     def stringReceived(self, payload: bytes) -> None:
         """Parse one message and hand it to the session; a malformed one aborts the session (protocol_violation)."""
@@ -207,7 +208,7 @@ class WampRawSocketTransport(RawSocketFraming):
                 self._close()
                 return
             except Exception:
-                self.log.failure("error in the WAMP session's onMessage")
+                self.log.error("error in the WAMP session's onMessage: {tb}", tb=traceback.format_exc())
                 self._abort()
                 return
 

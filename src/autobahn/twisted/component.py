@@ -22,7 +22,7 @@ use_framework("twisted")
 from twisted.internet.interfaces import IStreamClientEndpoint  # noqa: E402
 
 from autobahn.twisted.rawsocket import WampRawSocketClientFactory  # noqa: E402
-from autobahn.twisted.wamp import Session  # noqa: E402
+from autobahn.twisted.wamp import Session, _twisted_futures  # noqa: E402
 from autobahn.twisted.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import component  # noqa: E402
 from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers  # noqa: E402
@@ -104,6 +104,7 @@ class Component(component.Component):
 
     log = txaio.make_logger()
     session_factory = Session
+    _txaio = property(_twisted_futures)
 
     def _is_ssl_error(self, e):
         try:

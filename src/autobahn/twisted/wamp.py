@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import txaio
+import txaio.tx as txaio_tx
 
 from autobahn._txaio import use_framework
 
@@ -34,11 +35,19 @@ from autobahn.wamp.types import ComponentConfig  # noqa: E402
 
 __all__ = ("ApplicationRunner", "ApplicationSession", "ApplicationSessionFactory", "Session")
 
+_TWISTED_TXAIO = txaio_tx.with_config()
+
+
+def _twisted_futures(self) -> Any:
+    """txaio for Deferreds: the global one when Twisted is its choice, else a private Twisted instance."""
+    return txaio if txaio.using_twisted else _TWISTED_TXAIO
+
 
 class ApplicationSession(protocol.ApplicationSession):
     """A WAMP application session on Twisted (ITransportHandler and ISession)."""
 
     log = txaio.make_logger()
+    _txaio = property(_twisted_futures)
 
 
 ITransportHandler.register(ApplicationSession)
@@ -236,6 +245,8 @@ class ApplicationRunner:
 
 class Session(protocol._SessionShim):
     """The session Component uses, with PEP 8 callbacks (``on_join``, ``on_leave``, ...)."""
+
+    _txaio = property(_twisted_futures)
 
     def on_welcome(self, welcome_msg):
         pass

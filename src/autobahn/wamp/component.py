@@ -335,51 +335,53 @@ class Component(_Observable):
     def _start(self, loop=None):
         """Connect and reconnect until done; a future of None (or of the error that ended it)."""
         if self._done_f is not None:
-            d = txaio.create_future()
-            txaio.add_callbacks(self._done_f, lambda r: txaio.resolve(d, r), lambda f: txaio.resolve(d, f))
+            d = self._txaio.create_future()
+            self._txaio.add_callbacks(
+                self._done_f, lambda r: self._txaio.resolve(d, r), lambda f: self._txaio.resolve(d, f)
+            )
             return d
-        self._done_f = done_f = txaio.create_future()
+        self._done_f = done_f = self._txaio.create_future()
 
         def forget(result):
             self._done_f = None
             return result
 
-        txaio.add_callbacks(done_f, forget, forget)
+        self._txaio.add_callbacks(done_f, forget, forget)
         transports = itertools.cycle(self._transports)
         current = [None]
 
         def internal_error(fail):
             self._delay_f = None
             if self._stopping:
-                txaio.resolve(done_f, None)
+                self._txaio.resolve(done_f, None)
             else:
-                txaio.reject(done_f, fail)
+                self._txaio.reject(done_f, fail)
 
         def connect_failed(fail):
-            self.log.info("connection failed: {msg}", msg=txaio.failure_message(fail))
+            self.log.info("connection failed: {msg}", msg=self._txaio.failure_message(fail))
             if isinstance(fail.value, ApplicationError):
                 self.log.error("{msg}", msg=fail.value.error_message())
             if self._is_fatal is not None and self._is_fatal(fail.value):
                 current[0].failed()
             notified = self.fire("connectfailure", self, fail.value)
-            txaio.add_callbacks(notified, lambda _: next_attempt(), lambda _: next_attempt())
+            self._txaio.add_callbacks(notified, lambda _: next_attempt(), lambda _: next_attempt())
 
         def attempt(_):
             self._delay_f = None
             if self._stopping:
-                txaio.resolve(done_f, None)
+                self._txaio.resolve(done_f, None)
                 return
-            connected = txaio.as_future(self._connect_once, loop, current[0])
-            txaio.add_callbacks(connected, lambda _: txaio.resolve(done_f, None), connect_failed)
+            connected = self._txaio.as_future(self._connect_once, loop, current[0])
+            self._txaio.add_callbacks(connected, lambda _: self._txaio.resolve(done_f, None), connect_failed)
 
         def next_attempt(_=None):
-            if txaio.is_called(done_f):
+            if self._txaio.is_called(done_f):
                 return
             if self._stopping:
-                txaio.resolve(done_f, None)
+                self._txaio.resolve(done_f, None)
                 return
             if not self._can_reconnect():
-                txaio.reject(done_f, RuntimeError("Component failed: Exhausted all transport connect attempts"))
+                self._txaio.reject(done_f, RuntimeError("Component failed: Exhausted all transport connect attempts"))
                 return
             transport = next(transports)
             while not transport.can_reconnect():
@@ -389,11 +391,11 @@ class Component(_Observable):
             self.log.debug(
                 "trying transport {idx} ({url}) in {delay}s", idx=transport.idx, url=transport.url, delay=delay
             )
-            self._delay_f = txaio.sleep(delay)
-            txaio.add_callbacks(self._delay_f, attempt, internal_error)
+            self._delay_f = self._txaio.sleep(delay)
+            self._txaio.add_callbacks(self._delay_f, attempt, internal_error)
 
         started = self.fire("start", loop, self)
-        txaio.add_callbacks(started, next_attempt, internal_error)
+        self._txaio.add_callbacks(started, next_attempt, internal_error)
         return done_f
 
     def stop(self):
@@ -402,14 +404,14 @@ class Component(_Observable):
         if self._session is not None and self._session.is_attached():
             return self._session.leave()
         if self._delay_f is not None:
-            return txaio.as_future(txaio.cancel, self._delay_f)
-        if self._done_f is not None and not txaio.is_called(self._done_f):
-            txaio.resolve(self._done_f, None)
-        return txaio.create_future_success(None)
+            return self._txaio.as_future(self._txaio.cancel, self._delay_f)
+        if self._done_f is not None and not self._txaio.is_called(self._done_f):
+            self._txaio.resolve(self._done_f, None)
+        return self._txaio.create_future_success(None)
 
     def _connect_once(self, reactor, transport):
         """One connection over ``transport``: a future that resolves when its session ended normally."""
-        done = txaio.create_future()
+        done = self._txaio.create_future()
 
         def create_session():
             try:
@@ -420,7 +422,7 @@ class Component(_Observable):
                     else:
                         session.add_authenticator(create_authenticator(name, **auth_config))
             except Exception as e:
-                txaio.reject(done, txaio.create_failure(e))
+                self._txaio.reject(done, self._txaio.create_failure(e))
                 raise
             session._parent = self
             session.on("leave", on_leave)
@@ -430,16 +432,18 @@ class Component(_Observable):
             return session
 
         def on_leave(session, details):
-            if not txaio.is_called(done):
+            if not self._txaio.is_called(done):
                 if details.reason in ("wamp.close.normal", "wamp.close.goodbye_and_out"):
-                    txaio.resolve(done, None)
+                    self._txaio.resolve(done, None)
                 else:
-                    txaio.reject(done, txaio.create_failure(ApplicationError(details.reason, details.message)))
+                    self._txaio.reject(
+                        done, self._txaio.create_failure(ApplicationError(details.reason, details.message))
+                    )
 
         def on_join(session, details):
             transport.reset()
             transport.connect_sucesses += 1
-            d = txaio.as_future(self._entry, reactor, session)
+            d = self._txaio.as_future(self._entry, reactor, session)
 
             def main_done(_):
                 def leave():
@@ -448,30 +452,30 @@ class Component(_Observable):
                     except SessionNotReady:
                         pass
 
-                txaio.call_later(0, leave)
+                self._txaio.call_later(0, leave)
 
             def main_failed(fail):
-                txaio.reject(done, fail)
+                self._txaio.reject(done, fail)
                 session.disconnect()
 
-            txaio.add_callbacks(d, main_done, main_failed)
+            self._txaio.add_callbacks(d, main_done, main_failed)
 
         def on_disconnect(session, was_clean):
-            if not txaio.is_called(done):
+            if not self._txaio.is_called(done):
                 if was_clean:
-                    txaio.resolve(done, None)
+                    self._txaio.resolve(done, None)
                 else:
                     self.log.warn("Session disconnected uncleanly")
 
         transport.connect_attempts += 1
-        d = txaio.as_future(self._connect_transport, reactor, transport, create_session, done)
+        d = self._txaio.as_future(self._connect_transport, reactor, transport, create_session, done)
 
         def connect_failed(fail):
             transport.connect_failures += 1
-            if not txaio.is_called(done):
-                txaio.reject(done, fail)
+            if not self._txaio.is_called(done):
+                self._txaio.reject(done, fail)
 
-        txaio.add_callbacks(d, None, connect_failed)
+        self._txaio.add_callbacks(d, None, connect_failed)
         return done
 
     def on_join(self, fn):
@@ -509,18 +513,19 @@ def _run(reactor, components, done_callback=None):
         if not isinstance(c, Component):
             raise ValueError(f'"components" must be a list of Component objects - encountered item of type {type(c)}')
     log = txaio.make_logger()
+    api = components[0]._txaio if components else txaio  # the components' framework
 
     def started(comp):
-        d = txaio.as_future(comp.start, reactor)
+        d = api.as_future(comp.start, reactor)
 
         def failed(fail):
-            log.error("Component '{c}' error: {msg}", c=comp, msg=txaio.failure_message(fail))
+            log.error("Component '{c}' error: {msg}", c=comp, msg=api.failure_message(fail))
             return None
 
-        txaio.add_callbacks(d, None, failed)
+        api.add_callbacks(d, None, failed)
         return d
 
-    done = txaio.gather([started(c) for c in components], consume_exceptions=False)
+    done = api.gather([started(c) for c in components], consume_exceptions=False)
     if done_callback:
-        txaio.add_callbacks(done, lambda r: done_callback(reactor, r), lambda f: done_callback(reactor, f))
+        api.add_callbacks(done, lambda r: done_callback(reactor, r), lambda f: done_callback(reactor, f))
     return done

@@ -73,6 +73,10 @@ class _RequestIds:
 class _Observable:
     """``on``/``off``/``fire`` for the session's life-cycle events (autobahn's ObservableMixin API)."""
 
+    # The futures API: txaio's global choice here; the framework modules' classes pin theirs, so that an
+    # asyncio session works in a process where something chose Twisted first (and the other way round).
+    _txaio: Any = txaio
+
     _valid_events: list[str] | None = None
     _listeners: dict[str, list[Callable]] | None = None
 
@@ -108,12 +112,12 @@ class _Observable:
     def fire(self, event: str, *args, **kwargs):
         """Call every handler of ``event`` (then the parent's); a future that resolves when all have finished."""
         handlers = list((self._listeners or {}).get(event, ()))
-        futures = [txaio.as_future(h, *args, **kwargs) for h in handlers]
+        futures = [self._txaio.as_future(h, *args, **kwargs) for h in handlers]
         if self._parent is not None:
             futures.append(self._parent.fire(event, *args, **kwargs))
         if not futures:
-            return txaio.create_future_success(None)
-        return txaio.gather(futures, consume_exceptions=False)
+            return self._txaio.create_future_success(None)
+        return self._txaio.gather(futures, consume_exceptions=False)
 
 
 def _payload_args(args, kwargs) -> tuple[tuple, dict]:
@@ -274,7 +278,7 @@ class BaseSession(_Observable):
                 exc = ecls(*args, **kwargs)
             except Exception:
                 # the class cannot be built from these args: report it, fall back to ApplicationError
-                self._swallow_error(txaio.create_failure(), "While re-constructing exception")
+                self._swallow_error(self._txaio.create_failure(), "While re-constructing exception")
         if exc is None:
             exc = ApplicationError(msg.error, *args, **kwargs)
         for name in ("enc_algo", "callee", "callee_authid", "callee_authrole", "forward_for"):
@@ -327,13 +331,13 @@ class ApplicationSession(BaseSession):
         """The transport opened: fire ``connect``, then ``onConnect``."""
         self._transport = transport
         d = self.fire("connect", self, transport)
-        txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While notifying 'connect'"))
-        txaio.add_callbacks(
+        self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While notifying 'connect'"))
+        self._txaio.add_callbacks(
             d,
-            lambda _: txaio.as_future(self.onConnect),
+            lambda _: self._txaio.as_future(self.onConnect),
             lambda fail: self._swallow_error(fail, "While calling 'onConnect'"),
         )
-        txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While calling 'onConnect'"))
+        self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While calling 'onConnect'"))
 
     def onMessage(self, msg):
         """A message from the router. A protocol violation aborts the session (never raises)."""
@@ -381,13 +385,13 @@ class ApplicationSession(BaseSession):
             )
             self._session_id = None
             self._leave(details)
-        d = txaio.as_future(self.onDisconnect)
-        txaio.add_callbacks(
+        d = self._txaio.as_future(self.onDisconnect)
+        self._txaio.add_callbacks(
             d,
             lambda _: self.fire("disconnect", self, was_clean=wasClean),
             lambda e: self._swallow_error(e, "While firing onDisconnect"),
         )
-        txaio.add_callbacks(d, None, lambda e: self._swallow_error(e, "While notifying 'disconnect'"))
+        self._txaio.add_callbacks(d, None, lambda e: self._swallow_error(e, "While notifying 'disconnect'"))
 
     # --- session life cycle ---
 
@@ -441,7 +445,7 @@ class ApplicationSession(BaseSession):
                 '{klass}.onUserError(): "{msg}"\n{traceback}',
                 klass=type(self).__name__,
                 msg=msg,
-                traceback=txaio.failure_format_traceback(fail),
+                traceback=self._txaio.failure_format_traceback(fail),
             )
 
     def _swallow_error(self, fail, msg):
@@ -449,7 +453,9 @@ class ApplicationSession(BaseSession):
         try:
             self.onUserError(fail, msg)
         except Exception:
-            self.log.error("Internal error: {tb}", tb=txaio.failure_format_traceback(txaio.create_failure()))
+            self.log.error(
+                "Internal error: {tb}", tb=self._txaio.failure_format_traceback(self._txaio.create_failure())
+            )
         return None
 
     def type_check(self, func):
@@ -469,7 +475,7 @@ class ApplicationSession(BaseSession):
                     problems.append(f"'{name}' expected type={kind.__name__} got={type(arguments[name]).__name__}")
             if problems:
                 raise TypeCheckError(", ".join(problems))
-            return await txaio.as_future(func, *args, **kwargs)
+            return await self._txaio.as_future(func, *args, **kwargs)
 
         return _type_check
 
@@ -496,7 +502,7 @@ class ApplicationSession(BaseSession):
             if self._transport:
                 self.disconnect()
 
-        txaio.add_callbacks(d, disconnect, disconnect)
+        self._txaio.add_callbacks(d, disconnect, disconnect)
         return d
 
     def leave(self, reason: str | None = None, message: str | None = None):
@@ -528,25 +534,25 @@ class ApplicationSession(BaseSession):
             outstanding.extend(requests.values())
             requests.clear()
         for request in outstanding:
-            if not txaio.is_called(request.on_reply):
-                txaio.reject(request.on_reply, exc)
+            if not self._txaio.is_called(request.on_reply):
+                self._txaio.reject(request.on_reply, exc)
                 # the caller may not be waiting any more: keep the error from being reported as unhandled
-                txaio.add_callbacks(request.on_reply, None, lambda _: None)
-        return txaio.create_future_success(None)
+                self._txaio.add_callbacks(request.on_reply, None, lambda _: None)
+        return self._txaio.create_future_success(None)
 
     def _leave(self, details: CloseDetails):
         """Run ``onLeave`` then fire ``leave``, errors to onUserError."""
-        d = txaio.as_future(self.onLeave, details)
-        txaio.add_callbacks(
+        d = self._txaio.as_future(self.onLeave, details)
+        self._txaio.add_callbacks(
             d, lambda _: self.fire("leave", self, details), lambda e: self._swallow_error(e, "While firing onLeave")
         )
-        txaio.add_callbacks(d, None, lambda e: self._swallow_error(e, "While notifying 'leave'"))
+        self._txaio.add_callbacks(d, None, lambda e: self._swallow_error(e, "While notifying 'leave'"))
         return d
 
     # --- messages before the session is joined ---
 
     def _on_welcome(self, msg):
-        d = txaio.as_future(self.onWelcome, msg)
+        d = self._txaio.as_future(self.onWelcome, msg)
 
         def welcomed(deny_reason):
             if deny_reason is not None:
@@ -578,24 +584,24 @@ class ApplicationSession(BaseSession):
             )
             # "join" fires before onJoin, so that leaving from within onJoin works; "ready" after both
             j = self.fire("join", self, self._session_details)
-            txaio.add_callbacks(j, None, lambda e: self._swallow_error(e, "While notifying 'join'"))
-            txaio.add_callbacks(j, lambda _: txaio.as_future(self.onJoin, self._session_details), None)
-            txaio.add_callbacks(j, None, lambda e: self._swallow_error(e, "While firing onJoin"))
-            txaio.add_callbacks(j, lambda _: self.fire("ready", self), None)
-            txaio.add_callbacks(j, None, lambda e: self._swallow_error(e, "While notifying 'ready'"))
+            self._txaio.add_callbacks(j, None, lambda e: self._swallow_error(e, "While notifying 'join'"))
+            self._txaio.add_callbacks(j, lambda _: self._txaio.as_future(self.onJoin, self._session_details), None)
+            self._txaio.add_callbacks(j, None, lambda e: self._swallow_error(e, "While firing onJoin"))
+            self._txaio.add_callbacks(j, lambda _: self.fire("ready", self), None)
+            self._txaio.add_callbacks(j, None, lambda e: self._swallow_error(e, "While notifying 'ready'"))
             return None
 
         def failed(fail):
             self._send_if_open(message.Abort("wamp.error.cannot_authenticate", "Error calling onWelcome handler"))
             return self._swallow_error(fail, "While firing onWelcome")
 
-        txaio.add_callbacks(d, welcomed, failed)
+        self._txaio.add_callbacks(d, welcomed, failed)
 
     def _on_abort_before_join(self, msg):
         self._leave(CloseDetails(msg.reason, msg.message))
 
     def _on_challenge(self, msg):
-        d = txaio.as_future(self.onChallenge, Challenge(msg.method, msg.extra))
+        d = self._txaio.as_future(self.onChallenge, Challenge(msg.method, msg.extra))
 
         def answer(signature):
             if signature is None:
@@ -612,8 +618,8 @@ class ApplicationSession(BaseSession):
             self._send_if_open(reply)
             return self._leave(CloseDetails(reply.reason, reply.message))
 
-        txaio.add_callbacks(d, answer, None)
-        txaio.add_callbacks(d, None, failed)
+        self._txaio.add_callbacks(d, answer, None)
+        self._txaio.add_callbacks(d, None, failed)
 
     # --- messages of a joined session ---
 
@@ -654,8 +660,8 @@ class ApplicationSession(BaseSession):
                     enc_algo=msg.enc_algo,
                     forward_for=msg.forward_for,
                 )
-            future = txaio.as_future(handler.fn, *args, **kwargs)
-            txaio.add_callbacks(
+            future = self._txaio.as_future(handler.fn, *args, **kwargs)
+            self._txaio.add_callbacks(
                 future,
                 lambda _: self._acknowledge_event(msg),
                 lambda e, fn=handler.fn: self._swallow_error(
@@ -675,21 +681,21 @@ class ApplicationSession(BaseSession):
         request = requests.pop(msg.request, None)
         if request is None:
             raise ProtocolError(f"{kind} received for non-pending request ID {msg.request}")
-        if txaio.is_called(request.on_reply):
+        if self._txaio.is_called(request.on_reply):
             return None
         return request
 
     def _on_published(self, msg):
         request = self._pending(self._publish_reqs, msg, "PUBLISHED")
         if request is not None:
-            txaio.resolve(request.on_reply, Publication(msg.publication, was_encrypted=request.was_encrypted))
+            self._txaio.resolve(request.on_reply, Publication(msg.publication, was_encrypted=request.was_encrypted))
 
     def _on_subscribed(self, msg):
         request = self._pending(self._subscribe_reqs, msg, "SUBSCRIBED")
         if request is not None:
             subscription = Subscription(msg.subscription, request.topic, self, request.handler)
             self._subscriptions.setdefault(msg.subscription, []).append(subscription)
-            txaio.resolve(request.on_reply, subscription)
+            self._txaio.resolve(request.on_reply, subscription)
 
     def _on_unsubscribed(self, msg):
         if msg.request == 0:
@@ -701,7 +707,7 @@ class ApplicationSession(BaseSession):
         if request is not None:
             for subscription in self._subscriptions.pop(request.subscription_id, []):
                 subscription.active = False
-            txaio.resolve(request.on_reply, 0)
+            self._txaio.resolve(request.on_reply, 0)
 
     def _on_result(self, msg):
         request = self._call_reqs.get(msg.request)
@@ -714,27 +720,27 @@ class ApplicationSession(BaseSession):
             if on_progress is None:
                 raise ProtocolError(f"progressive RESULT received for request ID {msg.request} that did not ask for it")
             if enc_err:
-                self.onUserError(txaio.create_failure(enc_err), "progressive result could not be decrypted")
+                self.onUserError(self._txaio.create_failure(enc_err), "progressive result could not be decrypted")
                 return
             if options.details:
-                d = txaio.as_future(on_progress, self._call_result(msg))
+                d = self._txaio.as_future(on_progress, self._call_result(msg))
             else:
                 args, kwargs = _payload_args(msg.args, msg.kwargs)
-                d = txaio.as_future(on_progress, *args, **kwargs)
-            txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
+                d = self._txaio.as_future(on_progress, *args, **kwargs)
+            self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
             return
         del self._call_reqs[msg.request]
         on_reply = request.on_reply
-        if txaio.is_called(on_reply):
+        if self._txaio.is_called(on_reply):
             return
         if enc_err:
-            txaio.reject(on_reply, enc_err)
+            self._txaio.reject(on_reply, enc_err)
         elif msg.kwargs or (options is not None and options.details):
-            txaio.resolve(on_reply, self._call_result(msg))
+            self._txaio.resolve(on_reply, self._call_result(msg))
         elif msg.args:
-            txaio.resolve(on_reply, msg.args[0] if len(msg.args) == 1 else CallResult(*msg.args))
+            self._txaio.resolve(on_reply, msg.args[0] if len(msg.args) == 1 else CallResult(*msg.args))
         else:
-            txaio.resolve(on_reply, None)
+            self._txaio.resolve(on_reply, None)
 
     @staticmethod
     def _call_result(msg) -> CallResult:
@@ -775,7 +781,7 @@ class ApplicationSession(BaseSession):
                 transaction_hash=getattr(msg, "transaction_hash", None),
                 enc_algo=msg.enc_algo,
             )
-        on_reply = txaio.as_future(endpoint.fn, *args, **kwargs)
+        on_reply = self._txaio.as_future(endpoint.fn, *args, **kwargs)
         self._invocations[msg.request] = InvocationRequest(msg.request, on_reply)
 
         def success(res):
@@ -790,14 +796,14 @@ class ApplicationSession(BaseSession):
                 self._send_error(msg, registration, err, None)
                 return None
             try:
-                self.onUserError(fail, txaio.failure_message(fail))
+                self.onUserError(fail, self._txaio.failure_message(fail))
             except Exception:
                 pass
-            tb = txaio.failure_format_traceback(fail) if self.traceback_app else None
+            tb = self._txaio.failure_format_traceback(fail) if self.traceback_app else None
             self._send_error(msg, registration, fail.value, tb)
             return None
 
-        txaio.add_callbacks(on_reply, success, error)
+        self._txaio.add_callbacks(on_reply, success, error)
 
     def _progress_sender(self, msg, proc):
         def progress(*args, **kwargs):
@@ -890,7 +896,7 @@ class ApplicationSession(BaseSession):
         if invocation is None:
             self.log.debug("INTERRUPT received for non-pending invocation {request}", request=msg.request)
             return
-        txaio.cancel(invocation.on_reply)
+        self._txaio.cancel(invocation.on_reply)
 
     def _on_registered(self, msg):
         request = self._pending(self._register_reqs, msg, "REGISTERED")
@@ -900,7 +906,7 @@ class ApplicationSession(BaseSession):
             raise ProtocolError(f"REGISTERED received for already existing registration ID {msg.registration}")
         registration = Registration(self, msg.registration, request.procedure, request.endpoint)
         self._registrations[msg.registration] = registration
-        txaio.resolve(request.on_reply, registration)
+        self._txaio.resolve(request.on_reply, registration)
 
     def _on_unregistered(self, msg):
         if msg.request == 0:
@@ -915,7 +921,7 @@ class ApplicationSession(BaseSession):
             registration = self._registrations.pop(request.registration_id, None)
             if registration is not None:
                 registration.active = False
-            txaio.resolve(request.on_reply, None)
+            self._txaio.resolve(request.on_reply, None)
 
     def _on_error(self, msg):
         requests = {
@@ -931,8 +937,8 @@ class ApplicationSession(BaseSession):
             raise ProtocolError(
                 f"ERROR received for non-pending request_type {msg.request_type} and request ID {msg.request}"
             )
-        if not txaio.is_called(request.on_reply):
-            txaio.reject(request.on_reply, self._exception_from_message(msg))
+        if not self._txaio.is_called(request.on_reply):
+            self._txaio.reject(request.on_reply, self._exception_from_message(msg))
 
     def _send_if_open(self, msg) -> None:
         if self._transport is not None:
@@ -975,7 +981,7 @@ class ApplicationSession(BaseSession):
             _copy_correlation(options, msg)
         on_reply = None
         if options and options.acknowledge:
-            on_reply = txaio.create_future()
+            on_reply = self._txaio.create_future()
             self._publish_reqs[request_id] = PublishRequest(request_id, on_reply, was_encrypted=encoded is not None)
         try:
             self._transport.send(msg)
@@ -1005,7 +1011,7 @@ class ApplicationSession(BaseSession):
                 topic, message=f"{type(self).__name__}.subscribe()", strict=False, allow_empty_components=True
             )
             request_id = self._request_id_gen.next()
-            on_reply = txaio.create_future()
+            on_reply = self._txaio.create_future()
             if check_types:
                 fn = self.type_check(fn)
             handler_obj = Handler(fn, obj, options.details_arg if options else None)
@@ -1027,7 +1033,7 @@ class ApplicationSession(BaseSession):
                         match = "wildcard" if pat.uri_type == uri.Pattern.URI_TYPE_WILDCARD else "exact"
                         subopts = types.SubscribeOptions(match=match)
                     on_replies.append(_subscribe(handler, fn, pat.uri(), subopts, pat._check_types))
-        return txaio.gather(on_replies, consume_exceptions=True)
+        return self._txaio.gather(on_replies, consume_exceptions=True)
 
     def _unsubscribe(self, subscription: Subscription):
         """From :meth:`Subscription.unsubscribe`: UNSUBSCRIBE once the last handler of the subscription goes."""
@@ -1039,9 +1045,9 @@ class ApplicationSession(BaseSession):
         handlers.remove(subscription)
         subscription.active = False
         if handlers:
-            return txaio.create_future_success(len(handlers))
+            return self._txaio.create_future_success(len(handlers))
         request_id = self._request_id_gen.next()
-        on_reply = txaio.create_future()
+        on_reply = self._txaio.create_future()
         self._unsubscribe_reqs[request_id] = UnsubscribeRequest(request_id, on_reply, subscription.id)
         self._transport.send(message.Unsubscribe(request_id, subscription.id))
         return on_reply
@@ -1085,7 +1091,7 @@ class ApplicationSession(BaseSession):
             if self._transport is not None and request_id in self._call_reqs:
                 self._send_if_open(message.Cancel(request_id, mode=self._cancel_mode))
 
-        on_reply = txaio.create_future(canceller=canceller)
+        on_reply = self._txaio.create_future(canceller=canceller)
         self._call_reqs[request_id] = CallRequest(request_id, procedure, on_reply, options)
         try:
             self._transport.send(msg)
@@ -1127,7 +1133,7 @@ class ApplicationSession(BaseSession):
                 procedure, message=f"{type(self).__name__}.register()", strict=False, allow_empty_components=True
             )
             request_id = self._request_id_gen.next()
-            on_reply = txaio.create_future()
+            on_reply = self._txaio.create_future()
             if check_types:
                 fn = self.type_check(fn)
             endpoint_obj = Endpoint(fn, obj, options.details_arg if options else None)
@@ -1145,7 +1151,7 @@ class ApplicationSession(BaseSession):
             for pat in fn.__dict__.get("_wampuris", ()):
                 if pat.is_endpoint():
                     on_replies.append(_register(endpoint, fn, pat.uri(), pat.options or options, pat._check_types))
-        return txaio.gather(on_replies, consume_exceptions=True)
+        return self._txaio.gather(on_replies, consume_exceptions=True)
 
     def _unregister(self, registration: Registration):
         """From :meth:`Registration.unregister`."""
@@ -1154,7 +1160,7 @@ class ApplicationSession(BaseSession):
         if not self._transport:
             raise TransportLost()
         request_id = self._request_id_gen.next()
-        on_reply = txaio.create_future()
+        on_reply = self._txaio.create_future()
         self._unregister_reqs[request_id] = UnregisterRequest(request_id, on_reply, registration.id)
         self._transport.send(message.Unregister(request_id, registration.id))
         return on_reply

@@ -9,6 +9,7 @@ The framework modules combine them with their WebSocket classes
 from __future__ import annotations
 
 import copy
+import traceback
 from typing import Any
 
 from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost
@@ -54,7 +55,7 @@ class WampWebSocketProtocol:
             self._session._transport = self
             self._session.onOpen(self)
         except Exception as e:
-            self.log.failure("WAMP session could not be started")
+            self.log.error("WAMP session could not be started: {tb}", tb=traceback.format_exc())
             self._bailout(CLOSE_INTERNAL_ERROR, f"WAMP Internal Error ({e})")
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None):
@@ -64,7 +65,7 @@ class WampWebSocketProtocol:
             try:
                 session.onClose(wasClean)
             except Exception:
-                self.log.failure("error in the WAMP session's onClose")
+                self.log.error("error in the WAMP session's onClose: {tb}", tb=traceback.format_exc())
 
     def onMessage(self, payload: bytes, isBinary: bool):
         """Parse and hand each message to the session. A message that cannot be parsed aborts the session
@@ -86,7 +87,7 @@ class WampWebSocketProtocol:
                 self._protocol_violation(session, str(e))
                 return
             except Exception as e:
-                self.log.failure("error in the WAMP session's onMessage")
+                self.log.error("error in the WAMP session's onMessage: {tb}", tb=traceback.format_exc())
                 self._bailout(CLOSE_INTERNAL_ERROR, f"WAMP Internal Error ({e})")
                 return
 

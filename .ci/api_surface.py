@@ -171,7 +171,10 @@ def compare(expected: dict[str, dict], module_name: str) -> tuple[int, int, list
             problems.append(f"{module_name}.{name}: signature {entry.get('params')} vs ours {mine.get('params')}")
             ok = False
         for member, info in entry.get("members", {}).items():
-            value = getattr(getattr(module, name), member, _MISSING)
+            # As the dump saw it: the function in the class, classmethods and staticmethods unwrapped.
+            value = inspect.getattr_static(getattr(module, name), member, _MISSING)
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
             if value is _MISSING:
                 problems.append(f"{module_name}.{name}.{member}: missing")
                 ok = False

@@ -97,7 +97,8 @@ def test_echo_round_trip(impl, deflate):
         [req] = factory.requests
         assert (req.path, req.params) == ("/echo", {"x": ["1"]})
         assert ("permessage-deflate" in req.extensions[0]) if deflate else not req.extensions
-        assert proto.websocket_extensions_in_use == (["permessage-deflate"] if deflate else [])
+        in_use = proto.websocket_extensions_in_use  # autobahn.websocket.compress objects, as in autobahn
+        assert [e.EXTENSION_NAME for e in in_use] == (["permessage-deflate"] if deflate else [])
 
     asyncio.run(main())
 

@@ -524,3 +524,87 @@ def test_client_through_http_connect_proxy(impl):
         assert proto.received == [(b"via proxy", False)]
 
     asyncio.run(main())
+
+
+# --- compression the autobahn way (perMessageCompressionOffers / -Accept) ---
+
+
+def _server_accept(offers):
+    from autobahn.websocket.compress import PerMessageDeflateOffer, PerMessageDeflateOfferAccept
+
+    for offer in offers:
+        if isinstance(offer, PerMessageDeflateOffer):
+            return PerMessageDeflateOfferAccept(offer, request_max_window_bits=10)
+    return None
+
+
+def _client_accept(response):
+    from autobahn.websocket.compress import PerMessageDeflateResponse, PerMessageDeflateResponseAccept
+
+    if isinstance(response, PerMessageDeflateResponse):
+        return PerMessageDeflateResponseAccept(response)
+    return None
+
+
+@pytest.mark.parametrize("server_accepts", [True, False])
+def test_per_message_compression_offers_and_accept(impl, server_accepts):
+    from autobahn.websocket.compress import PerMessageDeflate, PerMessageDeflateOffer
+
+    text = "compress me " * 500
+
+    async def main():
+        accept = _server_accept if server_accepts else (lambda offers: None)
+        server, factory, port = await serve(impl, perMessageCompressionAccept=accept)
+        async with server:
+            proto = await connect(
+                impl,
+                port,
+                lambda p: p.sendMessage(text.encode()),
+                perMessageCompressionOffers=[PerMessageDeflateOffer(accept_max_window_bits=True)],
+                perMessageCompressionAccept=_client_accept,
+            )
+        assert proto.received == [(text.encode(), False)] and factory.messages == proto.received
+        in_use = proto.websocket_extensions_in_use
+        if server_accepts:
+            assert len(in_use) == 1 and isinstance(in_use[0], PerMessageDeflate)
+            assert proto.trafficStats.incomingOctetsWireLevel < len(text) // 4  # it really was compressed
+        else:
+            assert in_use == []
+
+    asyncio.run(main())
+
+
+def test_client_refusing_the_servers_compression_fails_the_handshake(impl):
+    from autobahn.websocket.compress import PerMessageDeflateOffer
+
+    async def main():
+        server, factory, port = await serve(impl, perMessageCompressionAccept=_server_accept)
+        async with server:
+            proto = await connect(
+                impl,
+                port,
+                lambda p: p.sendMessage(b"never"),
+                perMessageCompressionOffers=[PerMessageDeflateOffer()],
+                perMessageCompressionAccept=lambda response: None,  # autobahn's default: refuse
+            )
+        assert factory.opened == [] or factory.messages == []
+        assert proto.close_info[0] is False
+
+    asyncio.run(main())
+
+
+class Listening(Echo):
+    def onOpen(self):
+        super().onOpen()
+        self.on("message", lambda payload, is_binary: self.factory.heard.append((payload, is_binary)))
+
+
+def test_message_listeners(impl):
+    async def main():
+        server, factory, port = await serve(impl, protocol=Listening)
+        factory.heard = []
+        async with server:
+            await connect(impl, port, lambda p: p.sendMessage(b"\x01", isBinary=True))
+        assert factory.heard == [(b"\x01", True)] == factory.messages
+
+    asyncio.run(main())

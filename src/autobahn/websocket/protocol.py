@@ -27,6 +27,7 @@ from typing import Any
 
 from autobahn._version import __version__
 from autobahn.exception import Disconnected
+from autobahn.util import ObservableMixin
 from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
@@ -149,8 +150,11 @@ class PreparedMessage:
         self.payloadHybi = core._frame_header(opcode, len(payload), True, False, None) + payload
 
 
-class WebSocketProtocol:
-    """What server and client connections share: autobahn's callbacks, methods and constants."""
+class WebSocketProtocol(ObservableMixin):
+    """What server and client connections share: autobahn's callbacks, methods and constants.
+
+    Besides ``onMessage``, listeners added with ``on("message", handler)`` get every message
+    as ``handler(payload, is_binary=...)``."""
 
     SUPPORTED_SPEC_VERSIONS = [10, 11, 12, 13, 14, 15, 16, 17, 18]
     SUPPORTED_PROTOCOL_VERSIONS = [8, 13]
@@ -239,6 +243,7 @@ class WebSocketProtocol:
     _conn: core.Connection | None = None
 
     def __init__(self) -> None:
+        self.set_valid_events(["message"])
         self.is_closed: Any = self._create_future()
         self.is_open: Any = self._create_future()
         self._transport_details: Any = None
@@ -706,6 +711,8 @@ class WebSocketProtocol:
                     self._stream_whole_message(event)
                 else:
                     self._call(self.onMessage, event.payload, event.is_binary)
+                if self._listeners:
+                    self._fire_message(event.payload, event.is_binary)
             elif kind is core.Ping:
                 self._call(self.onPing, event.payload)
             elif kind is core.Pong:
@@ -733,6 +740,15 @@ class WebSocketProtocol:
             else:
                 self._handshake_event(event)
         self._flush()
+
+    def _fire_message(self, payload: bytes, is_binary: bool) -> None:
+        try:
+            self._on_result(self.fire("message", payload, is_binary=is_binary), _ignore, self._listener_failed)
+        except Exception as exc:
+            self._listener_failed(exc)
+
+    def _listener_failed(self, exc: BaseException) -> None:
+        log.error("a 'message' listener failed", exc_info=exc)
 
     def _stream_whole_message(self, event: core.Message) -> None:
         """Streaming callbacks for a message the core assembled: one frame with all of it."""
@@ -889,17 +905,16 @@ def _overrides_streaming(cls: type) -> bool:
 
 
 def _extensions_in_use(conn: core.Connection) -> list[Any]:
-    if conn.deflate is None:
+    """autobahn's ``websocket_extensions_in_use``: the negotiated compression processor."""
+    codec = conn.deflate
+    if codec is None:
         return []
-    try:
-        from autobahn.websocket import compress
-    except ImportError:
-        return ["permessage-deflate"]
-    return (
-        [compress.PerMessageDeflate.from_codec(conn.deflate)]
-        if hasattr(compress.PerMessageDeflate, "from_codec")
-        else ["permessage-deflate"]
-    )
+    from autobahn.websocket import compress
+    from autobahn.websocket._deflate import PerMessageDeflate
+
+    if isinstance(codec, PerMessageDeflate):
+        return [compress.PerMessageDeflate.from_codec(codec, is_server=conn.role == core.SERVER)]
+    return [codec._pmce]  # another extension's StreamingCodec carries its processor
 
 
 def _parse_url(url: str) -> tuple[bool, str, int, str, str, dict[str, list[str]]]:
@@ -1486,6 +1501,11 @@ class WebSocketServerFactory(WebSocketFactory):
         options.accept_unmasked = not self.requireMaskedClientFrames
         options.mask_frames = self.maskServerFrames
         options.answer_plain_http = self.webStatus
+        accept = self.perMessageCompressionAccept
+        if accept is not _accept_no_compression:  # autobahn's way: the application chooses
+            from autobahn.websocket import compress
+
+            options.negotiate = lambda offers: compress.server_negotiate(offers, accept)
         patterns = self.allowedOrigins
         if patterns != ["*"]:
             allow_null = self.allowNullOrigin
@@ -1619,6 +1639,13 @@ class WebSocketClientFactory(WebSocketFactory):
         options = super()._protocol_options()
         options.accept_masked = self.acceptMaskedServerFrames
         options.mask_frames = self.maskClientFrames
+        offers = self.perMessageCompressionOffers
+        if offers:  # autobahn's way: offers, and a callback that accepts the server's choice
+            from autobahn.websocket import compress
+
+            accept = self.perMessageCompressionAccept
+            options.extension_offer = compress.offers_to_header(offers)
+            options.accept_extensions = lambda response: compress.client_negotiate(response, offers, accept)
         return options
 
 

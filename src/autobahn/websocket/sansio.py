@@ -233,6 +233,15 @@ class ProtocolOptions:
     # PlainHttpRequest event (the application answers it, e.g. with a status page)
     # instead of a 400 response.
     answer_plain_http: bool = False
+    # Compression negotiated by the caller instead of from ``deflate`` (autobahn's
+    # perMessageCompressionOffers/-Accept; see autobahn.websocket.compress). A codec has
+    # PerMessageDeflate's methods (compress, start_message, decompress, finish_message).
+    # negotiate (server): the client's parsed offers -> (response item, codec) or None.
+    # extension_offer / accept_extensions (client): the request's extensions header, and the
+    # server's parsed answer -> codec or None (NegotiationError refuses the handshake).
+    negotiate: Callable[[list[tuple[str, Any]]], tuple[str, Any] | None] | None = None
+    extension_offer: str | None = None
+    accept_extensions: Callable[[list[tuple[str, Any]]], Any] | None = None
 
 
 def _frame_header(opcode: int, length: int, fin: bool, rsv1: bool, mask: bytes | None) -> bytes:
@@ -765,12 +774,14 @@ class ServerConnection(Connection):
         ]
         if subprotocol is not None:
             response.append(("Sec-WebSocket-Protocol", subprotocol))
-        deflate = None
-        if self.options.deflate is not None:
+        deflate = accepted = None
+        if self.options.negotiate is not None:
+            accepted = self.options.negotiate(self._extension_offers)
+        elif self.options.deflate is not None:
             accepted = _deflate.server_accept(self._extension_offers, self.options.deflate)
-            if accepted is not None:
-                extension, deflate = accepted
-                response.append(("Sec-WebSocket-Extensions", extension))
+        if accepted is not None:
+            extension, deflate = accepted
+            response.append(("Sec-WebSocket-Extensions", extension))
         response.extend((headers or {}).items())
         data = _handshake.build_response(101, response)  # ValueError for a bad header: still ACCEPTING
         self.subprotocol, self.deflate, self.state = subprotocol, deflate, OPEN
@@ -819,7 +830,9 @@ class ClientConnection(Connection):
             extra.append(("Origin", self.origin))
         if self.options.protocols:
             extra.append(("Sec-WebSocket-Protocol", ", ".join(self.options.protocols)))
-        if self.options.deflate is not None:
+        if self.options.extension_offer:
+            extra.append(("Sec-WebSocket-Extensions", self.options.extension_offer))
+        elif self.options.deflate is not None:
             extra.append(("Sec-WebSocket-Extensions", _deflate.client_offer(self.options.deflate)))
         extra.extend(self.headers.items())
         return _handshake.build_request(self.host, self.path, self._key, extra)
@@ -864,6 +877,9 @@ class ClientConnection(Connection):
         extensions_header = headers.get("sec-websocket-extensions", "")
         try:
             extensions = _deflate.parse_extensions(extensions_header)
+            if self.options.accept_extensions is not None:
+                self.deflate = self.options.accept_extensions(extensions) if extensions else None
+                extensions = []
             for name, params in extensions:
                 if name != _deflate.EXTENSION_NAME or self.options.deflate is None or self.deflate is not None:
                     raise _deflate.NegotiationError(f"extension {name!r} was not offered")

@@ -30,6 +30,7 @@ from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402
 from autobahn.twisted.rawsocket import WampRawSocketClientFactory  # noqa: E402
 from autobahn.twisted.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import protocol  # noqa: E402
+from autobahn.wamp.auth import AuthCryptoSign, AuthWampCra  # noqa: E402, F401 - autobahn's twisted.wamp has them
 from autobahn.wamp.interfaces import ISession, ITransportHandler  # noqa: E402
 from autobahn.wamp.types import ComponentConfig  # noqa: E402
 

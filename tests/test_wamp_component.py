@@ -139,3 +139,18 @@ def test_twisted_component_against_crossbar(crossbar_router):
         [sys.executable, str(script), r.ws_url, str(r.rs_port), r.realm], capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0 and "OK" in out.stdout.splitlines(), out.stdout + out.stderr
+
+
+def test_twisted_application_and_service(crossbar_router):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("wamp_twisted_app.py")
+    out = subprocess.run(
+        [sys.executable, str(script), crossbar_router.ws_url, crossbar_router.realm],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0 and "OK" in out.stdout.splitlines(), out.stdout + out.stderr

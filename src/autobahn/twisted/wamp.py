@@ -17,6 +17,7 @@ makes txaio use Twisted Deferreds, as autobahn does::
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import txaio
@@ -26,6 +27,9 @@ from autobahn._txaio import use_framework
 
 use_framework("twisted")
 
+from twisted.application.service import MultiService  # noqa: E402
+from twisted.internet.defer import inlineCallbacks  # noqa: E402
+
 from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402
 from autobahn.twisted.rawsocket import WampRawSocketClientFactory  # noqa: E402
 from autobahn.twisted.websocket import WampWebSocketClientFactory  # noqa: E402
@@ -34,7 +38,7 @@ from autobahn.wamp.auth import AuthCryptoSign, AuthWampCra  # noqa: E402, F401 -
 from autobahn.wamp.interfaces import ISession, ITransportHandler  # noqa: E402
 from autobahn.wamp.types import ComponentConfig  # noqa: E402
 
-__all__ = ("ApplicationRunner", "ApplicationSession", "ApplicationSessionFactory", "Session")
+__all__ = ("Application", "ApplicationRunner", "ApplicationSession", "ApplicationSessionFactory", "Service", "Session")
 
 _TWISTED_TXAIO = txaio_tx.with_config()
 
@@ -251,3 +255,146 @@ class Session(protocol._SessionShim):
 
     def on_welcome(self, welcome_msg):
         pass
+
+
+class _ApplicationSession(ApplicationSession):
+    """The session of an :class:`Application`: registers and subscribes what the decorators collected."""
+
+    def __init__(self, config, app):
+        ApplicationSession.__init__(self, config)
+        self.app = app
+
+    @inlineCallbacks
+    def onConnect(self):
+        yield self.app._fire_signal("onconnect")
+        self.join(self.config.realm)
+
+    @inlineCallbacks
+    def onJoin(self, details):
+        for uri, proc in self.app._procs:
+            yield self.register(proc, uri)
+        for uri, handler in self.app._handlers:
+            yield self.subscribe(handler, uri)
+        yield self.app._fire_signal("onjoined")
+
+    @inlineCallbacks
+    def onLeave(self, details):
+        yield self.app._fire_signal("onleave")
+        self.disconnect()
+
+    @inlineCallbacks
+    def onDisconnect(self):
+        yield self.app._fire_signal("ondisconnect")
+
+
+def _maybe_inline(func):
+    # generator functions are Twisted coroutines (as autobahn does: inlineCallbacks applied for them)
+    return inlineCallbacks(func) if inspect.isgeneratorfunction(func) else func
+
+
+class Application:
+    """A WAMP application made of decorated functions: ``@app.register(uri)``, ``@app.subscribe(uri)`` and
+    ``@app.signal(name)`` (``onconnect``, ``onjoined``, ``onleave``, ``ondisconnect``); without a URI, the
+    application's ``prefix`` and the function's name make one. ``app.run(url, realm)`` runs it."""
+
+    log = txaio.make_logger()
+
+    def __init__(self, prefix=None):
+        self._prefix = prefix
+        self._procs = []
+        self._handlers = []
+        self._signals = {}
+        self.session = None
+
+    def __call__(self, config):
+        """The session factory: one session per application."""
+        if self.session is not None:
+            raise RuntimeError("an Application runs one session")
+        self.session = _ApplicationSession(config, self)
+        return self.session
+
+    def run(self, url="ws://localhost:8080/ws", realm="realm1", start_reactor=True):
+        return ApplicationRunner(url, realm).run(self.__call__, start_reactor)
+
+    def _uri(self, uri, func):
+        if uri:
+            return uri
+        if self._prefix is None:
+            raise ValueError(f"{func.__name__}: no URI given and the Application has no prefix")
+        return f"{self._prefix}.{func.__name__}"
+
+    def register(self, uri=None):
+        """Decorator: the function becomes the procedure ``uri`` once the session joins."""
+
+        def decorator(func):
+            func = _maybe_inline(func)
+            self._procs.append((self._uri(uri, func), func))
+            return func
+
+        return decorator
+
+    def subscribe(self, uri=None):
+        """Decorator: the function handles events of ``uri`` once the session joins."""
+
+        def decorator(func):
+            func = _maybe_inline(func)
+            self._handlers.append((self._uri(uri, func), func))
+            return func
+
+        return decorator
+
+    def signal(self, name):
+        """Decorator: the function runs on the application signal ``name``."""
+
+        def decorator(func):
+            func = _maybe_inline(func)
+            self._signals.setdefault(name, []).append(func)
+            return func
+
+        return decorator
+
+    @inlineCallbacks
+    def _fire_signal(self, name, *args, **kwargs):
+        for handler in self._signals.get(name, []):
+            try:
+                yield handler(*args, **kwargs)
+            except Exception as e:
+                self.log.info("Warning: exception in signal handler swallowed: {err}", err=e)
+
+
+class Service(MultiService):
+    """A WAMP component as a Twisted service: the connection lives from ``startService`` to ``stopService``.
+    ``make`` makes the session from a ComponentConfig; replace ``factory`` to change the transport factory."""
+
+    factory = WampWebSocketClientFactory
+
+    def __init__(self, url, realm, make, extra=None, context_factory=None):
+        self.url = url
+        self.realm = realm
+        self.extra = extra or {}
+        self.make = make
+        self.context_factory = context_factory
+        MultiService.__init__(self)
+        self.setupService()
+
+    def setupService(self):
+        """Add the TCP (or TLS) client service for the URL."""
+        from twisted.application.internet import SSLClient, TCPClient
+
+        def create():
+            return self.make(ComponentConfig(self.realm, self.extra))
+
+        transport_factory = self.factory(create, url=self.url)
+        host, port = transport_factory.host, transport_factory.port
+        if transport_factory.isSecure:
+            context = self.context_factory
+            if context is None:
+                from twisted.internet.ssl import optionsForClientTLS
+
+                context = optionsForClientTLS(host)
+            client = SSLClient(host, port, transport_factory, contextFactory=context)
+        else:
+            if self.context_factory is not None:
+                raise Exception("context_factory specified on non-secure URI")
+            client = TCPClient(host, port, transport_factory)
+        client.setServiceParent(self)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import ssl
-from typing import Any
 
 import txaio
 
@@ -27,28 +26,15 @@ from autobahn.asyncio.wamp import Session, _asyncio_futures, _event_loop  # noqa
 from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import component  # noqa: E402
 from autobahn.wamp.exception import TransportLost  # noqa: E402
-from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers  # noqa: E402
 
 __all__ = ("Component", "run")
 
 
 def _create_transport_factory(loop, transport, session_factory):
     """The WAMP-over-WebSocket or -RawSocket client factory for one configured transport."""
-    if transport.type == "websocket":
-        factory: Any = WampWebSocketClientFactory(
-            session_factory,
-            url=transport.url,
-            serializers=create_transport_serializers(transport),
-            proxy=transport.proxy,
-            headers=transport.headers,
-            loop=loop,
-        )
-    else:
-        factory = WampRawSocketClientFactory(
-            session_factory, serializer=create_transport_serializer(transport.serializers[0])
-        )
-    component._apply_transport_options(factory, transport)
-    return factory
+    return component._transport_factory(
+        transport, session_factory, WampWebSocketClientFactory, WampRawSocketClientFactory, loop=loop
+    )
 
 
 class Component(component.Component):

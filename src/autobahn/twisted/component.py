@@ -11,8 +11,6 @@ run([component])
 
 from __future__ import annotations
 
-from typing import Any
-
 import txaio
 
 from autobahn._txaio import use_framework
@@ -25,28 +23,15 @@ from autobahn.twisted.rawsocket import WampRawSocketClientFactory  # noqa: E402
 from autobahn.twisted.wamp import Session, _twisted_futures  # noqa: E402
 from autobahn.twisted.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import component  # noqa: E402
-from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers  # noqa: E402
 
 __all__ = ("Component", "run")
 
 
 def _create_transport_factory(reactor, transport, session_factory):
     """The WAMP-over-WebSocket or -RawSocket client factory for one configured transport."""
-    if transport.type == "websocket":
-        factory: Any = WampWebSocketClientFactory(
-            session_factory,
-            url=transport.url,
-            serializers=create_transport_serializers(transport),
-            proxy=transport.proxy,
-            headers=transport.headers,
-            reactor=reactor,
-        )
-    else:
-        factory = WampRawSocketClientFactory(
-            session_factory, serializer=create_transport_serializer(transport.serializers[0])
-        )
-    component._apply_transport_options(factory, transport)
-    return factory
+    return component._transport_factory(
+        transport, session_factory, WampWebSocketClientFactory, WampRawSocketClientFactory, reactor=reactor
+    )
 
 
 def _create_transport_endpoint(reactor, endpoint_config):

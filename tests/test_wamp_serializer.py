@@ -336,3 +336,18 @@ def test_random_raw_messages_through_msgpack(raw, code):
         ser.unserialize(msgpack.packb([code, *raw], use_bin_type=True))
     except ProtocolError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("ser_id", "payload"),
+    [
+        ("json", b"[" * 100000 + b"]" * 100000),
+        ("msgpack", b"\x91" * 100000 + b"\x00"),
+        ("cbor", b"\x81" * 100000 + b"\x00"),
+        ("ubjson", b"[" * 20000 + b"]" * 20000),
+    ],
+)
+def test_deep_nesting_is_a_protocol_error(ser_id, payload):
+    """A peer cannot exhaust the stack: nesting past the decoders' limits is refused."""
+    with pytest.raises(ProtocolError):
+        serializer.create_transport_serializer(ser_id).unserialize(payload)

@@ -530,7 +530,8 @@ if HAS_CRYPTOSIGN:
     add_slot_properties(CryptosignAuthextra, _AUTHEXTRA_FIELDS)
 
     try:
-        ICryptosignKey = importlib.import_module("autobahn.wamp.interfaces").ICryptosignKey
+        _interfaces = importlib.import_module("autobahn.wamp.interfaces")
+        ICryptosignKey, ISecurityModule = _interfaces.ICryptosignKey, _interfaces.ISecurityModule  # noqa: F811
     except (ImportError, AttributeError):
         pass
     else:

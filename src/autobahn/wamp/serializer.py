@@ -646,6 +646,7 @@ def __getattr__(name: str):
 try:
     _interfaces = importlib.import_module("autobahn.wamp.interfaces")
     IObjectSerializer, ISerializer = _interfaces.IObjectSerializer, _interfaces.ISerializer
+    IMessage = _interfaces.IMessage
 except (ImportError, AttributeError):
     pass
 else:

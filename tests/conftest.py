@@ -59,3 +59,26 @@ def impl(request: pytest.FixtureRequest) -> Iterator[Impl]:
         yield chosen
     finally:
         nvx.select_kernels(previous)
+
+
+# --- WAMP: the Crossbar.io router (autobahn._crossbar), one per test session ---------------------
+
+
+@pytest.fixture(scope="session")
+def crossbar_router(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Crossbar router on free 127.0.0.1 ports (see autobahn._crossbar.Router). Skips when crossbar is not
+    installed (.ci/setup-crossbar.sh), unless AUTOBAHN_REQUIRE_CROSSBAR=1 (CI): then the tests fail."""
+    import os
+
+    from autobahn import _crossbar
+
+    if _crossbar.crossbar_executable() is None:
+        reason = f"crossbar is not installed in {_crossbar.venv_path()} (bash .ci/setup-crossbar.sh)"
+        if os.environ.get("AUTOBAHN_REQUIRE_CROSSBAR") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    router = _crossbar.Router(tmp_path_factory.mktemp("crossbar"))
+    try:
+        yield router
+    finally:
+        router.stop()

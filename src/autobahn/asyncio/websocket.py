@@ -252,3 +252,47 @@ __all__ = [
     "ConnectionDeny",
     "Disconnected",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# WAMP over WebSocket (autobahn.wamp.websocket's mixins on the asyncio classes above).
+# This block is additive: the WebSocket classes above do not depend on it.
+# ---------------------------------------------------------------------------------------------
+
+from autobahn.wamp import websocket as _wamp_websocket  # noqa: E402
+
+
+class WampWebSocketServerProtocol(_wamp_websocket.WampWebSocketServerProtocol, WebSocketServerProtocol):
+    """asyncio WAMP-over-WebSocket server transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketServerFactory(_wamp_websocket.WampWebSocketServerFactory, WebSocketServerFactory):
+    """asyncio WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;
+    ``serializers`` (default: every one installed) decide the subprotocols offered."""
+
+    protocol = WampWebSocketServerProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        _wamp_websocket.init_framework_factory(self, WebSocketServerFactory, factory, args, kwargs)
+
+
+class WampWebSocketClientProtocol(_wamp_websocket.WampWebSocketClientProtocol, WebSocketClientProtocol):
+    """asyncio WAMP-over-WebSocket client transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketClientFactory(_wamp_websocket.WampWebSocketClientFactory, WebSocketClientFactory):
+    """asyncio WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``
+    (default: every one installed, CBOR first) are offered as subprotocols in that order."""
+
+    protocol = WampWebSocketClientProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        _wamp_websocket.init_framework_factory(self, WebSocketClientFactory, factory, args, kwargs)
+
+
+__all__ += [
+    "WampWebSocketServerProtocol",
+    "WampWebSocketServerFactory",
+    "WampWebSocketClientProtocol",
+    "WampWebSocketClientFactory",
+]

@@ -828,11 +828,20 @@ class WebSocketProtocol(ObservableMixin):
         if self.autoPingRestartOnAnyTraffic and self._traffic_since_ping and self._ping_seq:
             self._traffic_since_ping = False
             return  # the peer showed it is alive since the last ping
+        self._sendAutoPing()
+
+    def _sendAutoPing(self) -> None:
+        """Send the next automatic ping and wait ``autoPingTimeout`` for its pong (Daphne calls
+        this on its own schedule, with ``autoPingInterval`` off)."""
+        conn = self._open_conn("send a ping")
         self._traffic_since_ping = False
         self._ping_seq += 1
         self._ping_payload = os.urandom(self.autoPingSize)
         self._ping_sent_at = time.time()
         self._write(conn.send_ping(self._ping_payload))
+        if self._pong_timer is not None:
+            self._pong_timer.cancel()
+            self._pong_timer = None
         if self.autoPingTimeout:
             self._pong_timer = self._call_later(self.autoPingTimeout, self._auto_ping_timed_out)
 

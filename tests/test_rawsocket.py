@@ -1,0 +1,145 @@
+"""WAMP-RawSocket without I/O (autobahn.rawsocket.sansio) and its URLs: handshake, framing, and every
+way a peer can get it wrong."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autobahn.rawsocket import sansio
+from autobahn.rawsocket.util import create_url, parse_url
+
+
+def pair(serializer=2, client_max=sansio.MAX_LENGTH, server_max=sansio.MAX_LENGTH):
+    client = sansio.ClientConnection(serializer, client_max)
+    server = sansio.ServerConnection({1, 2, 3, 4}, server_max)
+    (event,) = server.receive_data(client.initiate())
+    assert event == sansio.HandshakeDone(serializer, 2 ** (9 + sansio.length_exponent(client_max)))
+    (event,) = client.receive_data(server.data_to_send())
+    assert isinstance(event, sansio.HandshakeDone)
+    return client, server
+
+
+def test_handshake_octets():
+    client = sansio.ClientConnection(3, 2**24)
+    assert client.initiate() == bytes([0x7F, 0xF3, 0, 0])  # L=15 (2**24), serializer 3 (CBOR)
+    assert sansio.ClientConnection(1, 512).initiate() == bytes([0x7F, 0x01, 0, 0])
+    assert sansio.length_exponent(513) == 1 and sansio.length_exponent(2**20) == 11
+
+
+def test_messages_both_ways_in_any_chunking():
+    client, server = pair()
+    frames = client.send_message(b"hello") + client.send_message(b"") + client.send_message(bytes(70000))
+    events = []
+    for i in range(0, len(frames), 7):  # odd chunks split headers and payloads
+        events += server.receive_data(frames[i : i + 7])
+    assert events == [
+        sansio.MessageReceived(b"hello"),
+        sansio.MessageReceived(b""),
+        sansio.MessageReceived(bytes(70000)),
+    ]
+    assert client.receive_data(server.send_message(b"back")) == [sansio.MessageReceived(b"back")]
+
+
+def test_ping_is_answered_with_pong():
+    client, server = pair()
+    assert server.receive_data(client.send_ping(b"abc")) == []
+    assert client.receive_data(server.data_to_send()) == [sansio.PongReceived(b"abc")]
+
+
+@pytest.mark.parametrize(
+    ("octets", "error"),
+    [
+        (bytes([0x7F, 0xF7, 0, 0]), sansio.ERROR_SERIALIZER_UNSUPPORTED),  # serializer 7
+        (bytes([0x7F, 0xF2, 1, 0]), sansio.ERROR_RESERVED_BITS),
+    ],
+)
+def test_server_refuses_bad_handshakes_with_error_reply(octets, error):
+    server = sansio.ServerConnection({1, 2})
+    (event,) = server.receive_data(octets)
+    assert isinstance(event, sansio.Failed) and event.handshake_error == error
+    assert server.data_to_send() == bytes([0x7F, error << 4, 0, 0])
+    assert server.receive_data(b"more") == []  # nothing after failing
+
+
+def test_server_drops_non_rawsocket_clients_silently():
+    server = sansio.ServerConnection({1})
+    (event,) = server.receive_data(b"GET / HTTP/1.1\r\n")
+    assert isinstance(event, sansio.Failed) and server.data_to_send() == b""
+
+
+@pytest.mark.parametrize(
+    ("reply", "text"),
+    [
+        (bytes([0x7F, 0x10, 0, 0]), "serializer unsupported"),
+        (bytes([0x7F, 0x40, 0, 0]), "maximum connection count reached"),
+        (bytes([0x7E, 0xF2, 0, 0]), "invalid magic"),
+        (bytes([0x7F, 0xF1, 0, 0]), "not the requested"),
+        (bytes([0x7F, 0xF2, 0, 9]), "reserved octets"),
+    ],
+)
+def test_client_fails_on_bad_server_handshake(reply, text):
+    client = sansio.ClientConnection(2)
+    client.initiate()
+    (event,) = client.receive_data(reply)
+    assert isinstance(event, sansio.Failed) and text in event.reason
+
+
+@pytest.mark.parametrize(
+    ("header", "text"),
+    [
+        (bytes([0x08, 0, 0, 1]), "reserved bits"),
+        (bytes([0x03, 0, 0, 1]), "unknown frame type"),
+        (bytes([0x00, 0x01, 0, 1]), "exceeds the announced maximum"),  # 65537 > 65536
+    ],
+)
+def test_bad_frames_fail_the_connection(header, text):
+    client, server = pair(server_max=2**16)
+    events = server.receive_data(client.send_message(b"ok") + header + b"x")
+    assert events[0] == sansio.MessageReceived(b"ok")
+    assert isinstance(events[1], sansio.Failed) and text in events[1].reason
+    assert server.receive_data(client.send_message(b"later")) == []
+
+
+def test_oversized_frame_fails_before_its_payload_arrives():
+    """The length is checked from the header alone: no buffering of a 16 MiB frame to find out."""
+    _, server = pair(server_max=2**16)
+    (event,) = server.receive_data(bytes([0, 0xFF, 0xFF, 0xFF]))
+    assert isinstance(event, sansio.Failed)
+
+
+def test_sending_more_than_the_peer_accepts_raises():
+    client, _ = pair(client_max=512)  # the server accepts 2**24; the client 512
+    _, server = pair(client_max=512)
+    with pytest.raises(ValueError):
+        server.send_message(bytes(513))
+    assert client.send_message(bytes(2**20))  # the server announced 2**24
+
+
+@given(st.binary(max_size=64))
+def test_random_bytes_after_handshake_never_raise(data):
+    _, server = pair()
+    events = server.receive_data(data)
+    assert all(isinstance(e, (sansio.MessageReceived, sansio.PongReceived, sansio.Failed)) for e in events)
+
+
+def test_length_limits_are_checked():
+    with pytest.raises(ValueError):
+        sansio.length_exponent(511)
+    with pytest.raises(ValueError):
+        sansio.ClientConnection(2, 2**24 + 1)
+    with pytest.raises(ValueError):
+        sansio.ClientConnection(0)
+
+
+def test_urls():
+    assert create_url("localhost", 8080) == "rs://localhost:8080"
+    assert create_url("example.com", isSecure=True) == "rss://example.com:443"
+    assert create_url("unix", "/tmp/s.sock") == "rs://unix:/tmp/s.sock"
+    assert parse_url("rs://localhost:8080") == (False, "localhost", 8080)
+    assert parse_url("rss://example.com") == (True, "example.com", 443)
+    assert parse_url("rs://unix:/tmp/s.sock") == (False, "unix", "/tmp/s.sock")
+    for bad in ("ws://x:1", "rs://x:1/path", "rs://x:1?q=1", "rs://unix:"):
+        with pytest.raises(Exception):  # noqa: B017 - autobahn raises plain Exception here
+            parse_url(bad)

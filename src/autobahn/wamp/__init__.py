@@ -12,6 +12,7 @@ from autobahn.wamp.exception import (
     SessionNotReady,
     TransportLost,
 )
+from autobahn.wamp.interfaces import ISession
 from autobahn.wamp.types import (
     CallDetails,
     CallOptions,
@@ -35,6 +36,7 @@ __all__ = (
     "ComponentConfig",
     "Error",
     "EventDetails",
+    "ISession",
     "InvalidUri",
     "ProtocolError",
     "PublishOptions",

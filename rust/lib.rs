@@ -5,6 +5,7 @@
 
 pub mod buffer;
 pub mod dispatch;
+pub mod frame;
 pub mod mask;
 pub mod utf8;
 pub mod utf8_avx512;
@@ -241,6 +242,7 @@ fn select_from_environment() -> PyResult<&'static Level> {
 fn _nvx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Utf8Validator>()?;
     m.add_class::<XorMasker>()?;
+    m.add_class::<frame::python::FrameParser>()?;
     m.add_function(wrap_pyfunction!(build_info, m)?)?;
     m.add_function(wrap_pyfunction!(supported_kernels, m)?)?;
     m.add_function(wrap_pyfunction!(select_kernels, m)?)?;

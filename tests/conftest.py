@@ -15,21 +15,24 @@ from typing import Any
 import pytest
 
 from autobahn.websocket import HAS_NVX
+from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
 
 @dataclasses.dataclass(frozen=True)
 class Impl:
-    """One implementation of the hot-path primitives (NVX: with one kernel set)."""
+    """One implementation of the hot-path primitives and the frame parser (NVX: with one
+    kernel set)."""
 
     name: str
     Utf8Validator: Any
     XorMasker: Any
+    FrameParser: Any = None
     kernels: str | None = None  # NVX kernel set, selected while the test runs
 
 
-PY = Impl("py", PyUtf8Validator, PyXorMasker)
+PY = Impl("py", PyUtf8Validator, PyXorMasker, PyFrameParser)
 
 
 def _nvx_impls() -> list[Impl]:
@@ -37,7 +40,7 @@ def _nvx_impls() -> list[Impl]:
         return []
     from autobahn import nvx
 
-    return [Impl(f"nvx-{k}", nvx.Utf8Validator, nvx.XorMasker, k) for k in nvx.supported_kernels()]
+    return [Impl(f"nvx-{k}", nvx.Utf8Validator, nvx.XorMasker, nvx.FrameParser, k) for k in nvx.supported_kernels()]
 
 
 NVX_IMPLS = _nvx_impls()

@@ -418,6 +418,37 @@ impl<B> FrameEngine<B> {
     }
 }
 
+/// Writes the header of a frame with a payload of `length` bytes into `out` (14 bytes
+/// suffice); returns its length. `mask`: the client's masking key (None: unmasked).
+pub fn write_header(
+    out: &mut [u8],
+    opcode: u8,
+    length: u64,
+    fin: bool,
+    rsv1: bool,
+    mask: Option<[u8; 4]>,
+) -> usize {
+    out[0] = if fin { 0x80 } else { 0 } | if rsv1 { 0x40 } else { 0 } | opcode;
+    let mask_bit = if mask.is_some() { 0x80 } else { 0 };
+    let mut n = 2;
+    if length < 126 {
+        out[1] = mask_bit | length as u8;
+    } else if length < 65536 {
+        out[1] = mask_bit | 126;
+        out[2..4].copy_from_slice(&(length as u16).to_be_bytes());
+        n = 4;
+    } else {
+        out[1] = mask_bit | 127;
+        out[2..10].copy_from_slice(&length.to_be_bytes());
+        n = 10;
+    }
+    if let Some(m) = mask {
+        out[n..n + 4].copy_from_slice(&m);
+        n += 4;
+    }
+    n
+}
+
 /// Copies `src` (payload bytes of a frame from stream position `pos`) to `dst`, unmasking.
 fn unmask_into(src: &[u8], dst: &mut [u8], frame_mask: Option<[u8; 4]>, pos: u64, xor: XorFn) {
     assert_eq!(src.len(), dst.len());
@@ -446,7 +477,7 @@ fn reserve(buffer: &mut Vec<u8>, need: usize) {
 
 /// The Python class `autobahn._nvx.FrameParser`: the engine with payloads in `bytes`.
 pub mod python {
-    use super::{FrameEngine, Item, Sink, FAIL};
+    use super::{unmask_into, write_header, FrameEngine, Item, Sink, FAIL};
     use crate::buffer::BorrowedBuffer;
     use pyo3::exceptions::PyValueError;
     use pyo3::ffi;
@@ -510,6 +541,42 @@ pub mod python {
                 max_frame_size,
                 max_message_size,
             }
+        }
+
+        /// One whole frame (header and payload, masked with `mask` when given) in one
+        /// `bytes` object: the payload is copied (and masked) once, straight into place.
+        #[staticmethod]
+        #[pyo3(signature = (opcode, payload, fin=true, rsv1=false, mask=None))]
+        fn frame<'py>(
+            py: Python<'py>,
+            opcode: u8,
+            payload: &Bound<'py, PyAny>,
+            fin: bool,
+            rsv1: bool,
+            mask: Option<&Bound<'py, PyAny>>,
+        ) -> PyResult<Py<PyBytes>> {
+            if opcode > 0xF {
+                return Err(PyValueError::new_err(format!("invalid opcode {opcode}")));
+            }
+            let mask = match mask {
+                None => None,
+                Some(obj) => Some(crate::mask_from(obj)?),
+            };
+            let held;
+            let src: &[u8] = if let Ok(bytes) = payload.cast::<PyBytes>() {
+                bytes.as_bytes()
+            } else {
+                held = BorrowedBuffer::get(payload, false, "FrameParser.frame()")?;
+                held.as_slice()
+            };
+            let mut header = [0u8; 14];
+            let header_len = write_header(&mut header, opcode, src.len() as u64, fin, rsv1, mask);
+            let xor = crate::dispatch::current().xor;
+            BytesSink { py }.filled(header_len + src.len(), |dst| {
+                let (head, body) = dst.split_at_mut(header_len);
+                head.copy_from_slice(&header[..header_len]);
+                unmask_into(src, body, mask, 0, xor);
+            })
         }
 
         /// True after a close frame or a failure: all further input is ignored.

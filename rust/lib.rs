@@ -84,7 +84,7 @@ impl Utf8Validator {
 }
 
 /// Reads a 4-byte WebSocket mask from any bytes-like object.
-fn mask_from(obj: &Bound<'_, PyAny>) -> PyResult<[u8; 4]> {
+pub(crate) fn mask_from(obj: &Bound<'_, PyAny>) -> PyResult<[u8; 4]> {
     let buf = BorrowedBuffer::get(obj, false, "XorMasker(mask)")?;
     <[u8; 4]>::try_from(buf.as_slice()).map_err(|_| {
         PyValueError::new_err(format!(

@@ -321,3 +321,26 @@ def test_frame_header_rejects_bad_arguments():
 def test_request_helper_is_a_valid_handshake():
     # Guards the helper the tests above build on.
     assert isinstance(core.ServerConnection(options(PY)).receive_data(request())[0], core.RequestReceived)
+
+
+# --- the send path: one frame in one call ---
+
+
+@pytest.mark.parametrize("length", [0, 1, 125, 126, 65535, 65536, 70001])
+@pytest.mark.parametrize("mask", [None, MASK])
+def test_frame_is_header_and_masked_payload(impl, length, mask):
+    payload = bytes(i * 7 & 0xFF for i in range(length))
+    expected = frame(core.OP_BINARY, payload, fin=False, rsv=4, mask=mask)
+    assert impl.FrameParser.frame(core.OP_BINARY, payload, False, True, mask) == expected
+    view = memoryview(b"xx" + payload)[2:]
+    assert impl.FrameParser.frame(core.OP_BINARY, view, False, True, mask) == expected
+    assert impl.FrameParser.frame(core.OP_BINARY, bytearray(payload), False, True, mask) == expected
+
+
+def test_frame_argument_errors(impl):
+    with pytest.raises(ValueError, match="exactly 4 bytes"):
+        impl.FrameParser.frame(core.OP_TEXT, b"x", True, False, b"abc")
+    with pytest.raises(ValueError, match="invalid opcode"):
+        impl.FrameParser.frame(16, b"x")
+    with pytest.raises(TypeError):
+        impl.FrameParser.frame(core.OP_TEXT, "str is not bytes")

@@ -419,7 +419,10 @@ def test_message_frames_are_send_message_in_pieces(impl):
     _, server = open_pair(impl)
     payload = bytes(range(256)) * 1000
     parts = server.message_frames(payload, True, fragment_size=100_000)
-    assert len(parts) == 6  # three frames, each a header and a payload
+    # Three frames: the two of 100,000 bytes as a header and the payload itself, the last
+    # (56,000 bytes, below JOIN_MAX) in one piece.
+    assert [len(p) for p in parts] == [10, 100_000, 10, 100_000, 56_004]
+    assert parts[1].obj is payload  # a view of the payload, not a copy
     assert b"".join(parts) == server.send_message(payload, True, fragment_size=100_000)
     client, server = open_pair(impl)
     assert server.receive_data(b"".join(client.message_frames(payload, True))) == [core.Message(payload, True)]

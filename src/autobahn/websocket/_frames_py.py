@@ -26,6 +26,7 @@ import struct
 import zlib
 from typing import Any
 
+from autobahn.websocket._buffers import readable
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
@@ -51,6 +52,26 @@ CLOSE_MESSAGE_TOO_BIG = 1009
 
 _UNPACK_16 = struct.Struct("!H").unpack_from
 _UNPACK_64 = struct.Struct("!Q").unpack_from
+
+
+def frame_header(opcode: int, length: int, fin: bool = True, rsv1: bool = False, mask: bytes | None = None) -> bytes:
+    """The header of one frame (RFC 6455 §5.2): ``length`` is the payload length, ``mask``
+    the 4 masking bytes a client sends (None: unmasked, as a server sends)."""
+    if not 0 <= opcode <= 0xF:
+        raise ValueError(f"invalid opcode {opcode}")
+    if mask is not None and len(mask) != 4:
+        raise ValueError(f"a WebSocket mask must be exactly 4 bytes, got {len(mask)}")
+    if not 0 <= length < 1 << 63:
+        raise ValueError(f"invalid payload length {length}")
+    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
+    mask_bit = 0x80 if mask else 0
+    if length < 126:
+        header = bytes((first, mask_bit | length))
+    elif length < 65536:
+        header = struct.pack("!BBH", first, mask_bit | 126, length)
+    else:
+        header = struct.pack("!BBQ", first, mask_bit | 127, length)
+    return header + mask if mask else header
 
 
 class FrameParser:
@@ -94,6 +115,16 @@ class FrameParser:
         self._msg_ends_on_code_point = True
         self._buffer = bytearray()
         self._single: bytes | None = None  # a message that came in one frame, unassembled
+
+    @staticmethod
+    def frame(opcode: int, payload: Any, fin: bool = True, rsv1: bool = False, mask: bytes | None = None) -> bytes:
+        """One whole frame: ``frame_header(...)`` and ``payload``, masked with ``mask``
+        (a client's 4 random bytes; None: unmasked, as a server sends)."""
+        payload = readable(payload, "FrameParser.frame()")
+        header = frame_header(opcode, len(payload), fin, rsv1, mask)
+        if mask is None:
+            return header + payload
+        return header + PyXorMasker(mask).process(payload)
 
     def buffered(self) -> int:
         """Bytes of memory the message being assembled holds (its buffer's allocation)."""

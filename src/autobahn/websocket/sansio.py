@@ -52,6 +52,7 @@ from autobahn.websocket._frames_py import (
     OP_PING,
     OP_PONG,
     OP_TEXT,
+    frame_header,
 )
 from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._handshake import HandshakeError
@@ -81,6 +82,10 @@ _VALID_WIRE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1
 # Bytes a server buffers after a handshake it has not answered yet (a client must wait for
 # the answer before sending frames, so this is only slack for eager clients).
 MAX_EARLY_DATA = 1024 * 1024
+
+# A server sends a payload this large apart from its frame header instead of copying both
+# into one object (a client masks every payload into its frame).
+JOIN_MAX = 64 * 1024
 
 # Connection states.
 CONNECTING = "CONNECTING"  # opening handshake not yet complete
@@ -275,24 +280,6 @@ class ProtocolOptions:
     utf8_validator: Any = Utf8Validator
     xor_masker: Any = XorMasker
     frame_parser: Any = FrameParser
-
-
-def frame_header(opcode: int, length: int, fin: bool = True, rsv1: bool = False, mask: bytes | None = None) -> bytes:
-    """The header of one frame (RFC 6455 §5.2): ``length`` is the payload length, ``mask``
-    the 4 masking bytes a client sends (None: unmasked, as a server sends)."""
-    if mask is not None and len(mask) != 4:
-        raise ValueError(f"a WebSocket mask must be exactly 4 bytes, got {len(mask)}")
-    if not 0 <= length < 1 << 63:
-        raise ValueError(f"invalid payload length {length}")
-    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
-    mask_bit = 0x80 if mask else 0
-    if length < 126:
-        header = bytes((first, mask_bit | length))
-    elif length < 65536:
-        header = struct.pack("!BBH", first, mask_bit | 126, length)
-    else:
-        header = struct.pack("!BBQ", first, mask_bit | 127, length)
-    return header + mask if mask else header
 
 
 def _truncate_utf8(text: str, limit: int) -> bytes:
@@ -495,10 +482,11 @@ class Connection:
 
     def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
         if self.role == CLIENT:
-            # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends.
-            mask = os.urandom(4)
-            payload = self.options.xor_masker(mask).process(payload)
-            return [frame_header(opcode, len(payload), fin, rsv1, mask), payload]
+            # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends. The
+            # payload is masked straight into the frame (masking copies it anyway).
+            return [self.options.frame_parser.frame(opcode, payload, fin, rsv1, os.urandom(4))]
+        if len(payload) < JOIN_MAX:
+            return [self.options.frame_parser.frame(opcode, payload, fin, rsv1, None)]
         return [frame_header(opcode, len(payload), fin, rsv1, None), payload]
 
     def _close_frame(self, code: int | None, reason: str) -> bytes:

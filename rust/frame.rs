@@ -54,11 +54,34 @@ pub trait Sink {
     ) -> Result<Self::Buf, Self::Error>;
 }
 
+/// What autobahn's options may change from RFC 6455's rules (for testing peers).
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    /// Check text messages (false: pass them through unchecked).
+    pub validate_utf8: bool,
+    /// Server: take unmasked client frames.
+    pub accept_unmasked: bool,
+    /// Client: take masked server frames.
+    pub accept_masked: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            validate_utf8: true,
+            accept_unmasked: false,
+            accept_masked: false,
+        }
+    }
+}
+
 /// One peer's incoming frames (see the module documentation).
 pub struct FrameEngine<B> {
     server: bool,
     max_frame_size: u64,
     max_message_size: u64,
+    /// The rules autobahn lets an application relax (see `Rules`).
+    rules: Rules,
     /// After a close frame or a failure: all further input is consumed and ignored.
     pub done: bool,
     // The frame being received; `remaining` is None while waiting for a header.
@@ -79,11 +102,12 @@ pub struct FrameEngine<B> {
 }
 
 impl<B> FrameEngine<B> {
-    pub fn new(server: bool, max_frame_size: u64, max_message_size: u64) -> Self {
+    pub fn new(server: bool, max_frame_size: u64, max_message_size: u64, rules: Rules) -> Self {
         Self {
             server,
             max_frame_size,
             max_message_size,
+            rules,
             done: false,
             remaining: None,
             opcode: 0,
@@ -250,12 +274,14 @@ impl<B> FrameEngine<B> {
             }
         }
         if masked != self.server {
-            let reason = if masked {
-                "masked frame from the server"
-            } else {
-                "unmasked frame from the client"
-            };
-            return self.fail(items, CLOSE_PROTOCOL_ERROR, reason.into());
+            if masked && !self.rules.accept_masked {
+                let reason = "masked frame from the server".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+            if !masked && !self.rules.accept_unmasked {
+                let reason = "unmasked frame from the client".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
         }
         let limit = self.max_frame_size;
         if limit != 0 && length > limit {
@@ -337,7 +363,7 @@ impl<B> FrameEngine<B> {
             self.control_len += n;
             return Ok(());
         }
-        let text = self.msg_opcode == Some(OP_TEXT);
+        let text = self.msg_opcode == Some(OP_TEXT) && self.rules.validate_utf8;
         let check = dispatch::current().utf8;
         if whole_frame && self.fin && self.msg_size == 0 {
             // A message in one frame: unmasked straight into the object it is delivered in,
@@ -477,7 +503,7 @@ fn reserve(buffer: &mut Vec<u8>, need: usize) {
 
 /// The Python class `autobahn._nvx.FrameParser`: the engine with payloads in `bytes`.
 pub mod python {
-    use super::{unmask_into, write_header, FrameEngine, Item, Sink, FAIL};
+    use super::{unmask_into, write_header, FrameEngine, Item, Rules, Sink, FAIL};
     use crate::buffer::BorrowedBuffer;
     use pyo3::exceptions::PyValueError;
     use pyo3::ffi;
@@ -534,9 +560,25 @@ pub mod python {
     #[pymethods]
     impl FrameParser {
         #[new]
-        fn new(server: bool, max_frame_size: u64, max_message_size: u64) -> Self {
+        #[pyo3(signature = (
+            server, max_frame_size, max_message_size, *,
+            validate_utf8=true, accept_unmasked=false, accept_masked=false,
+        ))]
+        fn new(
+            server: bool,
+            max_frame_size: u64,
+            max_message_size: u64,
+            validate_utf8: bool,
+            accept_unmasked: bool,
+            accept_masked: bool,
+        ) -> Self {
+            let rules = Rules {
+                validate_utf8,
+                accept_unmasked,
+                accept_masked,
+            };
             Self {
-                engine: FrameEngine::new(server, max_frame_size, max_message_size),
+                engine: FrameEngine::new(server, max_frame_size, max_message_size, rules),
                 server,
                 max_frame_size,
                 max_message_size,
@@ -722,7 +764,7 @@ mod tests {
             message(OP_CLOSE, &[0x03, 0xE8]),
         ];
         for step in [1, 2, 3, 7, 13, 4096, data.len()] {
-            let mut engine = FrameEngine::new(true, 0, 0);
+            let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
             assert_eq!(parse_all(&mut engine, &data, step), expected, "step {step}");
             assert!(engine.done);
         }
@@ -731,7 +773,7 @@ mod tests {
     #[test]
     fn the_frame_budget_stops_before_a_header() {
         let data: Vec<u8> = (0..5).flat_map(|_| frame(0x82, b"x")).collect();
-        let mut engine = FrameEngine::new(true, 0, 0);
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
         let mut items = Vec::new();
         let (pos, frames) = engine.parse(&mut VecSink, &data, 0, 2, &mut items).unwrap();
         assert_eq!((pos, frames, items.len()), (14, 2, 2));
@@ -748,7 +790,7 @@ mod tests {
             .iter()
             .position(|&b| b == (0xF5 ^ MASK[(12 % 4) as usize]))
             .unwrap();
-        let mut engine = FrameEngine::new(true, 0, 0);
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
         let mut items = Vec::new();
         let (pos, _) = engine
             .parse(&mut VecSink, &data[..bad], 0, 10, &mut items)
@@ -806,7 +848,7 @@ mod tests {
             ),
         ];
         for (data, code, reason) in cases {
-            let mut engine = FrameEngine::new(true, 100, 100);
+            let mut engine = FrameEngine::new(true, 100, 100, Rules::default());
             let items = parse_all(&mut engine, &data, data.len());
             let fail = Item::Fail {
                 code,
@@ -825,7 +867,7 @@ mod tests {
             data.extend(frame(0x00, &[i as u8]));
         }
         data.extend(frame(0x80, b""));
-        let mut engine = FrameEngine::new(true, 0, 0);
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
         let mut items = Vec::new();
         let mut pos = 0;
         let mut peak = 0;

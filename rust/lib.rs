@@ -61,15 +61,16 @@ impl Utf8Validator {
     }
 
     /// Validate the next chunk: returns (valid, endsOnCodePoint, currentIndex, totalIndex).
-    fn validate<'py>(&mut self, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = data.py();
+    /// The argument is called `ba`, as in autobahn (callers may pass it by keyword).
+    fn validate<'py>(&mut self, ba: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = ba.py();
         let check = dispatch::current().utf8;
         let state = &mut self.state;
-        let verdict = if let Ok(bytes) = data.cast::<PyBytes>() {
+        let verdict = if let Ok(bytes) = ba.cast::<PyBytes>() {
             let bytes = bytes.as_bytes();
             run_maybe_detached(py, bytes.len(), || state.validate(bytes, check))
         } else {
-            let buf = BorrowedBuffer::get(data, false, "Utf8Validator.validate()")?;
+            let buf = BorrowedBuffer::get(ba, false, "Utf8Validator.validate()")?;
             let bytes = buf.as_slice();
             run_maybe_detached(py, bytes.len(), || state.validate(bytes, check))
         };

@@ -36,4 +36,27 @@ else:
             "or unset AUTOBAHN_USE_NVX to fall back to pure Python."
         ) from _nvx_import_error
 
-__all__ = ["HAS_NVX", "USES_NVX", "NVX_SWITCH", "NVX_REASON"]
+# autobahn's package-level names, imported on first use so that importing the hot-path modules
+# (autobahn.websocket.utf8validator, .xormasker) stays cheap.
+_LAZY = {
+    "ConnectionAccept": "autobahn.websocket.types",
+    "ConnectionDeny": "autobahn.websocket.types",
+    "ConnectionRequest": "autobahn.websocket.types",
+    "ConnectionResponse": "autobahn.websocket.types",
+    "IncomingMessage": "autobahn.websocket.types",
+    "Message": "autobahn.websocket.types",
+    "OutgoingMessage": "autobahn.websocket.types",
+    "IWebSocketChannel": "autobahn.websocket.interfaces",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autobahn.websocket' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = ["HAS_NVX", "USES_NVX", "NVX_SWITCH", "NVX_REASON", *_LAZY]

@@ -79,9 +79,11 @@ class FrameParser:
 
     ``server``: frames come from a client, so they must be masked (and from a server must
     not be). ``max_frame_size`` / ``max_message_size``: payload limits (0: none; the message
-    limit counts decompressed bytes). The keyword arguments exist in this twin only: the
-    validator and masker classes, the connection's ``PerMessageDeflate`` codec (None: RSV1
-    is a protocol error) and ``streaming`` (frame-level items instead of whole messages).
+    limit counts decompressed bytes). ``validate_utf8=False`` passes text unchecked;
+    ``accept_unmasked`` (server) / ``accept_masked`` (client) take frames RFC 6455 forbids
+    (autobahn's testing options). The keyword arguments after those exist in this twin
+    only: the validator and masker classes, the connection's ``PerMessageDeflate`` codec
+    (None: RSV1 is a protocol error) and ``streaming`` (frame-level items, not messages).
     """
 
     def __init__(
@@ -89,6 +91,10 @@ class FrameParser:
         server: bool,
         max_frame_size: int,
         max_message_size: int,
+        *,
+        validate_utf8: bool = True,
+        accept_unmasked: bool = False,
+        accept_masked: bool = False,
         utf8_validator: Any = PyUtf8Validator,
         xor_masker: Any = PyXorMasker,
         deflate: Any = None,
@@ -97,6 +103,9 @@ class FrameParser:
         self.server = server
         self.max_frame_size = max_frame_size
         self.max_message_size = max_message_size
+        self.validate_utf8 = validate_utf8
+        self.accept_unmasked = accept_unmasked
+        self.accept_masked = accept_masked
         self.done = False
         self._masker_class = xor_masker
         self._validator = utf8_validator()
@@ -211,9 +220,10 @@ class FrameParser:
             if rsv1 and self._deflate is None:
                 return self._fail(items, CLOSE_PROTOCOL_ERROR, "RSV1 set but no extension negotiated")
         if bool(masked) != self.server:
-            if masked:
+            if masked and not self.accept_masked:
                 return self._fail(items, CLOSE_PROTOCOL_ERROR, "masked frame from the server")
-            return self._fail(items, CLOSE_PROTOCOL_ERROR, "unmasked frame from the client")
+            if not masked and not self.accept_unmasked:
+                return self._fail(items, CLOSE_PROTOCOL_ERROR, "unmasked frame from the client")
         limit = self.max_frame_size
         if limit and length > limit:
             return self._fail(items, CLOSE_MESSAGE_TOO_BIG, f"frame of {length} bytes exceeds the limit of {limit}")
@@ -287,7 +297,7 @@ class FrameParser:
 
     def _valid(self, chunk: Any, items: list[tuple[Any, ...]]) -> bool:
         """Check a text message's next bytes (binary ones need none); False after failing."""
-        if self._msg_opcode == OP_TEXT:
+        if self._msg_opcode == OP_TEXT and self.validate_utf8:
             valid, self._msg_ends_on_code_point, _, _ = self._validator.validate(chunk)
             if not valid:
                 self._fail(items, CLOSE_INVALID_PAYLOAD, "invalid UTF-8 in a text message")

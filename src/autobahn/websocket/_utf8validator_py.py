@@ -78,11 +78,11 @@ class Utf8Validator:
         self._failed_at = self._total + index
         return (False, False, index, self._failed_at)
 
-    def validate(self, data: Any) -> tuple[bool, bool, int, int]:
+    def validate(self, ba: Any) -> tuple[bool, bool, int, int]:
         """Validate the next chunk: returns (valid, endsOnCodePoint, currentIndex, totalIndex)."""
         if self._failed_at >= 0:
             return (False, False, 0, self._failed_at)
-        buf = readable(data, "Utf8Validator.validate()")
+        buf = readable(ba, "Utf8Validator.validate()")
         size = len(buf)
         start = 0
         if self._pending is not None:

@@ -83,6 +83,9 @@ _VALID_WIRE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1
 # the answer before sending frames, so this is only slack for eager clients).
 MAX_EARLY_DATA = 1024 * 1024
 
+# The old private name, still used by autobahn.websocket.protocol.
+_frame_header = frame_header
+
 # A server sends a payload this large apart from its frame header instead of copying both
 # into one object (a client masks every payload into its frame).
 JOIN_MAX = 64 * 1024
@@ -221,8 +224,19 @@ class MessageEnd:
 _FRAME_END = FrameEnd()
 _MESSAGE_END = MessageEnd()
 
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlainHttpRequest:
+    """Server, with ``answer_plain_http``: a plain HTTP GET arrived instead of a WebSocket
+    handshake. Nothing waits in ``data_to_send()``: write an HTTP response, then close."""
+
+    path: str
+    headers: dict[str, str]
+
+
 Event = (
     RequestReceived
+    | PlainHttpRequest
     | ResponseReceived
     | HandshakeFailed
     | Message
@@ -280,6 +294,33 @@ class ProtocolOptions:
     utf8_validator: Any = Utf8Validator
     xor_masker: Any = XorMasker
     frame_parser: Any = FrameParser
+    # What autobahn's setProtocolOptions() can change (the defaults are RFC 6455's rules).
+    # validate_utf8: check text messages (off: text is passed through unchecked).
+    validate_utf8: bool = True
+    # accept_unmasked (server): take unmasked client frames; accept_masked (client): take
+    # masked server frames. RFC 6455 forbids both; autobahn allows them for testing.
+    accept_unmasked: bool = False
+    accept_masked: bool = False
+    # mask_frames: mask what we send (None: as RFC 6455 says, clients do, servers don't);
+    # apply_mask=False sends the mask key but leaves the payload unmasked (for testing peers).
+    mask_frames: bool | None = None
+    apply_mask: bool = True
+    # close_reply: what we answer a peer's close with: "code" echoes its code (RFC 6455
+    # §5.5.1), "normal" answers 1000, "code-and-reason" echoes code and reason.
+    close_reply: str = "code"
+    # answer_plain_http (server): a GET without "Upgrade: websocket" becomes a
+    # PlainHttpRequest event (the application answers it, e.g. with a status page)
+    # instead of a 400 response.
+    answer_plain_http: bool = False
+    # Compression negotiated by the caller instead of from ``deflate`` (autobahn's
+    # perMessageCompressionOffers/-Accept; see autobahn.websocket.compress). A codec has
+    # PerMessageDeflate's methods (compress, start_message, decompress, finish_message).
+    # negotiate (server): the client's parsed offers -> (response item, codec) or None.
+    # extension_offer / accept_extensions (client): the request's extensions header, and the
+    # server's parsed answer -> codec or None (NegotiationError refuses the handshake).
+    negotiate: Callable[[list[tuple[str, Any]]], tuple[str, Any] | None] | None = None
+    extension_offer: str | None = None
+    accept_extensions: Callable[[list[tuple[str, Any]]], Any] | None = None
 
 
 def _truncate_utf8(text: str, limit: int) -> bytes:
@@ -481,13 +522,22 @@ class Connection:
         return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
 
     def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
-        if self.role == CLIENT:
+        options = self.options
+        if self._masks_frames:
             # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends. The
             # payload is masked straight into the frame (masking copies it anyway).
-            return [self.options.frame_parser.frame(opcode, payload, fin, rsv1, os.urandom(4))]
+            mask = os.urandom(4)
+            if options.apply_mask:
+                return [options.frame_parser.frame(opcode, payload, fin, rsv1, mask)]
+            return [frame_header(opcode, len(payload), fin, rsv1, mask), payload]
         if len(payload) < JOIN_MAX:
-            return [self.options.frame_parser.frame(opcode, payload, fin, rsv1, None)]
+            return [options.frame_parser.frame(opcode, payload, fin, rsv1, None)]
         return [frame_header(opcode, len(payload), fin, rsv1, None), payload]
+
+    @property
+    def _masks_frames(self) -> bool:
+        mask_frames = self.options.mask_frames
+        return self.role == CLIENT if mask_frames is None else mask_frames
 
     def _close_frame(self, code: int | None, reason: str) -> bytes:
         payload = b"" if code is None else struct.pack("!H", code) + _truncate_utf8(reason, MAX_CONTROL_PAYLOAD - 2)
@@ -518,17 +568,22 @@ class Connection:
             # The native engine assembles whole uncompressed messages only: compressed and
             # streamed messages take the pure parser (with the selected validator and masker).
             parser_class = PyFrameParser
+        rules = {
+            "validate_utf8": options.validate_utf8,
+            "accept_unmasked": options.accept_unmasked,
+            "accept_masked": options.accept_masked,
+        }
+        limits = (server, options.max_frame_size, options.max_message_size)
         if parser_class is PyFrameParser:
             return PyFrameParser(
-                server,
-                options.max_frame_size,
-                options.max_message_size,
-                options.utf8_validator,
-                options.xor_masker,
-                self.deflate,
-                options.streaming,
+                *limits,
+                **rules,
+                utf8_validator=options.utf8_validator,
+                xor_masker=options.xor_masker,
+                deflate=self.deflate,
+                streaming=options.streaming,
             )
-        return parser_class(server, options.max_frame_size, options.max_message_size)
+        return parser_class(*limits, **rules)
 
     def _apply(self, item: tuple[Any, ...]) -> Event | None:
         """The event for a parsed item, with its effects (automatic replies, state changes)
@@ -579,8 +634,11 @@ class Connection:
                 return
         self.close_received = (code, reason)
         if self.state == OPEN:
-            # Echo the peer's code, as RFC 6455 §5.5.1 suggests; no reason.
-            self._outbox.append(self._close_frame(code, ""))
+            reply = self.options.close_reply
+            if reply == "normal":
+                self._outbox.append(self._close_frame(CLOSE_NORMAL, ""))
+            else:  # echo the peer's code, as RFC 6455 §5.5.1 suggests
+                self._outbox.append(self._close_frame(code, reason if reply == "code-and-reason" else ""))
         self.state = CLOSED
         self._events.append(CloseReceived(code, reason))
 
@@ -617,6 +675,8 @@ class ServerConnection(Connection):
             return
         self._handshake_buffer = b""
         self._pending, self._pending_pos = buffer[end + 4 :], 0
+        if self.options.answer_plain_http and self._is_plain_get(buffer[:end]):
+            return
         try:
             self.request = self._parse_request(buffer[:end])
         except HandshakeError as exc:
@@ -624,6 +684,19 @@ class ServerConnection(Connection):
             return
         self.state = ACCEPTING
         self._events.append(RequestReceived(self.request))
+
+    def _is_plain_get(self, block: bytes) -> bool:
+        """A well-formed GET without "Upgrade: websocket" becomes a PlainHttpRequest."""
+        try:
+            start, headers = _handshake.split_header_block(block)
+        except HandshakeError:
+            return False
+        parts = start.split(" ")
+        if len(parts) != 3 or parts[0] != "GET" or "upgrade" in headers:
+            return False
+        self.state = CLOSED
+        self._events.append(PlainHttpRequest(parts[1], headers))
+        return True
 
     def _parse_request(self, block: bytes) -> ConnectionRequest:
         path, headers, self._key = _handshake.parse_request(block)
@@ -674,12 +747,14 @@ class ServerConnection(Connection):
         ]
         if subprotocol is not None:
             response.append(("Sec-WebSocket-Protocol", subprotocol))
-        deflate = None
-        if self.options.deflate is not None:
+        deflate = accepted = None
+        if self.options.negotiate is not None:
+            accepted = self.options.negotiate(self._extension_offers)
+        elif self.options.deflate is not None:
             accepted = _deflate.server_accept(self._extension_offers, self.options.deflate)
-            if accepted is not None:
-                extension, deflate = accepted
-                response.append(("Sec-WebSocket-Extensions", extension))
+        if accepted is not None:
+            extension, deflate = accepted
+            response.append(("Sec-WebSocket-Extensions", extension))
         response.extend((headers or {}).items())
         data = _handshake.build_response(101, response)  # ValueError for a bad header: still ACCEPTING
         self.subprotocol, self.deflate, self.state = subprotocol, deflate, OPEN
@@ -728,7 +803,9 @@ class ClientConnection(Connection):
             extra.append(("Origin", self.origin))
         if self.options.protocols:
             extra.append(("Sec-WebSocket-Protocol", ", ".join(self.options.protocols)))
-        if self.options.deflate is not None:
+        if self.options.extension_offer:
+            extra.append(("Sec-WebSocket-Extensions", self.options.extension_offer))
+        elif self.options.deflate is not None:
             extra.append(("Sec-WebSocket-Extensions", _deflate.client_offer(self.options.deflate)))
         extra.extend(self.headers.items())
         return _handshake.build_request(self.host, self.path, self._key, extra)
@@ -773,6 +850,9 @@ class ClientConnection(Connection):
         extensions_header = headers.get("sec-websocket-extensions", "")
         try:
             extensions = _deflate.parse_extensions(extensions_header)
+            if self.options.accept_extensions is not None:
+                self.deflate = self.options.accept_extensions(extensions) if extensions else None
+                extensions = []
             for name, params in extensions:
                 if name != _deflate.EXTENSION_NAME or self.options.deflate is None or self.deflate is not None:
                     raise _deflate.NegotiationError(f"extension {name!r} was not offered")

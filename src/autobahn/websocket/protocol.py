@@ -1,0 +1,1655 @@
+"""autobahn's WebSocket protocol classes, independent of any framework.
+
+``WebSocketServerProtocol`` / ``WebSocketClientProtocol`` and their factories carry autobahn's
+public API (callbacks such as ``onMessage``, methods such as ``sendMessage``, the options of
+``setProtocolOptions``) on top of the sans-IO core in ``autobahn.websocket.sansio``. They do
+no I/O themselves: the framework adapters (``autobahn.asyncio.websocket``,
+``autobahn.twisted.websocket``) subclass them and supply a handful of primitives:
+
+- ``_write(data)``, ``_close_transport()``, ``_abort_transport()``: the transport;
+- ``_call_later(delay, callback)`` returning an object with ``cancel()``: timers;
+- ``_create_future()`` / ``_resolve_future(future, value)``: ``is_open`` / ``is_closed``;
+- ``_on_result(result, on_done, on_error)``: a callback returned an awaitable (coroutine,
+  Future or Deferred): call ``on_done(value)`` or ``on_error(exc)`` when it completes.
+
+and call ``_connection_made(peer, transport_details)``, ``_data_received(data)`` and
+``_connection_lost()`` as the transport reports. So one implementation of the protocol (in the
+core) and one of autobahn's behaviour (here) serve both frameworks.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import time
+from typing import Any
+
+from autobahn._version import __version__
+from autobahn.exception import Disconnected
+from autobahn.util import ObservableMixin
+from autobahn.websocket import sansio as core
+from autobahn.websocket._deflate import DeflateOptions
+from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
+from autobahn.websocket.xormasker import create_xor_masker
+
+log = logging.getLogger("autobahn.websocket")
+
+# The core's states as autobahn's integers.
+_STATE = {
+    core.CONNECTING: 1,
+    core.ACCEPTING: 1,
+    core.OPEN: 3,
+    core.CLOSING: 2,
+    core.CLOSED: 0,
+}
+
+
+class TrafficStats:
+    """Octet, frame and message counters (kept when ``trackTimings`` is on)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.outgoingOctetsWireLevel = 0
+        self.outgoingOctetsWebSocketLevel = 0
+        self.outgoingOctetsAppLevel = 0
+        self.outgoingWebSocketFrames = 0
+        self.outgoingWebSocketMessages = 0
+        self.incomingOctetsWireLevel = 0
+        self.incomingOctetsWebSocketLevel = 0
+        self.incomingOctetsAppLevel = 0
+        self.incomingWebSocketFrames = 0
+        self.incomingWebSocketMessages = 0
+        self.preopenOutgoingOctetsWireLevel = 0
+        self.preopenIncomingOctetsWireLevel = 0
+
+    def __json__(self) -> dict[str, int]:
+        return dict(vars(self))
+
+    def __str__(self) -> str:
+        return str(self.__json__())
+
+
+class FrameHeader:
+    """A frame's header fields, as ``sendFrame``/``logTxFrame`` describe one."""
+
+    def __init__(self, opcode: int, fin: bool, rsv: int, length: int, mask: bytes | None) -> None:
+        self.opcode = opcode
+        self.fin = fin
+        self.rsv = rsv
+        self.length = length
+        self.mask = mask
+
+
+class Timings:
+    """Named points in time since creation, for ``trackTimings``."""
+
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._timings: dict[str, float] = {}
+
+    def track(self, key: str) -> None:
+        self._timings[key] = time.perf_counter() - self._start
+
+    def diff(self, startKey: str, endKey: str, formatted: bool = True) -> str | float | None:
+        if startKey not in self._timings or endKey not in self._timings:
+            return None
+        d = self._timings[endKey] - self._timings[startKey]
+        if not formatted:
+            return d
+        for unit, scale in (("s", 1.0), ("ms", 1e3), ("us", 1e6)):
+            if d * scale >= 1 or unit == "us":
+                return f"{d * scale:.1f} {unit}"
+        return None  # unreachable
+
+    def __getitem__(self, key: str) -> float | None:
+        return self._timings.get(key)
+
+    def __iter__(self) -> Any:
+        return iter(self._timings)
+
+    def __str__(self) -> str:
+        return str(self._timings)
+
+
+def parseHttpHeader(data: bytes | str) -> tuple[str, dict[str, str], dict[str, int]]:
+    """Split an HTTP header block into (status line, {lower-case name: value}, {name: count}).
+    Repeated headers are joined with ", "."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    lines = text.replace("\r\n", "\n").split("\n")
+    headers: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key = name.strip().lower()
+        value = value.strip()
+        if key in headers:
+            headers[key] += ", " + value
+            counts[key] += 1
+        else:
+            headers[key] = value
+            counts[key] = 1
+    return lines[0], headers, counts
+
+
+class PreparedMessage:
+    """A message framed once and sent to many connections (``factory.prepareMessage`` and
+    ``sendPreparedMessage``): broadcasting costs one framing, not one per receiver."""
+
+    def __init__(self, payload: bytes, isBinary: bool, applyMask: bool, doNotCompress: bool) -> None:
+        self.payload = payload
+        self.binary = isBinary
+        self.doNotCompress = doNotCompress
+        self.applyMask = applyMask
+        opcode = core.OP_BINARY if isBinary else core.OP_TEXT
+        # Servers send it as is; clients must mask every frame afresh (see sendPreparedMessage).
+        self.payloadHybi = core._frame_header(opcode, len(payload), True, False, None) + payload
+
+
+class WebSocketProtocol(ObservableMixin):
+    """What server and client connections share: autobahn's callbacks, methods and constants.
+
+    Besides ``onMessage``, listeners added with ``on("message", handler)`` get every message
+    as ``handler(payload, is_binary=...)``."""
+
+    SUPPORTED_SPEC_VERSIONS = [10, 11, 12, 13, 14, 15, 16, 17, 18]
+    SUPPORTED_PROTOCOL_VERSIONS = [8, 13]
+    SPEC_TO_PROTOCOL_VERSION = {10: 8, 11: 8, 12: 8, 13: 13, 14: 13, 15: 13, 16: 13, 17: 13, 18: 13}
+    PROTOCOL_TO_SPEC_VERSION = {8: 12, 13: 18}
+    DEFAULT_SPEC_VERSION = 18
+
+    MESSAGE_TYPE_TEXT = 1
+    MESSAGE_TYPE_BINARY = 2
+
+    STATE_CLOSED = 0
+    STATE_CONNECTING = 1
+    STATE_CLOSING = 2
+    STATE_OPEN = 3
+    STATE_PROXY_CONNECTING = 4
+
+    SEND_STATE_GROUND = 0
+    SEND_STATE_MESSAGE_BEGIN = 1
+    SEND_STATE_INSIDE_MESSAGE = 2
+    SEND_STATE_INSIDE_MESSAGE_FRAME = 3
+
+    CLOSE_STATUS_CODE_NORMAL = 1000
+    CLOSE_STATUS_CODE_GOING_AWAY = 1001
+    CLOSE_STATUS_CODE_PROTOCOL_ERROR = 1002
+    CLOSE_STATUS_CODE_UNSUPPORTED_DATA = 1003
+    CLOSE_STATUS_CODE_RESERVED1 = 1004
+    CLOSE_STATUS_CODE_NULL = 1005  # never on the wire: "no code"
+    CLOSE_STATUS_CODE_ABNORMAL_CLOSE = 1006  # never on the wire: "dropped without a close"
+    CLOSE_STATUS_CODE_INVALID_PAYLOAD = 1007
+    CLOSE_STATUS_CODE_POLICY_VIOLATION = 1008
+    CLOSE_STATUS_CODE_MESSAGE_TOO_BIG = 1009
+    CLOSE_STATUS_CODE_MANDATORY_EXTENSION = 1010
+    CLOSE_STATUS_CODE_INTERNAL_ERROR = 1011
+    CLOSE_STATUS_CODE_SERVICE_RESTART = 1012
+    CLOSE_STATUS_CODE_TRY_AGAIN_LATER = 1013
+    CLOSE_STATUS_CODE_UNASSIGNED1 = 1014
+    CLOSE_STATUS_CODE_TLS_HANDSHAKE_FAILED = 1015  # never on the wire
+    CLOSE_STATUS_CODES_ALLOWED = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]
+
+    CONFIG_ATTRS_COMMON = [
+        "logOctets",
+        "logFrames",
+        "trackTimings",
+        "utf8validateIncoming",
+        "applyMask",
+        "maxFramePayloadSize",
+        "maxMessagePayloadSize",
+        "autoFragmentSize",
+        "failByDrop",
+        "echoCloseCodeReason",
+        "openHandshakeTimeout",
+        "closeHandshakeTimeout",
+        "tcpNoDelay",
+        "autoPingInterval",
+        "autoPingTimeout",
+        "autoPingSize",
+        "autoPingRestartOnAnyTraffic",
+    ]
+    CONFIG_ATTRS_SERVER = [
+        "versions",
+        "webStatus",
+        "requireMaskedClientFrames",
+        "maskServerFrames",
+        "perMessageCompressionAccept",
+        "serveFlashSocketPolicy",
+        "flashSocketPolicy",
+        "allowedOrigins",
+        "allowedOriginsPatterns",
+        "allowNullOrigin",
+        "maxConnections",
+        "trustXForwardedFor",
+    ]
+    CONFIG_ATTRS_CLIENT = [
+        "version",
+        "acceptMaskedServerFrames",
+        "maskClientFrames",
+        "serverConnectionDropTimeout",
+        "perMessageCompressionOffers",
+        "perMessageCompressionAccept",
+    ]
+
+    factory: Any = None
+    peer = "<never connected>"
+    logOctets = False  # options are copied from the factory when the connection is made
+    trackTimings = False
+    _conn: core.Connection | None = None
+
+    def __init__(self) -> None:
+        self.set_valid_events(["message"])
+        self.is_closed: Any = self._create_future()
+        self.is_open: Any = self._create_future()
+        self._transport_details: Any = None
+        self.websocket_protocol_in_use: str | None = None
+        self.websocket_extensions_in_use: list[Any] = []
+        self.wasClean = False
+        self.remoteCloseCode: int | None = None
+        self.remoteCloseReason: str | None = None
+        self.localCloseCode: int | None = None
+        self.localCloseReason: str | None = None
+        self.trafficStats = TrafficStats()
+        self.trackedTimings: Timings | None = None
+        self.send_state = self.SEND_STATE_GROUND
+        self._timer: Any = None
+        self._ping_timer: Any = None
+        self._pong_timer: Any = None
+        self._ping_payload: bytes | None = None
+        self._ping_sent_at = 0.0
+        self._ping_seq = 0
+        self._traffic_since_ping = False
+        self._close_fired = False
+        self._streaming_receive = False
+        # Sending a message frame by frame (beginMessage ...): the frame's masker and bytes left.
+        self._send_opcode = 0
+        self._send_masker: Any = None
+        self._send_frame_remaining = 0
+
+    # --- what the framework adapters provide ---
+
+    def _write(self, data: bytes | bytearray | memoryview) -> None:
+        raise NotImplementedError
+
+    def _close_transport(self) -> None:
+        raise NotImplementedError
+
+    def _abort_transport(self) -> None:
+        raise NotImplementedError
+
+    def _call_later(self, delay: float, callback: Any) -> Any:
+        raise NotImplementedError
+
+    def _create_future(self) -> Any:
+        return None
+
+    def _resolve_future(self, future: Any, value: Any) -> None:
+        pass
+
+    def _on_result(self, result: Any, on_done: Any, on_error: Any) -> bool:
+        """Handle an awaitable returned by a callback; False when ``result`` is no awaitable."""
+        return False
+
+    # --- callbacks for applications to override ---
+
+    def onOpen(self) -> None:
+        """The opening handshake completed: messages may be sent."""
+
+    def onMessageBegin(self, isBinary: bool) -> None:
+        """Streaming API: a message starts (only called when a subclass overrides it or the
+        other streaming callbacks; otherwise whole messages go to ``onMessage``)."""
+        self._message_is_binary = isBinary
+        self._message_parts: list[bytes] = []
+
+    def onMessageFrameBegin(self, length: int) -> None:
+        """Streaming API: a frame of the current message starts (``length``: its payload size)."""
+        self._frame_parts: list[bytes] = []
+
+    def onMessageFrameData(self, payload: bytes) -> None:
+        """Streaming API: a piece of the current frame's payload (unmasked, validated)."""
+        self._frame_parts.append(payload)
+
+    def onMessageFrameEnd(self) -> None:
+        """Streaming API: the current frame ended."""
+        self.onMessageFrame(self._frame_parts)
+
+    def onMessageFrame(self, payload: Any) -> None:
+        """Frame API: a whole frame of the current message (``payload``: its pieces)."""
+        self._message_parts.extend(payload)
+
+    def onMessageEnd(self) -> None:
+        """Streaming API: the current message ended."""
+        self.onMessage(b"".join(self._message_parts), self._message_is_binary)
+
+    def onMessage(self, payload: bytes, isBinary: bool) -> None:
+        """A whole message arrived (text payloads are valid UTF-8 bytes)."""
+
+    def onPing(self, payload: bytes) -> None:
+        """A ping arrived (its pong has been sent already)."""
+
+    def onPong(self, payload: bytes) -> None:
+        """A pong arrived."""
+
+    def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        """The connection is closed (called once)."""
+
+    def onCloseFrame(self, code: int | None, reasonRaw: bytes | None) -> bool | None:
+        """The peer's close frame arrived (the core has answered it already)."""
+        return None
+
+    def onServerConnectionDropTimeout(self) -> None:
+        """Client: the server did not close the TCP connection in time after the closing handshake."""
+        self.wasClean = False
+        self.dropConnection(abort=True)
+
+    def onOpenHandshakeTimeout(self) -> None:
+        """The opening handshake did not complete within ``openHandshakeTimeout``."""
+        self.wasClean = False
+        self.dropConnection(abort=True)
+
+    def onCloseHandshakeTimeout(self) -> None:
+        """The peer did not answer our close frame within ``closeHandshakeTimeout``."""
+        self.wasClean = False
+        self.dropConnection(abort=True)
+
+    def onAutoPong(
+        self, ping_sent: float, ping_seq: int, pong_received: float, pong_rtt: float, payload: bytes
+    ) -> None:
+        """The pong for an automatic ping arrived (times in seconds, ``pong_rtt`` in ms)."""
+
+    def onAutoPingTimeout(self) -> None:
+        """No pong for an automatic ping within ``autoPingTimeout``: the connection is dropped."""
+        log.debug("no pong from %s within %ss: dropping the connection", self.peer, self.autoPingTimeout)
+        self.wasClean = False
+        self.dropConnection(abort=True)
+
+    # Frame-level hooks of autobahn's own parser; our core parses frames, so they are not called.
+    def onFrameBegin(self) -> None:
+        """Not called: frames are parsed by the core (``autobahn.websocket.sansio``)."""
+
+    def onFrameData(self, payload: bytes) -> bool | None:
+        """Not called: frames are parsed by the core."""
+        return None
+
+    def onFrameEnd(self) -> bool | None:
+        """Not called: frames are parsed by the core."""
+        return None
+
+    # --- state ---
+
+    @property
+    def state(self) -> int:
+        """One of the ``STATE_*`` values."""
+        if self._proxy_pending:
+            return self.STATE_PROXY_CONNECTING
+        if self._conn is None:
+            return self.STATE_CONNECTING if self._transport_details is not None else self.STATE_CLOSED
+        return _STATE[self._conn.state]
+
+    _proxy_pending = False
+
+    @property
+    def transport_details(self) -> Any:
+        """Details of the underlying transport (peer, TLS, ...), set when the connection is made."""
+        return self._transport_details
+
+    def setTrackTimings(self, enable: bool) -> None:
+        """Record named points in time (``trackedTimings``) during the connection's life."""
+        self.trackedTimings = Timings() if enable else None
+
+    def _track(self, key: str) -> None:
+        if self.trackedTimings is not None:
+            self.trackedTimings.track(key)
+
+    # --- methods for applications ---
+
+    def sendMessage(
+        self,
+        payload: bytes | str,
+        isBinary: bool = False,
+        fragmentSize: int | None = None,
+        sync: bool = False,
+        doNotCompress: bool = False,
+    ) -> None:
+        """Send a whole message (``sync`` is accepted for compatibility; writes are immediate)."""
+        conn = self._conn
+        if conn is None or conn.state != core.OPEN:
+            raise Disconnected(f"cannot send a message: the connection is not open ({self.state})")
+        if self.send_state != self.SEND_STATE_GROUND:
+            raise Disconnected("cannot send a message while one is being sent frame by frame")
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        parts = conn.message_frames(payload, isBinary, fragmentSize or self.autoFragmentSize or None, not doNotCompress)
+        if len(parts) == 2 and len(parts[1]) >= _LARGE_PAYLOAD:
+            # Header and payload written apart: saves copying a large payload to join them.
+            self._write(parts[0])
+            self._write(parts[1])
+        else:
+            self._write(b"".join(parts))  # one write (one send() call) per message
+
+    def sendPreparedMessage(self, preparedMsg: PreparedMessage) -> None:
+        """Send a message framed by ``factory.prepareMessage``."""
+        conn = self._conn
+        if conn is None or conn.state != core.OPEN:
+            raise Disconnected("cannot send a message: the connection is not open")
+        if conn._masks_frames or conn.deflate is not None and not preparedMsg.doNotCompress:
+            self.sendMessage(preparedMsg.payload, preparedMsg.binary, doNotCompress=preparedMsg.doNotCompress)
+        else:
+            self._write(preparedMsg.payloadHybi)
+
+    def sendPing(self, payload: bytes | None = None) -> None:
+        """Send a ping (payload at most 125 bytes)."""
+        self._write(self._open_conn("send a ping").send_ping(payload or b""))
+
+    def sendPong(self, payload: bytes | None = None) -> None:
+        """Send an unsolicited pong (payload at most 125 bytes)."""
+        self._write(self._open_conn("send a pong").send_pong(payload or b""))
+
+    def sendClose(self, code: int | None = None, reason: str | None = None) -> None:
+        """Start the closing handshake (a no-op when it already started). Applications may
+        close with 1000, 1001 (going away) or 3000-4999; ValueError otherwise. ``reason`` needs
+        a code and is cut to the 123 bytes a close frame has room for."""
+        if code is not None and code not in (1000, 1001) and not 3000 <= code <= 4999:
+            raise ValueError(f"applications may close with 1000, 1001 or 3000-4999, not {code}")
+        if reason is not None and code is None:
+            raise ValueError("a close reason needs a close code")
+        self.sendCloseFrame(code, reason.encode("utf-8") if reason else None)
+
+    def sendCloseFrame(self, code: int | None = None, reasonUtf8: bytes | None = None, isReply: bool = False) -> None:
+        """Send a close frame with any code a close frame may carry (``sendClose`` checks
+        what applications may send)."""
+        conn = self._conn
+        if conn is None or conn.state in (core.CONNECTING, core.ACCEPTING):
+            self.dropConnection(abort=True)
+            return
+        reason = reasonUtf8.decode("utf-8", "replace") if reasonUtf8 else ""
+        data = conn.send_close(code, reason)
+        if data:
+            self.localCloseCode, self.localCloseReason = code, reason or None
+            self._write(data)
+            self._restart_timer(self.closeHandshakeTimeout, self._close_handshake_timed_out)
+
+    def sendData(self, data: bytes, sync: bool = False, chopsize: int | None = None) -> None:
+        """Write raw bytes to the transport, in pieces of ``chopsize`` bytes if given."""
+        if chopsize and chopsize > 0:
+            for start in range(0, len(data), chopsize):
+                self._write(data[start : start + chopsize])
+        else:
+            self._write(data)
+
+    def sendFrame(
+        self,
+        opcode: int,
+        payload: bytes = b"",
+        fin: bool = True,
+        rsv: int = 0,
+        mask: bytes | None = None,
+        payload_len: int | None = None,
+        chopsize: int | None = None,
+        sync: bool = False,
+    ) -> None:
+        """Send one raw frame (for testing peers): any opcode and RSV bits; ``payload_len``
+        repeats ``payload`` up to that length; ``mask`` a 4-byte key (clients get a random
+        one by default)."""
+        conn = self._open_conn("send a frame")
+        if payload_len is not None and payload_len != len(payload):
+            payload = (
+                (payload * (payload_len // max(len(payload), 1) + 1))[:payload_len] if payload else b"\0" * payload_len
+            )
+        if mask is None and conn._masks_frames:
+            mask = os.urandom(4)
+        if mask is not None and len(mask) != 4:
+            raise ValueError(f"a frame mask is 4 bytes, got {len(mask)}")
+        if mask is not None and conn.options.apply_mask:
+            payload = create_xor_masker(mask, len(payload)).process(payload)
+        header = bytearray(core._frame_header(opcode, len(payload), fin, False, mask))
+        header[0] |= (rsv & 7) << 4
+        self.sendData(bytes(header) + payload, sync, chopsize)
+
+    # Streaming API: a message sent frame by frame, each frame's data in pieces.
+
+    def beginMessage(self, isBinary: bool = False, doNotCompress: bool = False) -> None:
+        """Start a message to be sent with ``beginMessageFrame``/``sendMessageFrameData`` (not
+        compressed: permessage-deflate is per message, and streamed messages go uncompressed)."""
+        self._open_conn("begin a message")
+        if self.send_state != self.SEND_STATE_GROUND:
+            raise Exception("beginMessage() while a message is being sent")
+        self._send_opcode = core.OP_BINARY if isBinary else core.OP_TEXT
+        self.send_state = self.SEND_STATE_MESSAGE_BEGIN
+
+    def beginMessageFrame(self, length: int) -> None:
+        """Start a frame of ``length`` payload bytes, to be sent with ``sendMessageFrameData``."""
+        conn = self._open_conn("begin a message frame")
+        if self.send_state not in (self.SEND_STATE_MESSAGE_BEGIN, self.SEND_STATE_INSIDE_MESSAGE):
+            raise Exception("beginMessageFrame() outside a message, or inside an unfinished frame")
+        if not 0 <= length <= 0x7FFFFFFFFFFFFFFF:
+            raise ValueError(f"invalid frame length {length}")
+        mask = os.urandom(4) if conn._masks_frames else None
+        self._send_masker = create_xor_masker(mask, length) if mask and conn.options.apply_mask else None
+        self._write(core._frame_header(self._send_opcode, length, False, False, mask))
+        self._send_opcode = core.OP_CONTINUATION
+        self._send_frame_remaining = length
+        self.send_state = self.SEND_STATE_INSIDE_MESSAGE_FRAME if length else self.SEND_STATE_INSIDE_MESSAGE
+
+    def sendMessageFrameData(self, payload: bytes, sync: bool = False) -> int:
+        """Send data of the current frame; returns the bytes the frame still lacks (negative:
+        ``payload`` was longer than the frame, and the excess was not sent)."""
+        if self.send_state != self.SEND_STATE_INSIDE_MESSAGE_FRAME:
+            raise Exception("sendMessageFrameData() outside a message frame")
+        self._open_conn("send message frame data")
+        rest = self._send_frame_remaining - len(payload)
+        data = payload if rest >= 0 else payload[: self._send_frame_remaining]
+        if self._send_masker is not None:
+            data = self._send_masker.process(data)
+        self._write(data)
+        self._send_frame_remaining = max(rest, 0)
+        if self._send_frame_remaining == 0:
+            self.send_state = self.SEND_STATE_INSIDE_MESSAGE
+        return rest
+
+    def sendMessageFrame(self, payload: bytes, sync: bool = False) -> None:
+        """Frame API: send one whole frame of the current message."""
+        self.beginMessageFrame(len(payload))
+        if payload:
+            self.sendMessageFrameData(payload, sync)
+
+    def endMessage(self) -> None:
+        """End the message (an empty final frame)."""
+        if self.send_state not in (self.SEND_STATE_MESSAGE_BEGIN, self.SEND_STATE_INSIDE_MESSAGE):
+            raise Exception("endMessage() outside a message, or inside an unfinished frame")
+        conn = self._open_conn("end a message")
+        mask = os.urandom(4) if conn._masks_frames else None
+        self._write(core._frame_header(self._send_opcode, 0, True, False, mask))
+        self.send_state = self.SEND_STATE_GROUND
+
+    def dropConnection(self, abort: bool = False) -> None:
+        """Close the TCP connection (``abort``: at once, discarding what is not yet written)."""
+        if abort:
+            self._cancel_timer()
+            self._abort_transport()
+        else:
+            self._close_transport_gracefully()
+
+    # autobahn's parser entry points: the core does this work; these process what is buffered.
+    def consumeData(self) -> None:
+        """Process the received bytes buffered so far."""
+        if self._conn is not None:
+            self._process()
+
+    def processData(self) -> bool:
+        """Process the received bytes buffered so far; False (nothing left to do)."""
+        self.consumeData()
+        return False
+
+    def processHandshake(self) -> None:
+        """Process a buffered opening handshake (the core does it as bytes arrive)."""
+        self.consumeData()
+
+    def processProxyConnect(self) -> None:
+        """Process a buffered HTTP CONNECT answer (done as bytes arrive)."""
+
+    def processControlFrame(self) -> bool:
+        """Process buffered control frames (the core does it as bytes arrive)."""
+        self.consumeData()
+        return True
+
+    def logRxOctets(self, data: bytes) -> None:
+        log.debug("RX octets from %s: %r", self.peer, bytes(data[:256]))
+
+    def logTxOctets(self, data: bytes, sync: bool) -> None:
+        log.debug("TX octets to %s (sync=%s): %r", self.peer, sync, bytes(data[:256]))
+
+    def logRxFrame(self, frameHeader: FrameHeader, payload: bytes) -> None:
+        log.debug(
+            "RX frame from %s: opcode=%s fin=%s length=%s",
+            self.peer,
+            frameHeader.opcode,
+            frameHeader.fin,
+            frameHeader.length,
+        )
+
+    def logTxFrame(
+        self, frameHeader: FrameHeader, payload: bytes, repeatLength: int, chopsize: int, sync: bool
+    ) -> None:
+        log.debug(
+            "TX frame to %s: opcode=%s fin=%s length=%s",
+            self.peer,
+            frameHeader.opcode,
+            frameHeader.fin,
+            frameHeader.length,
+        )
+
+    # --- driven by the adapters ---
+
+    def _connection_made(self, peer: str, transport_details: Any = None) -> None:
+        self.peer = peer
+        self._transport_details = transport_details
+        for name in self.CONFIG_ATTRS:
+            setattr(self, name, getattr(self.factory, name))
+        self.setTrackTimings(self.trackTimings)
+        self._track("onConnect")
+        self._start()
+
+    def _start(self) -> None:
+        """Role-specific: create the core connection and start the handshake."""
+        raise NotImplementedError
+
+    def _begin(self, conn: core.Connection) -> None:
+        self._conn = conn
+        self._restart_timer(self.openHandshakeTimeout, self._open_handshake_timed_out)
+
+    def _data_received(self, data: bytes) -> None:
+        if self.logOctets:
+            self.logRxOctets(data)
+        self.trafficStats.incomingOctetsWireLevel += len(data)
+        self._traffic_since_ping = True
+        conn = self._conn
+        if conn is None:
+            self._data_before_handshake(data)
+            return
+        conn.feed(data)
+        self._process()
+
+    def _data_before_handshake(self, data: bytes) -> None:
+        pass
+
+    def _connection_lost(self) -> None:
+        self._cancel_timer()
+        for timer in (self._ping_timer, self._pong_timer):
+            if timer is not None:
+                timer.cancel()
+        self._ping_timer = self._pong_timer = None
+        conn = self._conn
+        if conn is None:
+            code, reason = core.CLOSE_ABNORMAL, "connection lost before the opening handshake started"
+        elif conn.failure is not None:
+            code, reason = conn.failure
+        elif conn.close_received is not None:
+            code = conn.close_received[0] if conn.close_received[0] is not None else core.CLOSE_NO_STATUS
+            reason = conn.close_received[1]
+        else:
+            code, reason = core.CLOSE_ABNORMAL, "connection was closed uncleanly (peer dropped the TCP connection)"
+        was_clean = conn is not None and conn.was_clean and self.wasClean is not False
+        if conn is not None:
+            conn.state = core.CLOSED
+        self._connection_closed()
+        self._fire_close(was_clean, code, reason or None)
+
+    def _connection_closed(self) -> None:
+        """Role-specific bookkeeping when the transport is gone."""
+
+    def _open_conn(self, what: str) -> core.Connection:
+        conn = self._conn
+        if conn is None or conn.state != core.OPEN:
+            raise Disconnected(f"cannot {what}: the connection is not open")
+        return conn
+
+    def _flush(self) -> None:
+        assert self._conn is not None
+        data = self._conn.data_to_send()
+        if data:
+            self._write(data)
+
+    def _process(self) -> None:
+        """Dispatch every event the buffered bytes hold, one at a time, writing what the
+        protocol answered by itself before each, so that replies keep the wire order."""
+        conn = self._conn
+        assert conn is not None
+        while (event := conn.next_event()) is not None:
+            kind = type(event)
+            if kind is core.ConnectionFailed and self.failByDrop:
+                conn.data_to_send()  # failByDrop: no close frame, the TCP connection is dropped
+            self._flush()
+            if kind is core.Message:
+                self.trafficStats.incomingWebSocketMessages += 1
+                if self._streaming_receive:
+                    self._stream_whole_message(event)
+                else:
+                    self._call(self.onMessage, event.payload, event.is_binary)
+                if self._listeners:
+                    self._fire_message(event.payload, event.is_binary)
+            elif kind is core.Ping:
+                self._call(self.onPing, event.payload)
+            elif kind is core.Pong:
+                self._pong_received(event.payload)
+            elif kind is core.CloseReceived:
+                self.wasClean = True
+                self.remoteCloseCode, self.remoteCloseReason = event.code, event.reason or None
+                self._call(self.onCloseFrame, event.code, event.reason.encode("utf-8") if event.reason else None)
+                self._flush()
+                self._peer_closed()
+            elif kind is core.ConnectionFailed:
+                log.debug("failing WebSocket connection %s: %d %s", self.peer, event.code, event.reason)
+                self.wasClean = False
+                if self.failByDrop:
+                    self.dropConnection(abort=True)
+                    return
+                else:
+                    self._flush()
+                    self._close_transport_gracefully()
+            elif kind is core.HandshakeFailed:
+                log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
+                self.wasClean = False
+                self._flush()
+                self._close_transport_gracefully()
+            else:
+                self._handshake_event(event)
+        self._flush()
+
+    def _fire_message(self, payload: bytes, is_binary: bool) -> None:
+        try:
+            self._on_result(self.fire("message", payload, is_binary=is_binary), _ignore, self._listener_failed)
+        except Exception as exc:
+            self._listener_failed(exc)
+
+    def _listener_failed(self, exc: BaseException) -> None:
+        log.error("a 'message' listener failed", exc_info=exc)
+
+    def _stream_whole_message(self, event: core.Message) -> None:
+        """Streaming callbacks for a message the core assembled: one frame with all of it."""
+        payload = event.payload
+        for callback, args in (
+            (self.onMessageBegin, (event.is_binary,)),
+            (self.onMessageFrameBegin, (len(payload),)),
+            (self.onMessageFrameData, (payload,)),
+            (self.onMessageFrameEnd, ()),
+            (self.onMessageEnd, ()),
+        ):
+            if not self._call(callback, *args):
+                return
+
+    def _handshake_event(self, event: Any) -> None:
+        raise NotImplementedError
+
+    def _peer_closed(self) -> None:
+        """The closing handshake completed by the peer's close frame."""
+        self._cancel_timer()
+        self._close_transport_gracefully()
+
+    def _call(self, callback: Any, *args: Any) -> bool:
+        """Run an application callback; an exception (now or from the awaitable it returns)
+        fails the connection with 1011. False when it raised."""
+        try:
+            result = callback(*args)
+        except Exception:
+            log.exception("error in %s", getattr(callback, "__qualname__", callback))
+            self._internal_error()
+            return False
+        if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
+            self._on_result(result, _ignore, self._callback_failed)
+        return True
+
+    def _callback_failed(self, exc: BaseException) -> None:
+        log.error("error in a WebSocket callback", exc_info=exc)
+        self._internal_error()
+
+    def _internal_error(self) -> None:
+        conn = self._conn
+        if conn is not None and conn.state == core.OPEN:
+            conn.fail(core.CLOSE_INTERNAL_ERROR, "internal error")
+            self._flush()
+        self._close_transport_gracefully()
+
+    def _fire_close(self, was_clean: bool, code: int | None, reason: str | None) -> None:
+        if self._close_fired:
+            return
+        self._close_fired = True
+        self._track("onClose")
+        self._resolve_future(self.is_closed, self)
+        self._call(self.onClose, was_clean, code, reason)
+
+    def _opened(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        self._cancel_timer()
+        self._track("onOpen")
+        self.websocket_protocol_in_use = conn.subprotocol
+        self.websocket_extensions_in_use = _extensions_in_use(conn)
+        self._streaming_receive = _overrides_streaming(type(self))
+        if self.autoPingInterval:
+            self._ping_timer = self._call_later(self.autoPingInterval, self._auto_ping)
+        self._resolve_future(self.is_open, self)
+        self._call(self.onOpen)
+
+    # --- timers ---
+
+    def _auto_ping(self) -> None:
+        conn = self._conn
+        if conn is None or conn.state != core.OPEN:
+            return
+        self._ping_timer = self._call_later(self.autoPingInterval, self._auto_ping)
+        if self._pong_timer is not None:
+            return  # the previous ping is still waiting for its pong
+        if self.autoPingRestartOnAnyTraffic and self._traffic_since_ping and self._ping_seq:
+            self._traffic_since_ping = False
+            return  # the peer showed it is alive since the last ping
+        self._traffic_since_ping = False
+        self._ping_seq += 1
+        self._ping_payload = os.urandom(self.autoPingSize)
+        self._ping_sent_at = time.time()
+        self._write(conn.send_ping(self._ping_payload))
+        if self.autoPingTimeout:
+            self._pong_timer = self._call_later(self.autoPingTimeout, self._auto_ping_timed_out)
+
+    def _pong_received(self, payload: bytes) -> None:
+        if payload == self._ping_payload and self._pong_timer is not None:
+            self._pong_timer.cancel()
+            self._pong_timer = self._ping_payload = None
+            now = time.time()
+            self._call(
+                self.onAutoPong, self._ping_sent_at, self._ping_seq, now, (now - self._ping_sent_at) * 1000, payload
+            )
+        self._call(self.onPong, payload)
+
+    def _auto_ping_timed_out(self) -> None:
+        self._pong_timer = None
+        self._call(self.onAutoPingTimeout)
+
+    def _open_handshake_timed_out(self) -> None:
+        self._timer = None
+        self._call(self.onOpenHandshakeTimeout)
+
+    def _close_handshake_timed_out(self) -> None:
+        self._timer = None
+        self._call(self.onCloseHandshakeTimeout)
+
+    def _restart_timer(self, delay: float, callback: Any) -> None:
+        self._cancel_timer()
+        if delay:
+            self._timer = self._call_later(delay, callback)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _close_transport_gracefully(self) -> None:
+        """Close after writing what is buffered, and abort if that does not finish in time."""
+        self._close_transport()
+        self._restart_timer(self.closeHandshakeTimeout or 1.0, self._abort_now)
+
+    def _abort_now(self) -> None:
+        self._timer = None
+        self._abort_transport()
+
+
+_LARGE_PAYLOAD = 256 * 1024  # from this size on, a frame's header and payload are written apart
+_STREAMING_CALLBACKS = (
+    "onMessageBegin",
+    "onMessageFrameBegin",
+    "onMessageFrameData",
+    "onMessageFrameEnd",
+    "onMessageFrame",
+    "onMessageEnd",
+)
+
+
+def _overrides_streaming(cls: type) -> bool:
+    """True when a subclass overrides a streaming/frame callback (then messages are delivered
+    through them instead of straight to ``onMessage``)."""
+    return any(getattr(cls, name) is not getattr(WebSocketProtocol, name) for name in _STREAMING_CALLBACKS)
+
+
+def _extensions_in_use(conn: core.Connection) -> list[Any]:
+    """autobahn's ``websocket_extensions_in_use``: the negotiated compression processor."""
+    codec = conn.deflate
+    if codec is None:
+        return []
+    from autobahn.websocket import compress
+    from autobahn.websocket._deflate import PerMessageDeflate
+
+    if isinstance(codec, PerMessageDeflate):
+        return [compress.PerMessageDeflate.from_codec(codec, is_server=conn.role == core.SERVER)]
+    return [codec._pmce]  # another extension's StreamingCodec carries its processor
+
+
+def _parse_url(url: str) -> tuple[bool, str, int, str, str, dict[str, list[str]]]:
+    """``(isSecure, host, port, resource, path, params)`` of a ws:// or wss:// URL, as
+    autobahn's ``parse_url``; ValueError for anything else."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss"):
+        raise ValueError(f"a WebSocket URL starts with ws:// or wss://, got {url!r}")
+    if not parts.hostname:
+        raise ValueError(f"no host in WebSocket URL {url!r}")
+    if parts.fragment:
+        raise ValueError(f"a WebSocket URL has no fragment, got {url!r}")
+    is_secure = parts.scheme == "wss"
+    port = parts.port or (443 if is_secure else 80)
+    path = parts.path or "/"
+    resource = path + (f"?{parts.query}" if parts.query else "")
+    return is_secure, parts.hostname, port, resource, path, parse_qs(parts.query)
+
+
+def _ignore(_: Any) -> None:
+    pass
+
+
+class WebSocketServerProtocol(WebSocketProtocol):
+    """The server side of one connection. Override ``onConnect(request)`` to choose a
+    subprotocol (return it, ``(subprotocol, headers)`` or a ConnectionAccept), or raise
+    ConnectionDeny; it may return a coroutine or Deferred that resolves to one of those."""
+
+    CONFIG_ATTRS = tuple(WebSocketProtocol.CONFIG_ATTRS_COMMON + WebSocketProtocol.CONFIG_ATTRS_SERVER)
+
+    def onConnect(self, request: ConnectionRequest) -> Any:
+        """A valid opening handshake arrived; None accepts it with the first subprotocol of
+        the factory's ``protocols`` the client offered."""
+        return None
+
+    def _start(self) -> None:
+        self.factory.countConnections += 1
+        self._counted = True
+        self._begin(core.ServerConnection(self.factory._protocol_options(), peer=self.peer))
+
+    def _connection_closed(self) -> None:
+        if getattr(self, "_counted", False):
+            self._counted = False
+            self.factory.countConnections -= 1
+
+    def _data_before_handshake(self, data: bytes) -> None:
+        pass
+
+    def _data_received(self, data: bytes) -> None:
+        conn = self._conn
+        if (
+            self.serveFlashSocketPolicy
+            and conn is not None
+            and conn.state == core.CONNECTING
+            and data.startswith(b"<policy-file-request/>\x00")
+        ):
+            self._write(self.flashSocketPolicy.encode("utf-8"))
+            self.dropConnection()
+            return
+        super()._data_received(data)
+
+    def _handshake_event(self, event: Any) -> None:
+        if type(event) is core.PlainHttpRequest:
+            self._plain_http(event)
+            return
+        if not isinstance(event, core.RequestReceived):
+            return
+        request = self.http_request = event.request
+        self._track("onHandshake")
+        # The attributes autobahn's server protocol has always set.
+        self.http_headers = request.headers
+        self.http_request_uri = request.path
+        self.http_request_path = request.path
+        self.http_request_params = request.params
+        self.http_request_host = request.host
+        self.websocket_version = request.version
+        self.websocket_protocols = request.protocols
+        self.websocket_origin = request.origin
+        self.websocket_extensions = request.extensions
+        if self.trustXForwardedFor and "x-forwarded-for" in request.headers:
+            hops = [h.strip() for h in request.headers["x-forwarded-for"].split(",")]
+            self.peer = hops[-self.trustXForwardedFor] if len(hops) >= self.trustXForwardedFor else hops[0]
+        if self.maxConnections and self.factory.countConnections > self.maxConnections:
+            self._deny(ConnectionDeny(503, "maximum number of connections reached"))
+            return
+        try:
+            result = self.onConnect(request)
+        except Exception as exc:
+            self._deny(exc)
+            return
+        if result is None or not self._on_result(result, self._accept, self._deny):
+            self._accept(result)
+
+    def _plain_http(self, event: core.PlainHttpRequest) -> None:
+        self.http_request_path = event.path
+        self.http_headers = event.headers
+        path, _, query = event.path.partition("?")
+        from urllib.parse import parse_qs
+
+        params = parse_qs(query)
+        redirect = params.get("redirect", [None])[0]
+        after = int(params.get("after", ["0"])[0]) if params.get("after", ["0"])[0].isdigit() else 0
+        self.sendServerStatus(redirect, after)
+        self.dropConnection()
+
+    def succeedHandshake(self, res: Any) -> None:
+        """Accept the opening handshake with ``res`` (what ``onConnect`` returned)."""
+        self._accept(res)
+
+    def _accept(self, result: Any) -> None:
+        conn = self._conn
+        assert isinstance(conn, core.ServerConnection)
+        if conn.state != core.ACCEPTING:
+            return  # the handshake failed meanwhile (early data, timeout)
+        headers = dict(self.factory.headers)
+        if isinstance(result, ConnectionAccept):
+            subprotocol, extra = result.subprotocol, result.headers
+        elif isinstance(result, tuple):
+            subprotocol, extra = result
+        else:
+            subprotocol, extra = result, None
+        headers.update(extra or {})
+        if subprotocol is None:
+            subprotocol = conn.choose_subprotocol()
+        try:
+            response = conn.accept(subprotocol, headers)
+        except (ValueError, core.InvalidStateError) as exc:
+            self._deny(exc)
+            return
+        self._write(response)
+        self._opened()
+        self._process()
+
+    def failHandshake(self, reason: str, code: int = 400, responseHeaders: Any = None) -> None:
+        """Refuse the opening handshake with an HTTP error."""
+        self._deny(ConnectionDeny(code, reason), responseHeaders)
+
+    def _deny(self, exc: BaseException, headers: Any = None) -> None:
+        conn = self._conn
+        assert isinstance(conn, core.ServerConnection)
+        if conn.state != core.ACCEPTING:
+            return
+        if isinstance(exc, ConnectionDeny):
+            status, reason = exc.code, exc.reason or ""
+        else:
+            log.error("error in onConnect", exc_info=exc)
+            status, reason = 500, "internal server error"
+        response = conn.reject(status, reason)
+        if headers:
+            head, sep, body = response.partition(b"\r\n")
+            extra = b"".join(f"{k}: {v}\r\n".encode() for k, v in dict(headers).items())
+            response = head + sep + extra + body
+        self._write(response)
+        self._close_transport_gracefully()
+
+    def sendHttpErrorResponse(self, code: int, reason: str, responseHeaders: Any = None) -> None:
+        """Write an HTTP error response (the connection is closed by ``failHandshake``)."""
+        from autobahn.websocket import _handshake
+
+        self.sendData(_handshake.build_error_response(code, reason, dict(responseHeaders or {})))
+
+    def sendHtml(self, html: str) -> None:
+        """Write an HTML page as a 200 response."""
+        body = html.encode("utf-8")
+        head = "HTTP/1.1 200 OK\r\n"
+        if self.factory.server:
+            head += f"Server: {self.factory.server}\r\n"
+        head += f"Content-Type: text/html; charset=UTF-8\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.sendData(head.encode("utf-8") + body)
+
+    def sendRedirect(self, url: str) -> None:
+        """Write a 303 redirect to ``url``."""
+        head = "HTTP/1.1 303 See Other\r\n"
+        if self.factory.server:
+            head += f"Server: {self.factory.server}\r\n"
+        self.sendData(f"{head}Location: {url}\r\nContent-Length: 0\r\n\r\n".encode())
+
+    def sendServerStatus(self, redirectUrl: str | None = None, redirectAfter: int = 0) -> None:
+        """Write the status page a plain HTTP GET gets when ``webStatus`` is on."""
+        import html
+
+        refresh = ""
+        if redirectUrl:
+            refresh = f'<meta http-equiv="refresh" content="{int(redirectAfter)};URL=\'{html.escape(redirectUrl)}\'">'
+        self.sendHtml(
+            "<!DOCTYPE html><html><head>"
+            f"{refresh}<title>autobahn {__version__}</title></head><body>"
+            f"<p>This is a WebSocket server (autobahn {__version__}). Connect with a WebSocket client.</p>"
+            "</body></html>"
+        )
+
+
+class WebSocketClientProtocol(WebSocketProtocol):
+    """The client side of one connection; ``onConnect(response)`` sees the server's answer."""
+
+    CONFIG_ATTRS = tuple(WebSocketProtocol.CONFIG_ATTRS_COMMON + WebSocketProtocol.CONFIG_ATTRS_CLIENT)
+
+    def onConnecting(self, transport_details: Any) -> Any:
+        """The TCP (or TLS) connection is up and the opening handshake is about to be sent.
+        Return None, or a ``ConnectingRequest`` to change what the handshake asks for."""
+        return None
+
+    def onConnect(self, response: ConnectionResponse) -> Any:
+        """The server accepted the opening handshake."""
+
+    def _start(self) -> None:
+        if self.factory.proxy is not None:
+            self.startProxyConnect()
+        else:
+            self.startHandshake()
+
+    def startProxyConnect(self) -> None:
+        """Ask the HTTP proxy (``factory.proxy``) to open a tunnel to the WebSocket server."""
+        self._proxy_pending = True
+        self._proxy_buffer = b""
+        f = self.factory
+        target = f"{f.host}:{f.port}"
+        self._write(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
+        self._restart_timer(self.openHandshakeTimeout, self._open_handshake_timed_out)
+
+    def _data_before_handshake(self, data: bytes) -> None:
+        if not self._proxy_pending:
+            return
+        self._proxy_buffer += data
+        end = self._proxy_buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self._proxy_buffer) > 64 * 1024:
+                self.failProxyConnect("the proxy's answer is too large")
+            return
+        status_line = self._proxy_buffer[: self._proxy_buffer.find(b"\r\n")].decode("latin-1")
+        rest = self._proxy_buffer[end + 4 :]
+        parts = status_line.split(" ", 2)
+        if len(parts) < 2 or parts[1] != "200":
+            self.failProxyConnect(f"HTTP proxy refused the tunnel: {status_line!r}")
+            return
+        self._proxy_pending = False
+        self.startHandshake()
+        if rest:
+            self._data_received(rest)
+
+    def failProxyConnect(self, reason: str) -> None:
+        """The proxy did not open the tunnel: drop the connection."""
+        log.debug("proxy connect to %s failed: %s", self.peer, reason)
+        self._proxy_pending = False
+        self.dropConnection(abort=True)
+
+    def startHandshake(self) -> None:
+        """Send the opening handshake (after ``onConnecting`` could adjust it)."""
+        f = self.factory
+        request = self.onConnecting(self._transport_details)
+        host, port, resource = f.host, f.port, f.resource
+        origin, protocols, headers, useragent = f.origin, list(f.protocols), dict(f.headers), f.useragent
+        if request is not None:
+            host = getattr(request, "host", host) or host
+            port = getattr(request, "port", port) or port
+            resource = getattr(request, "resource", resource) or resource
+            origin = getattr(request, "origin", origin)
+            protocols = list(getattr(request, "protocols", protocols) or [])
+            headers.update(getattr(request, "headers", None) or {})
+            useragent = getattr(request, "useragent", useragent)
+        if useragent:
+            headers.setdefault("User-Agent", useragent)
+        host_header = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed
+        if port != (443 if f.isSecure else 80):
+            host_header = f"{host_header}:{port}"
+        options = f._protocol_options()
+        options.protocols = protocols
+        conn = core.ClientConnection(host_header, resource, options, origin=origin, headers=headers, peer=self.peer)
+        self._begin(conn)
+        self._write(conn.initiate())
+
+    def failHandshake(self, reason: str) -> None:
+        """The server's answer was refused: drop the connection."""
+        log.debug("opening handshake with %s failed: %s", self.peer, reason)
+        self.wasClean = False
+        self.dropConnection(abort=True)
+
+    def _handshake_event(self, event: Any) -> None:
+        if isinstance(event, core.ResponseReceived):
+            self.http_response = event.response
+            self.http_headers = event.response.headers
+            self.websocket_version = event.response.version
+            self._track("onHandshake")
+            self._call(self.onConnect, event.response)
+            self._opened()
+
+    def _peer_closed(self) -> None:
+        # RFC 6455 §7.1.1: the server closes TCP first; give it a moment, then do it ourselves.
+        self._restart_timer(self.serverConnectionDropTimeout or 1.0, self._server_drop_timed_out)
+
+    def _server_drop_timed_out(self) -> None:
+        self._timer = None
+        self._close_transport()
+        self._restart_timer(1.0, self._abort_now)
+
+
+class WebSocketFactory:
+    """What server and client factories share."""
+
+    protocol: type[WebSocketProtocol]
+    isServer: bool
+
+    def prepareMessage(self, payload: bytes, isBinary: bool = False, doNotCompress: bool = False) -> PreparedMessage:
+        """Frame a message once for ``sendPreparedMessage`` on many connections."""
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        return PreparedMessage(payload, isBinary, not self.isServer, doNotCompress)
+
+    # Options of ours beyond autobahn's (see setProtocolOptions).
+    perMessageDeflate: DeflateOptions | None = None
+    utf8Validator: Any = None
+    xorMasker: Any = None
+
+    def _set_extensions(self, perMessageDeflate: Any, utf8Validator: Any, xorMasker: Any) -> None:
+        if perMessageDeflate is not None:
+            if perMessageDeflate is True:
+                perMessageDeflate = DeflateOptions()
+            if perMessageDeflate is not False and not isinstance(perMessageDeflate, DeflateOptions):
+                raise ValueError(f"perMessageDeflate must be a bool or DeflateOptions, got {perMessageDeflate!r}")
+            self.perMessageDeflate = perMessageDeflate or None
+        if utf8Validator is not None:
+            self.utf8Validator = utf8Validator
+        if xorMasker is not None:
+            self.xorMasker = xorMasker
+
+    def _set_options(self, values: dict[str, Any]) -> None:
+        """Check and set the given options (None: leave unchanged)."""
+        for name, value in values.items():
+            if value is None:
+                continue
+            check = _OPTION_CHECKS.get(name)
+            if check is not None:
+                check(name, value)
+            setattr(self, name, value)
+
+    def _protocol_options(self) -> core.ProtocolOptions:
+        options = core.ProtocolOptions(
+            max_frame_size=self.maxFramePayloadSize,
+            max_message_size=self.maxMessagePayloadSize,
+            deflate=self.perMessageDeflate,
+            protocols=list(self.protocols),
+            validate_utf8=self.utf8validateIncoming,
+            apply_mask=self.applyMask,
+            close_reply="code-and-reason" if self.echoCloseCodeReason else "normal",
+        )
+        if self.utf8Validator is not None:
+            options.utf8_validator = self.utf8Validator
+        if self.xorMasker is not None:
+            options.xor_masker = self.xorMasker
+        return options
+
+
+def _check_size(name: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+
+
+def _check_seconds(name: str, value: Any) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
+
+
+def _check_bool(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
+def _check_ping_size(name: str, value: Any) -> None:
+    if not isinstance(value, int) or not 4 <= value <= 125:
+        raise ValueError(f"{name} must be an int in 4..125, got {value!r}")
+
+
+def _check_callable(name: str, value: Any) -> None:
+    if not callable(value):
+        raise ValueError(f"{name} must be callable, got {value!r}")
+
+
+_OPTION_CHECKS = {
+    **dict.fromkeys(
+        ("maxFramePayloadSize", "maxMessagePayloadSize", "autoFragmentSize", "maxConnections", "trustXForwardedFor"),
+        _check_size,
+    ),
+    **dict.fromkeys(
+        (
+            "openHandshakeTimeout",
+            "closeHandshakeTimeout",
+            "autoPingInterval",
+            "autoPingTimeout",
+            "serverConnectionDropTimeout",
+        ),
+        _check_seconds,
+    ),
+    **dict.fromkeys(
+        (
+            "webStatus",
+            "utf8validateIncoming",
+            "maskServerFrames",
+            "requireMaskedClientFrames",
+            "acceptMaskedServerFrames",
+            "maskClientFrames",
+            "applyMask",
+            "failByDrop",
+            "echoCloseCodeReason",
+            "tcpNoDelay",
+            "autoPingRestartOnAnyTraffic",
+            "serveFlashSocketPolicy",
+            "allowNullOrigin",
+        ),
+        _check_bool,
+    ),
+    "autoPingSize": _check_ping_size,
+    "perMessageCompressionAccept": _check_callable,
+}
+
+# Defaults shared by server and client factories; where ours differ from autobahn 26.10.2's
+# the README says why ("Moving from autobahn 26.10.2").
+_COMMON_DEFAULTS: dict[str, Any] = {
+    "logOctets": False,
+    "logFrames": False,
+    "trackTimings": False,
+    "utf8validateIncoming": True,
+    "applyMask": True,
+    "maxFramePayloadSize": 64 * 1024 * 1024,  # autobahn: 0 (unlimited)
+    "maxMessagePayloadSize": 64 * 1024 * 1024,  # autobahn: 0 (unlimited)
+    "autoFragmentSize": 0,
+    "failByDrop": False,  # autobahn: True (drop TCP without a close frame on a protocol error)
+    "echoCloseCodeReason": False,
+    "openHandshakeTimeout": 5.0,
+    "closeHandshakeTimeout": 1.0,
+    "tcpNoDelay": True,
+    "autoPingInterval": 0.0,
+    "autoPingTimeout": 0.0,
+    "autoPingSize": 12,
+    "autoPingRestartOnAnyTraffic": True,
+}
+
+
+class WebSocketServerFactory(WebSocketFactory):
+    """Makes a ``protocol`` instance per connection (``factory.buildProtocol`` in the framework adapters)."""
+
+    protocol: type[WebSocketProtocol] = WebSocketServerProtocol
+    isServer = True
+
+    def __init__(
+        self,
+        url: str | None = None,
+        protocols: list[str] | None = None,
+        server: str | None = f"AutobahnPython/{__version__}",
+        headers: dict[str, str] | None = None,
+        externalPort: int | None = None,
+    ) -> None:
+        self.countConnections = 0
+        self.setSessionParameters(url, protocols, server, headers, externalPort)
+        self.resetProtocolOptions()
+
+    def setSessionParameters(
+        self,
+        url: str | None = None,
+        protocols: list[str] | None = None,
+        server: str | None = None,
+        headers: dict[str, str] | None = None,
+        externalPort: int | None = None,
+    ) -> None:
+        """The URL this server is reached at, its subprotocols (in order of preference), the
+        Server header and extra response headers."""
+        self.url = url
+        self.isSecure, self.host, self.port, self.resource, self.path, self.params = _parse_url(url or "ws://localhost")
+        if self.params:
+            raise ValueError(f"a server URL has no query parameters, got {url!r}")
+        self.protocols = list(protocols or [])
+        self.server = server
+        self.headers = dict(headers or {})
+        if server:
+            self.headers.setdefault("Server", server)
+        self.externalPort = externalPort if externalPort is not None else self.port
+
+    def resetProtocolOptions(self) -> None:
+        """Every option back to its default."""
+        for name, value in _COMMON_DEFAULTS.items():
+            setattr(self, name, value)
+        self.versions = list(WebSocketProtocol.SUPPORTED_PROTOCOL_VERSIONS)
+        self.webStatus = True
+        self.requireMaskedClientFrames = True
+        self.maskServerFrames = False
+        self.perMessageCompressionAccept = _accept_no_compression
+        self.serveFlashSocketPolicy = False
+        self.flashSocketPolicy = (
+            '<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*" />\n</cross-domain-policy>\x00'
+        )
+        self.allowedOrigins = ["*"]
+        self.allowedOriginsPatterns = ["*"]
+        self.allowNullOrigin = True
+        self.maxConnections = 0
+        self.trustXForwardedFor = 0
+        self.perMessageDeflate = None
+        self.utf8Validator = self.xorMasker = None
+
+    def setProtocolOptions(
+        self,
+        versions: list[int] | None = None,
+        webStatus: bool | None = None,
+        utf8validateIncoming: bool | None = None,
+        maskServerFrames: bool | None = None,
+        requireMaskedClientFrames: bool | None = None,
+        applyMask: bool | None = None,
+        maxFramePayloadSize: int | None = None,
+        maxMessagePayloadSize: int | None = None,
+        autoFragmentSize: int | None = None,
+        failByDrop: bool | None = None,
+        echoCloseCodeReason: bool | None = None,
+        openHandshakeTimeout: float | None = None,
+        closeHandshakeTimeout: float | None = None,
+        tcpNoDelay: bool | None = None,
+        perMessageCompressionAccept: Any = None,
+        autoPingInterval: float | None = None,
+        autoPingTimeout: float | None = None,
+        autoPingSize: int | None = None,
+        autoPingRestartOnAnyTraffic: bool | None = None,
+        serveFlashSocketPolicy: bool | None = None,
+        flashSocketPolicy: str | None = None,
+        allowedOrigins: list[str] | None = None,
+        allowNullOrigin: bool = False,
+        maxConnections: int | None = None,
+        trustXForwardedFor: int | None = None,
+        perMessageDeflate: bool | DeflateOptions | None = None,
+        utf8Validator: Any = None,
+        xorMasker: Any = None,
+    ) -> None:
+        """Set options (None leaves one unchanged; an unknown keyword is a TypeError, a bad
+        value a ValueError naming the option). autobahn's options, plus ours:
+        ``perMessageDeflate`` (True or DeflateOptions: accept permessage-deflate), and
+        ``utf8Validator`` / ``xorMasker`` (the classes to use instead of the selected ones)."""
+        if versions is not None:
+            bad = [v for v in versions if v not in WebSocketProtocol.SUPPORTED_PROTOCOL_VERSIONS]
+            if bad:
+                raise ValueError(f"versions: unsupported WebSocket protocol versions {bad}")
+        if flashSocketPolicy is not None and not isinstance(flashSocketPolicy, str):
+            raise ValueError(f"flashSocketPolicy must be a str, got {flashSocketPolicy!r}")
+        self._set_options(
+            {
+                "versions": versions,
+                "webStatus": webStatus,
+                "utf8validateIncoming": utf8validateIncoming,
+                "maskServerFrames": maskServerFrames,
+                "requireMaskedClientFrames": requireMaskedClientFrames,
+                "applyMask": applyMask,
+                "maxFramePayloadSize": maxFramePayloadSize,
+                "maxMessagePayloadSize": maxMessagePayloadSize,
+                "autoFragmentSize": autoFragmentSize,
+                "failByDrop": failByDrop,
+                "echoCloseCodeReason": echoCloseCodeReason,
+                "openHandshakeTimeout": openHandshakeTimeout,
+                "closeHandshakeTimeout": closeHandshakeTimeout,
+                "tcpNoDelay": tcpNoDelay,
+                "perMessageCompressionAccept": perMessageCompressionAccept,
+                "autoPingInterval": autoPingInterval,
+                "autoPingTimeout": autoPingTimeout,
+                "autoPingSize": autoPingSize,
+                "autoPingRestartOnAnyTraffic": autoPingRestartOnAnyTraffic,
+                "serveFlashSocketPolicy": serveFlashSocketPolicy,
+                "flashSocketPolicy": flashSocketPolicy,
+                "maxConnections": maxConnections,
+                "trustXForwardedFor": trustXForwardedFor,
+            }
+        )
+        if allowedOrigins is not None:
+            if isinstance(allowedOrigins, str) or not all(isinstance(o, str) for o in allowedOrigins):
+                raise ValueError(f"allowedOrigins must be a list of origin patterns, got {allowedOrigins!r}")
+            self.allowedOrigins = list(allowedOrigins)
+            self.allowedOriginsPatterns = list(allowedOrigins)
+        # As in autobahn, allowNullOrigin is set by every call (its default is False).
+        _check_bool("allowNullOrigin", allowNullOrigin)
+        self.allowNullOrigin = allowNullOrigin
+        self._set_extensions(perMessageDeflate, utf8Validator, xorMasker)
+
+    def getConnectionCount(self) -> int:
+        """The number of connections this factory's protocols have open."""
+        return self.countConnections
+
+    def _protocol_options(self) -> core.ProtocolOptions:
+        options = super()._protocol_options()
+        options.accept_unmasked = not self.requireMaskedClientFrames
+        options.mask_frames = self.maskServerFrames
+        options.answer_plain_http = self.webStatus
+        accept = self.perMessageCompressionAccept
+        if accept is not _accept_no_compression:  # autobahn's way: the application chooses
+            from autobahn.websocket import compress
+
+            options.negotiate = lambda offers: compress.server_negotiate(offers, accept)
+        patterns = self.allowedOrigins
+        if patterns != ["*"]:
+            allow_null = self.allowNullOrigin
+
+            def origin_check(origin: str | None) -> bool:
+                if origin is None or origin == "null":
+                    return allow_null or any(fnmatch.fnmatchcase(origin or "", p) for p in patterns)
+                return any(fnmatch.fnmatchcase(origin, p) for p in patterns)
+
+            options.origin_check = origin_check
+        return options
+
+
+def _accept_no_compression(offers: Any) -> None:
+    return None
+
+
+class WebSocketClientFactory(WebSocketFactory):
+    """Makes the client protocol for one connection to ``url``."""
+
+    protocol: type[WebSocketProtocol] = WebSocketClientProtocol
+    isServer = False
+
+    def __init__(
+        self,
+        url: str | None = None,
+        origin: str | None = None,
+        protocols: list[str] | None = None,
+        useragent: str | None = f"AutobahnPython/{__version__}",
+        headers: dict[str, str] | None = None,
+        proxy: dict[str, Any] | None = None,
+    ) -> None:
+        self.setSessionParameters(url, origin, protocols, useragent, headers, proxy)
+        self.resetProtocolOptions()
+
+    def setSessionParameters(
+        self,
+        url: str | None = None,
+        origin: str | None = None,
+        protocols: list[str] | None = None,
+        useragent: str | None = None,
+        headers: dict[str, str] | None = None,
+        proxy: dict[str, Any] | None = None,
+    ) -> None:
+        """The URL to connect to, the Origin to send, the subprotocols to offer, the
+        User-Agent, extra request headers and an HTTP proxy (``{"host": ..., "port": ...}``)."""
+        self.url = url
+        self.isSecure, self.host, self.port, self.resource, self.path, self.params = _parse_url(url or "ws://localhost")
+        self.origin = origin
+        self.protocols = list(protocols or [])
+        self.useragent = useragent
+        self.headers = dict(headers or {})
+        if proxy is not None and ("host" not in proxy or "port" not in proxy):
+            raise ValueError(f"proxy must be a dict with 'host' and 'port', got {proxy!r}")
+        self.proxy = proxy
+
+    def resetProtocolOptions(self) -> None:
+        """Every option back to its default."""
+        for name, value in _COMMON_DEFAULTS.items():
+            setattr(self, name, value)
+        self.version = WebSocketProtocol.DEFAULT_SPEC_VERSION
+        self.acceptMaskedServerFrames = False
+        self.maskClientFrames = True
+        self.serverConnectionDropTimeout = 1.0
+        self.perMessageCompressionOffers: list[Any] = []
+        self.perMessageCompressionAccept = _accept_no_compression
+        self.perMessageDeflate = None
+        self.utf8Validator = self.xorMasker = None
+
+    def setProtocolOptions(
+        self,
+        version: int | None = None,
+        utf8validateIncoming: bool | None = None,
+        acceptMaskedServerFrames: bool | None = None,
+        maskClientFrames: bool | None = None,
+        applyMask: bool | None = None,
+        maxFramePayloadSize: int | None = None,
+        maxMessagePayloadSize: int | None = None,
+        autoFragmentSize: int | None = None,
+        failByDrop: bool | None = None,
+        echoCloseCodeReason: bool | None = None,
+        serverConnectionDropTimeout: float | None = None,
+        openHandshakeTimeout: float | None = None,
+        closeHandshakeTimeout: float | None = None,
+        tcpNoDelay: bool | None = None,
+        perMessageCompressionOffers: list[Any] | None = None,
+        perMessageCompressionAccept: Any = None,
+        autoPingInterval: float | None = None,
+        autoPingTimeout: float | None = None,
+        autoPingSize: int | None = None,
+        autoPingRestartOnAnyTraffic: bool | None = None,
+        perMessageDeflate: bool | DeflateOptions | None = None,
+        utf8Validator: Any = None,
+        xorMasker: Any = None,
+    ) -> None:
+        """Set options (None leaves one unchanged; an unknown keyword is a TypeError, a bad
+        value a ValueError naming the option). autobahn's options, plus ours:
+        ``perMessageDeflate`` (True or DeflateOptions: offer permessage-deflate), and
+        ``utf8Validator`` / ``xorMasker``."""
+        if version is not None and version not in WebSocketProtocol.SUPPORTED_SPEC_VERSIONS:
+            raise ValueError(f"version: unsupported WebSocket draft version {version}")
+        if perMessageCompressionOffers is not None and not isinstance(perMessageCompressionOffers, list):
+            raise ValueError(f"perMessageCompressionOffers must be a list, got {perMessageCompressionOffers!r}")
+        self._set_options(
+            {
+                "version": version,
+                "utf8validateIncoming": utf8validateIncoming,
+                "acceptMaskedServerFrames": acceptMaskedServerFrames,
+                "maskClientFrames": maskClientFrames,
+                "applyMask": applyMask,
+                "maxFramePayloadSize": maxFramePayloadSize,
+                "maxMessagePayloadSize": maxMessagePayloadSize,
+                "autoFragmentSize": autoFragmentSize,
+                "failByDrop": failByDrop,
+                "echoCloseCodeReason": echoCloseCodeReason,
+                "serverConnectionDropTimeout": serverConnectionDropTimeout,
+                "openHandshakeTimeout": openHandshakeTimeout,
+                "closeHandshakeTimeout": closeHandshakeTimeout,
+                "tcpNoDelay": tcpNoDelay,
+                "perMessageCompressionOffers": perMessageCompressionOffers,
+                "perMessageCompressionAccept": perMessageCompressionAccept,
+                "autoPingInterval": autoPingInterval,
+                "autoPingTimeout": autoPingTimeout,
+                "autoPingSize": autoPingSize,
+                "autoPingRestartOnAnyTraffic": autoPingRestartOnAnyTraffic,
+            }
+        )
+        self._set_extensions(perMessageDeflate, utf8Validator, xorMasker)
+
+    def _protocol_options(self) -> core.ProtocolOptions:
+        options = super()._protocol_options()
+        options.accept_masked = self.acceptMaskedServerFrames
+        options.mask_frames = self.maskClientFrames
+        offers = self.perMessageCompressionOffers
+        if offers:  # autobahn's way: offers, and a callback that accepts the server's choice
+            from autobahn.websocket import compress
+
+            accept = self.perMessageCompressionAccept
+            options.extension_offer = compress.offers_to_header(offers)
+            options.accept_extensions = lambda response: compress.client_negotiate(response, offers, accept)
+        return options
+
+
+__all__ = [
+    "WebSocketProtocol",
+    "WebSocketFactory",
+    "WebSocketServerProtocol",
+    "WebSocketServerFactory",
+    "WebSocketClientProtocol",
+    "WebSocketClientFactory",
+    "PreparedMessage",
+    "FrameHeader",
+    "Timings",
+    "TrafficStats",
+    "parseHttpHeader",
+]

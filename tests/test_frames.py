@@ -72,20 +72,23 @@ def _frames() -> st.SearchStrategy[bytes]:
     cuts=st.lists(st.integers(0, 4000), max_size=8),
     budgets=st.lists(st.integers(0, 5), max_size=4),
     limit=st.sampled_from([0, 100, 1000]),
+    rules=st.fixed_dictionaries(
+        {"validate_utf8": st.booleans(), "accept_unmasked": st.booleans(), "accept_masked": st.booleans()}
+    ),
 )
-def test_nvx_parser_is_the_twin_of_the_pure_one(nvx_impl, data, cuts, budgets, limit):
-    native = nvx_impl.FrameParser(True, limit, limit)
-    pure = PyFrameParser(True, limit, limit)
+def test_nvx_parser_is_the_twin_of_the_pure_one(nvx_impl, data, cuts, budgets, limit, rules):
+    native = nvx_impl.FrameParser(True, limit, limit, **rules)
+    pure = PyFrameParser(True, limit, limit, **rules)
     assert _run(native, data, cuts, budgets) == _run(pure, data, cuts, budgets)
 
 
 @TWIN
-@given(data=st.binary(max_size=600), cuts=st.lists(st.integers(0, 700), max_size=6))
-def test_twins_agree_on_the_client_side(nvx_impl, data, cuts):
-    unmasked = frame(core.OP_TEXT, b"hi", mask=None) + data
-    assert _run(nvx_impl.FrameParser(False, 0, 0), unmasked, cuts, []) == _run(
-        PyFrameParser(False, 0, 0), unmasked, cuts, []
-    )
+@given(data=st.binary(max_size=600), cuts=st.lists(st.integers(0, 700), max_size=6), accept_masked=st.booleans())
+def test_twins_agree_on_the_client_side(nvx_impl, data, cuts, accept_masked):
+    unmasked = frame(core.OP_TEXT, b"hi", mask=None) + frame(core.OP_BINARY, b"masked") + data
+    native = nvx_impl.FrameParser(False, 0, 0, accept_masked=accept_masked)
+    pure = PyFrameParser(False, 0, 0, accept_masked=accept_masked)
+    assert _run(native, unmasked, cuts, []) == _run(pure, unmasked, cuts, [])
 
 
 def test_parse_rejects_a_position_beyond_the_data(impl):

@@ -50,6 +50,9 @@ CLOSE_PROTOCOL_ERROR = 1002
 CLOSE_INVALID_PAYLOAD = 1007
 CLOSE_MESSAGE_TOO_BIG = 1009
 
+# Payload chunks up to this size are unmasked with integer XOR instead of a masker call.
+_SMALL = 64
+
 _UNPACK_16 = struct.Struct("!H").unpack_from
 _UNPACK_64 = struct.Struct("!Q").unpack_from
 
@@ -115,7 +118,10 @@ class FrameParser:
         self._remaining = -1  # payload bytes still to come; -1: waiting for a header
         self._opcode = 0
         self._fin = False
-        self._masker: Any = None
+        self._mask: bytes | None = None
+        self._frame_pos = 0  # payload bytes of the frame unmasked so far
+        self._masker: Any = None  # for larger chunks; continues from _masker_pos
+        self._masker_pos = -1
         self._control = bytearray()
         # The data message being received.
         self._msg_opcode = -1  # -1: none in progress
@@ -243,7 +249,9 @@ class FrameParser:
             self._control = bytearray()
         self._opcode = opcode
         self._fin = fin
-        self._masker = self._masker_class(data[pos + header_len - 4 : pos + header_len]) if masked and length else None
+        self._mask = data[pos + header_len - 4 : pos + header_len] if masked and length else None
+        self._frame_pos = 0
+        self._masker = None
         self._remaining = length
         return header_len
 
@@ -259,41 +267,57 @@ class FrameParser:
         if self._streaming:
             items.append((MESSAGE_BEGIN, opcode == OP_BINARY))
 
+    def _masker_at(self, n: int) -> Any:
+        """A masker positioned at the current frame offset, for the next ``n`` bytes."""
+        if self._masker is None or self._masker_pos != self._frame_pos:
+            shift = self._frame_pos & 3
+            assert self._mask is not None
+            self._masker = self._masker_class(self._mask[shift:] + self._mask[:shift])
+        self._masker_pos = self._frame_pos + n
+        return self._masker
+
+    def _unmasked(self, data: bytes, pos: int, n: int) -> bytes:
+        """``data[pos:pos + n]`` (payload bytes of the current frame), unmasked, as bytes."""
+        mask = self._mask
+        if mask is None:
+            return data if (pos == 0 and n == len(data)) else data[pos : pos + n]
+        if n > _SMALL:
+            return self._masker_at(n).process(memoryview(data)[pos : pos + n])
+        # Few bytes (a storm of tiny fragments): XOR as integers, cheaper than a masker call.
+        shift = self._frame_pos & 3
+        key = int.from_bytes(((mask[shift:] + mask[:shift]) * (n // 4 + 1))[:n], "big")
+        return (int.from_bytes(data[pos : pos + n], "big") ^ key).to_bytes(n, "big")
+
     def _payload(self, data: bytes, pos: int, n: int, items: list[tuple[Any, ...]]) -> None:
         """``n`` payload bytes of the current frame at ``data[pos:]``."""
-        masker = self._masker
-        if self._opcode >= OP_CLOSE:
-            self._control += memoryview(data)[pos : pos + n]
-            if masker is not None:
-                masker.process_inplace(memoryview(self._control)[-n:])
-            self._remaining -= n
-            return
         whole_frame = n == self._remaining
         self._remaining -= n
-        if self._msg_compressed:
-            chunk = masker.process(memoryview(data)[pos : pos + n]) if masker is not None else data[pos : pos + n]
-            self._inflate(chunk, False, items)
-            return
-        if (
-            self._streaming or (whole_frame and self._fin and not self._msg_size)  # a message in one frame: no assembly
-        ):
-            if masker is not None:
-                chunk = masker.process(memoryview(data)[pos : pos + n])
-            else:
-                chunk = data if (pos == 0 and n == len(data)) else data[pos : pos + n]
+        if self._opcode >= OP_CLOSE:
+            self._control += self._unmasked(data, pos, n)
+        elif self._msg_compressed:
+            self._inflate(self._unmasked(data, pos, n), False, items)
+        elif self._streaming or (whole_frame and self._fin and not self._msg_size):
+            # Streamed, or a message in one frame: no assembly.
+            chunk = self._unmasked(data, pos, n)
             if self._valid(chunk, items):
                 self._msg_size += n
                 self._deliver_chunk(chunk, items)
-            return
-        buffer = self._buffer
-        start = len(buffer)
-        buffer += memoryview(data)[pos : pos + n]
-        with memoryview(buffer) as view, view[start:] as chunk_view:
-            if masker is not None:
-                masker.process_inplace(chunk_view)
-            valid = self._valid(chunk_view, items)
-        if valid:
-            self._msg_size += n
+        elif n <= _SMALL or self._mask is None:
+            chunk = self._unmasked(data, pos, n)
+            if self._valid(chunk, items):
+                self._buffer += chunk
+                self._msg_size += n
+        else:
+            # Copied once into the message buffer and unmasked there.
+            buffer = self._buffer
+            start = len(buffer)
+            buffer += memoryview(data)[pos : pos + n]
+            with memoryview(buffer) as view, view[start:] as chunk_view:
+                self._masker_at(n).process_inplace(chunk_view)
+                valid = self._valid(chunk_view, items)
+            if valid:
+                self._msg_size += n
+        self._frame_pos += n
 
     def _valid(self, chunk: Any, items: list[tuple[Any, ...]]) -> bool:
         """Check a text message's next bytes (binary ones need none); False after failing."""

@@ -62,3 +62,25 @@ def impl(request: pytest.FixtureRequest) -> Iterator[Impl]:
         yield chosen
     finally:
         nvx.select_kernels(previous)
+
+
+LOOPS = ["asyncio", "uvloop"]
+
+
+@pytest.fixture(params=LOOPS)
+def event_loop_policy(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a test's ``asyncio.run()`` on the default event loop, then on uvloop (asyncio
+    modules use it through ``pytestmark``). uvloop is in the test extra: missing, it fails."""
+    if request.param == "asyncio":
+        yield "asyncio"
+        return
+    import asyncio
+
+    import uvloop
+
+    previous = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    try:
+        yield "uvloop"
+    finally:
+        asyncio.set_event_loop_policy(previous)

@@ -347,3 +347,15 @@ def test_frame_argument_errors(impl):
         impl.FrameParser.frame(16, b"x")
     with pytest.raises(TypeError):
         impl.FrameParser.frame(core.OP_TEXT, "str is not bytes")
+
+
+def test_other_validator_or_masker_classes_take_the_pure_parser(impl):
+    conn = open_server(impl)
+    conn.receive_data(frame(core.OP_TEXT, b"x"))
+    assert type(conn._parser) is impl.FrameParser
+    opts = core.ProtocolOptions(utf8_validator=PY.Utf8Validator)
+    conn = core.ServerConnection(opts)
+    conn.receive_data(request())
+    conn.accept()
+    assert conn.receive_data(frame(core.OP_TEXT, b"x")) == [core.Message(b"x", False)]
+    assert type(conn._parser) is PyFrameParser

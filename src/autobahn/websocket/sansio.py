@@ -568,6 +568,12 @@ class Connection:
             # The native engine assembles whole uncompressed messages only: compressed and
             # streamed messages take the pure parser (with the selected validator and masker).
             parser_class = PyFrameParser
+        elif parser_class is FrameParser and (
+            options.utf8_validator is not Utf8Validator or options.xor_masker is not XorMasker
+        ):
+            # Other validator or masker classes than the selected ones: only the pure parser
+            # uses them (the native engine has its own kernels).
+            parser_class = PyFrameParser
         rules = {
             "validate_utf8": options.validate_utf8,
             "accept_unmasked": options.accept_unmasked,

@@ -299,7 +299,10 @@ class FrameParser:
         elif self._streaming or (whole_frame and self._fin and not self._msg_size):
             # Streamed, or a message in one frame: no assembly.
             chunk = self._unmasked(data, pos, n)
-            if self._valid(chunk, items):
+            if not self._streaming and self._complete_text(chunk):
+                self._msg_size += n
+                self._single = chunk
+            elif self._valid(chunk, items):
                 self._msg_size += n
                 self._deliver_chunk(chunk, items)
         elif n <= _SMALL or self._mask is None:
@@ -318,6 +321,19 @@ class FrameParser:
             if valid:
                 self._msg_size += n
         self._frame_pos += n
+
+    def _complete_text(self, payload: bytes) -> bool:
+        """True for a whole text message that CPython's UTF-8 decoder (C speed, the same
+        rules as RFC 3629) accepts; an invalid one is left to the validator, which gives the
+        failing position."""
+        if self._msg_opcode != OP_TEXT or not self.validate_utf8:
+            return False
+        try:
+            payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        self._msg_ends_on_code_point = True
+        return True
 
     def _valid(self, chunk: Any, items: list[tuple[Any, ...]]) -> bool:
         """Check a text message's next bytes (binary ones need none); False after failing."""

@@ -359,3 +359,12 @@ def test_other_validator_or_masker_classes_take_the_pure_parser(impl):
     conn.accept()
     assert conn.receive_data(frame(core.OP_TEXT, b"x")) == [core.Message(b"x", False)]
     assert type(conn._parser) is PyFrameParser
+
+
+def test_an_incomplete_header_is_not_input_pending(impl):
+    conn = open_server(impl, max_frames_per_receive=2)
+    data = b"".join(frame(core.OP_BINARY, b"x") for _ in range(2)) + frame(core.OP_BINARY, b"y")[:3]
+    assert len(conn.receive_data(data)) == 2
+    assert conn.input_pending  # the budget ran out: perhaps more frames follow
+    assert conn.receive_data() == []
+    assert not conn.input_pending  # only the start of a header waits: more bytes must come

@@ -382,7 +382,12 @@ class Connection:
         (``ProtocolOptions.max_frames_per_receive``) ran out: let other work run, then call
         ``receive_data()`` (or ``feed(b"")`` and ``next_event()``) to go on. Until then a
         framework should stop reading from this peer."""
-        return self._pending_pos < len(self._pending) and self.state in (OPEN, CLOSING) and not self._parsed
+        return (
+            self._budget <= 0
+            and self._pending_pos < len(self._pending)
+            and self.state in (OPEN, CLOSING)
+            and not self._parsed
+        )
 
     def receive_data(self, data: bytes | bytearray | memoryview = b"") -> list[Event]:
         """Process received bytes and return every event they complete (b"": only what is

@@ -145,6 +145,12 @@ def test_the_frame_budget_bounds_one_call_and_keeps_order(impl):
     assert conn.data_to_send() == b"\x8a\x01p"
 
 
+def test_without_a_budget_one_call_parses_everything(impl):
+    conn = open_server(impl)
+    data = b"".join(frame(core.OP_BINARY, b"x") for _ in range(5000))
+    assert len(conn.receive_data(data)) == 5000 and not conn.input_pending
+
+
 def test_a_new_chunk_grants_a_new_budget(impl):
     conn = open_server(impl, max_frames_per_receive=2)
     data = b"".join(frame(core.OP_BINARY, b"x") for _ in range(3))
@@ -209,7 +215,8 @@ def test_malformed_handshake_with_frames_behind_gets_a_readable_400(impl):
 def test_default_limits_are_16_mib():
     opts = core.ProtocolOptions()
     assert opts.max_message_size == opts.max_frame_size == 16 * 1024 * 1024
-    assert opts.max_frames_per_receive == core.DEFAULT_MAX_FRAMES_PER_RECEIVE
+    assert opts.max_frames_per_receive == 0  # no budget unless the caller resumes (see input_pending)
+    assert core.DEFAULT_MAX_FRAMES_PER_RECEIVE == 1000
 
 
 def test_default_limits_fail_at_the_header(impl):

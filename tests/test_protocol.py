@@ -183,6 +183,8 @@ def test_round_trip_client_server(impl):
         assert server.receive_data(client.send_message(payload, True)) == [core.Message(payload, True)]
         assert client.receive_data(server.send_message(payload, True)) == [core.Message(payload, True)]
     text = "ünïcödé 🚀" * 1000
+    assert server.receive_data(client.send_message(text, fragment_size=7)) == [core.Message(text.encode(), False)]
+    client, server = open_pair(impl, max_frames_per_receive=1000)
     frames = client.send_message(text, fragment_size=7)  # 2,000 frames: more than one call's budget
     assert receive_all(server, frames) == [core.Message(text.encode(), False)]
 

@@ -36,6 +36,7 @@ import collections
 import dataclasses
 import os
 import struct
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -259,9 +260,12 @@ Event = (
 DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
 DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024
 # Frame headers parsed per received chunk before the parser yields (see input_pending):
-# about 2 ms of pure-Python work on tiny frames, far less with NVX, so a peer sending a
-# storm of one-byte fragments cannot hold the event loop for long.
+# about 3 ms of pure-Python work on tiny frames, far less with NVX, so a peer sending a
+# storm of one-byte fragments cannot hold the event loop for long. A framework that can
+# resume later (autobahn's adapters) sets it; the plain sans-IO default is no budget,
+# because a caller that does not look at input_pending would leave input unparsed.
 DEFAULT_MAX_FRAMES_PER_RECEIVE = 1000
+_NO_BUDGET = sys.maxsize
 
 
 @dataclasses.dataclass
@@ -272,7 +276,8 @@ class ProtocolOptions:
     default, see DEFAULT_MAX_MESSAGE_SIZE for why); beyond them the connection is failed
     with 1009. The message limit applies to the decompressed size.
     ``max_frames_per_receive``: frame headers parsed per ``feed()``/``receive_data()``
-    call; the rest waits for the next call (see ``Connection.input_pending``).
+    call, the rest waiting for the next call (see ``Connection.input_pending``); 0 (the
+    default): no budget. Frameworks that resume set DEFAULT_MAX_FRAMES_PER_RECEIVE.
     ``streaming``: frame-level events (MessageBegin, FrameBegin, FrameData, FrameEnd,
     MessageEnd) instead of whole ``Message`` events. ``deflate``: permessage-deflate settings, None to neither offer nor
     accept compression. ``protocols``: server, the subprotocols supported in order of
@@ -286,7 +291,7 @@ class ProtocolOptions:
 
     max_frame_size: int = DEFAULT_MAX_FRAME_SIZE
     max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE
-    max_frames_per_receive: int = DEFAULT_MAX_FRAMES_PER_RECEIVE
+    max_frames_per_receive: int = 0
     streaming: bool = False
     deflate: DeflateOptions | None = None
     protocols: list[str] = dataclasses.field(default_factory=list)
@@ -359,7 +364,7 @@ class Connection:
         self._parser: Any = None  # made when the connection opens (it depends on deflate)
         self._parsed: collections.deque[tuple[Any, ...]] = collections.deque()
         # Frame headers the parser may still parse before the next feed() (see input_pending).
-        self._budget = self.options.max_frames_per_receive
+        self._budget = self.options.max_frames_per_receive or _NO_BUDGET
 
     # --- public interface ---
 
@@ -403,7 +408,7 @@ class Connection:
     def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Buffer received bytes; ``next_event()`` parses them. Every call grants a new
         budget of ``ProtocolOptions.max_frames_per_receive`` frame headers to parse."""
-        self._budget = self.options.max_frames_per_receive
+        self._budget = self.options.max_frames_per_receive or _NO_BUDGET
         if type(data) is not bytes:
             data = bytes(data)
         if not data or self.state == CLOSED:

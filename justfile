@@ -193,7 +193,7 @@ bench-echo: install
         --plot benchmarks/results/echo.png | tee benchmarks/results/echo.md
 
 # The attacks of issue 10 against our server, NVX on and off: 1,000,000 one-byte fragments (RSS and
-# other clients' echo waits), a silent connection (keepalive), a 100 KiB handshake in one burst (431).
+# other clients' echo waits), a silent connection (keepalive), a 4 MiB handshake in one burst (431).
 attack:
     AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.attack
     AUTOBAHN_USE_NVX=0 {{python}} -m autobahn.benchmark.attack

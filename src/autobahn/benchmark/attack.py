@@ -8,7 +8,7 @@ server (a child process, with the caller's AUTOBAHN_USE_NVX), each with its boun
 * ``silent``: a client that completes the handshake, then neither sends nor answers pings.
   Bound: the server drops it within its keepalive (``--ping-interval`` + ``--ping-timeout``
   + 1 s of slack).
-* ``handshake``: a 100 KiB header block in one burst. Bound: the client reads an HTTP 431.
+* ``handshake``: a 4 MiB header block in one burst. Bound: the client reads an HTTP 431.
 
 Raw sockets and threads only (no WebSocket library on this side), so that nothing in the
 client helps or hides a server's behaviour. Prints one line per attack; exit status 1 when
@@ -192,7 +192,9 @@ def attack_silent(port: int, interval: float, timeout: float) -> tuple[bool, str
 
 def attack_handshake(port: int) -> tuple[bool, str]:
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    burst = b"GET / HTTP/1.1\r\nHost: a\r\nX-Padding: " + b"a" * (100 * 1024) + b"\r\n\r\n"
+    # Far more than the 16 KiB limit and than one read: the server answers after the first
+    # read and must not reset the connection for the rest (a reset discards its answer).
+    burst = b"GET / HTTP/1.1\r\nHost: a\r\nX-Padding: " + b"a" * (4 * MiB)
     answer = b""
     try:
         sock.sendall(burst)
@@ -203,7 +205,7 @@ def attack_handshake(port: int) -> tuple[bool, str]:
     sock.close()
     ok = answer.startswith(b"HTTP/1.1 431 ")
     status_line = answer.split(b"\r\n")[0][:60]
-    return ok, f"handshake: 100 KiB header block in one burst -> {status_line!r}"
+    return ok, f"handshake: 4 MiB header block in one burst -> {status_line!r}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,7 +52,7 @@ def test_echo_then_clean_shutdown(switch):
         factory.protocol = Client
         factory.opened = loop.create_future()
         await loop.create_connection(factory, "127.0.0.1", port)
-        proto = await factory.opened
+        proto = await asyncio.wait_for(factory.opened, 10)
         while not proto.received:
             await asyncio.sleep(0.01)
         server.terminate()

@@ -35,6 +35,11 @@ from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, Connectio
 
 use_framework("asyncio")
 
+try:  # looked up once, here: a failing import per connection would be slow
+    from autobahn.wamp.types import TransportDetails
+except ImportError:  # WAMP is not part of this installation
+    TransportDetails = None
+
 # Write-buffer high-water mark: above it we pause reading (see the module docstring).
 WRITE_BUFFER_HIGH = 1024 * 1024
 
@@ -50,17 +55,12 @@ def _peer_string(peername: Any) -> str:
 
 
 def _transport_details(transport: asyncio.BaseTransport, peer: str, is_server: bool) -> Any:
-    try:
-        from autobahn.wamp.types import TransportDetails
-    except ImportError:  # WAMP is not part of this installation
+    """autobahn's ``TransportDetails`` of a connection (None without WAMP's types)."""
+    if TransportDetails is None:
         return None
-    return TransportDetails(
-        channel_type=TransportDetails.CHANNEL_TYPE_TLS
-        if transport.get_extra_info("sslcontext") is not None
-        else TransportDetails.CHANNEL_TYPE_TCP,
-        peer=peer,
-        is_server=is_server,
-    )
+    tls = transport.get_extra_info("sslcontext") is not None
+    channel_type = TransportDetails.CHANNEL_TYPE_TLS if tls else TransportDetails.CHANNEL_TYPE_TCP
+    return TransportDetails(channel_type=channel_type, peer=peer, is_server=is_server)
 
 
 def yields(value: Any) -> bool:

@@ -375,3 +375,16 @@ def test_an_incomplete_header_is_not_input_pending(impl):
     assert conn.input_pending  # the budget ran out: perhaps more frames follow
     assert conn.receive_data() == []
     assert not conn.input_pending  # only the start of a header waits: more bytes must come
+
+
+def test_the_switch_selects_the_frame_parser():
+    from autobahn.websocket import USES_NVX
+    from autobahn.websocket.frameparser import FrameParser
+
+    if USES_NVX:
+        from autobahn import nvx
+
+        assert FrameParser is nvx.FrameParser
+    else:
+        assert FrameParser is PyFrameParser
+    assert core.ProtocolOptions().frame_parser is FrameParser

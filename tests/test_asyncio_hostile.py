@@ -61,12 +61,6 @@ def test_a_fragment_storm_is_assembled_and_echoed(impl):
     asyncio.run(main())
 
 
-# Strict xfails: both need the adapter half of the frame-engine work (half-close after an HTTP
-# error; keepalive defaults), which lands with the facade; then they pass and these marks go.
-AWAITS_ADAPTER = pytest.mark.xfail(reason="needs the frame-engine adapter patch on the facade", strict=True)
-
-
-@AWAITS_ADAPTER
 def test_oversized_handshake_in_one_large_burst_gets_a_readable_431(impl):
     async def main():
         server, _ = await _serve(impl)
@@ -85,7 +79,6 @@ def test_oversized_handshake_in_one_large_burst_gets_a_readable_431(impl):
     asyncio.run(main())
 
 
-@AWAITS_ADAPTER
 def test_keepalive_is_on_by_default():
     for factory in (WebSocketServerFactory("ws://127.0.0.1:9000"), WebSocketClientFactory("ws://127.0.0.1:9000")):
         assert factory.autoPingInterval == 20.0 and factory.autoPingTimeout == 20.0

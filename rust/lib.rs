@@ -5,6 +5,7 @@
 
 pub mod buffer;
 pub mod dispatch;
+pub mod frame;
 pub mod mask;
 pub mod utf8;
 pub mod utf8_avx512;
@@ -84,7 +85,7 @@ impl Utf8Validator {
 }
 
 /// Reads a 4-byte WebSocket mask from any bytes-like object.
-fn mask_from(obj: &Bound<'_, PyAny>) -> PyResult<[u8; 4]> {
+pub(crate) fn mask_from(obj: &Bound<'_, PyAny>) -> PyResult<[u8; 4]> {
     let buf = BorrowedBuffer::get(obj, false, "XorMasker(mask)")?;
     <[u8; 4]>::try_from(buf.as_slice()).map_err(|_| {
         PyValueError::new_err(format!(
@@ -242,6 +243,7 @@ fn select_from_environment() -> PyResult<&'static Level> {
 fn _nvx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Utf8Validator>()?;
     m.add_class::<XorMasker>()?;
+    m.add_class::<frame::python::FrameParser>()?;
     m.add_function(wrap_pyfunction!(build_info, m)?)?;
     m.add_function(wrap_pyfunction!(supported_kernels, m)?)?;
     m.add_function(wrap_pyfunction!(select_kernels, m)?)?;

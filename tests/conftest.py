@@ -15,21 +15,24 @@ from typing import Any
 import pytest
 
 from autobahn.websocket import HAS_NVX
+from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
 
 @dataclasses.dataclass(frozen=True)
 class Impl:
-    """One implementation of the hot-path primitives (NVX: with one kernel set)."""
+    """One implementation of the hot-path primitives and the frame parser (NVX: with one
+    kernel set)."""
 
     name: str
     Utf8Validator: Any
     XorMasker: Any
+    FrameParser: Any = None
     kernels: str | None = None  # NVX kernel set, selected while the test runs
 
 
-PY = Impl("py", PyUtf8Validator, PyXorMasker)
+PY = Impl("py", PyUtf8Validator, PyXorMasker, PyFrameParser)
 
 
 def _nvx_impls() -> list[Impl]:
@@ -37,7 +40,7 @@ def _nvx_impls() -> list[Impl]:
         return []
     from autobahn import nvx
 
-    return [Impl(f"nvx-{k}", nvx.Utf8Validator, nvx.XorMasker, k) for k in nvx.supported_kernels()]
+    return [Impl(f"nvx-{k}", nvx.Utf8Validator, nvx.XorMasker, nvx.FrameParser, k) for k in nvx.supported_kernels()]
 
 
 NVX_IMPLS = _nvx_impls()
@@ -82,3 +85,27 @@ def crossbar_router(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield router
     finally:
         router.stop()
+
+
+# --- event loops: the default one and uvloop ----------------------------------------------------
+
+LOOPS = ["asyncio", "uvloop"]
+
+
+@pytest.fixture(params=LOOPS)
+def event_loop_policy(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a test's ``asyncio.run()`` on the default event loop, then on uvloop (asyncio
+    modules use it through ``pytestmark``). uvloop is in the test extra: missing, it fails."""
+    if request.param == "asyncio":
+        yield "asyncio"
+        return
+    import asyncio
+
+    import uvloop
+
+    previous = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    try:
+        yield "uvloop"
+    finally:
+        asyncio.set_event_loop_policy(previous)

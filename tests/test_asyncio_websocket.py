@@ -18,6 +18,9 @@ from autobahn.asyncio.websocket import (
 )
 from autobahn.exception import Disconnected
 
+# Every test on the default event loop and on uvloop (conftest.event_loop_policy).
+pytestmark = pytest.mark.usefixtures("event_loop_policy")
+
 
 class EchoServer(WebSocketServerProtocol):
     def onConnect(self, request):

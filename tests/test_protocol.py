@@ -14,6 +14,7 @@ from ws_helpers import (
     open_pair,
     open_server,
     options,
+    receive_all,
     request,
 )
 
@@ -183,6 +184,9 @@ def test_round_trip_client_server(impl):
         assert client.receive_data(server.send_message(payload, True)) == [core.Message(payload, True)]
     text = "ünïcödé 🚀" * 1000
     assert server.receive_data(client.send_message(text, fragment_size=7)) == [core.Message(text.encode(), False)]
+    client, server = open_pair(impl, max_frames_per_receive=1000)
+    frames = client.send_message(text, fragment_size=7)  # 2,000 frames: more than one call's budget
+    assert receive_all(server, frames) == [core.Message(text.encode(), False)]
 
 
 # --- masking ---
@@ -417,7 +421,10 @@ def test_message_frames_are_send_message_in_pieces(impl):
     _, server = open_pair(impl)
     payload = bytes(range(256)) * 1000
     parts = server.message_frames(payload, True, fragment_size=100_000)
-    assert len(parts) == 6  # three frames, each a header and a payload
+    # Three frames: the two of 100,000 bytes as a header and the payload itself, the last
+    # (56,000 bytes, below JOIN_MAX) in one piece.
+    assert [len(p) for p in parts] == [10, 100_000, 10, 100_000, 56_004]
+    assert parts[1].obj is payload  # a view of the payload, not a copy
     assert b"".join(parts) == server.send_message(payload, True, fragment_size=100_000)
     client, server = open_pair(impl)
     assert server.receive_data(b"".join(client.message_frames(payload, True))) == [core.Message(payload, True)]

@@ -19,6 +19,9 @@ from autobahn.asyncio.websocket import (
 )
 from autobahn.websocket.protocol import WebSocketProtocol
 
+# Every test on the default event loop and on uvloop (conftest.event_loop_policy).
+pytestmark = pytest.mark.usefixtures("event_loop_policy")
+
 
 class Echo(WebSocketServerProtocol):
     def onOpen(self):

@@ -50,7 +50,9 @@ def request(extra: str = "", key: str = SAMPLE_KEY, version: str = "13") -> byte
 
 
 def options(impl: Any, **kw: Any) -> core.ProtocolOptions:
-    return core.ProtocolOptions(utf8_validator=impl.Utf8Validator, xor_masker=impl.XorMasker, **kw)
+    return core.ProtocolOptions(
+        utf8_validator=impl.Utf8Validator, xor_masker=impl.XorMasker, frame_parser=impl.FrameParser, **kw
+    )
 
 
 def open_server(impl: Any, extra: str = "", **kw: Any) -> core.ServerConnection:
@@ -73,6 +75,14 @@ def open_pair(
     events = client.receive_data(server.accept())
     assert isinstance(events[0], core.ResponseReceived), events
     return client, server
+
+
+def receive_all(conn: core.Connection, data: bytes) -> list[Any]:
+    """``receive_data(data)``, then again as long as the frame budget left input pending."""
+    events = conn.receive_data(data)
+    while conn.input_pending:
+        events += conn.receive_data()
+    return events
 
 
 def failed_code(events: list[Any]) -> int | None:

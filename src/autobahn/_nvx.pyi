@@ -4,7 +4,15 @@ from typing import Any, final
 
 from typing_extensions import Buffer
 
-__all__ = ["Utf8Validator", "XorMasker", "build_info", "supported_kernels", "select_kernels", "__version__"]
+__all__ = [
+    "FrameParser",
+    "Utf8Validator",
+    "XorMasker",
+    "build_info",
+    "supported_kernels",
+    "select_kernels",
+    "__version__",
+]
 
 __version__: str
 
@@ -21,6 +29,33 @@ class XorMasker:
     def reset(self) -> None: ...
     def process(self, data: Buffer) -> bytes: ...
     def process_inplace(self, data: Buffer) -> None: ...
+
+@final
+class FrameParser:
+    def __new__(
+        cls,
+        server: bool,
+        max_frame_size: int,
+        max_message_size: int,
+        *,
+        validate_utf8: bool = True,
+        accept_unmasked: bool = False,
+        accept_masked: bool = False,
+    ) -> FrameParser: ...
+    @property
+    def server(self) -> bool: ...
+    @property
+    def max_frame_size(self) -> int: ...
+    @property
+    def max_message_size(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    def buffered(self) -> int: ...
+    def parse(self, data: Buffer, pos: int, max_frames: int) -> tuple[int, int, list[tuple[Any, ...]]]: ...
+    @staticmethod
+    def frame(
+        opcode: int, payload: Buffer, fin: bool = True, rsv1: bool = False, mask: Buffer | None = None
+    ) -> bytes: ...
 
 def build_info() -> dict[str, Any]: ...
 def supported_kernels() -> list[str]: ...

@@ -8,6 +8,6 @@ Kernels: the fastest instruction set this CPU supports is chosen at import
 one, and ``select_kernels(name)`` switches at run time (tests and benchmarks).
 """
 
-from autobahn._nvx import Utf8Validator, XorMasker, build_info, select_kernels, supported_kernels
+from autobahn._nvx import FrameParser, Utf8Validator, XorMasker, build_info, select_kernels, supported_kernels
 
-__all__ = ["Utf8Validator", "XorMasker", "build_info", "select_kernels", "supported_kernels"]
+__all__ = ["FrameParser", "Utf8Validator", "XorMasker", "build_info", "select_kernels", "supported_kernels"]

@@ -115,7 +115,8 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
     def resume_writing(self) -> None:
         if self.transport is not None and self._reading_paused:
             self._reading_paused = False
-            self.transport.resume_reading()
+            if not self._input_paused:
+                self.transport.resume_reading()
 
     def registerProducer(self, producer: Any, streaming: bool) -> None:
         raise NotImplementedError("asyncio transports have no producers: use pause_writing/resume_writing")
@@ -143,6 +144,26 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
 
     def _call_later(self, delay: float, callback: Any) -> asyncio.TimerHandle:
         return self._loop.call_later(delay, callback)
+
+    def _set_reading(self, reading: bool) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if not reading:
+            transport.pause_reading()
+        elif not self._reading_paused:  # backpressure (pause_writing) keeps it paused
+            transport.resume_reading()
+
+    def _close_after_answer(self) -> None:
+        # Half-close: the answer, then FIN; what the peer still sends is read and dropped
+        # (the connection is CLOSED), so no RST discards the answer before it is read. The
+        # peer's EOF (eof_received) or the close timeout ends the connection.
+        transport = self.transport
+        if transport is not None and not transport.is_closing() and transport.can_write_eof():
+            transport.write_eof()
+            self._restart_timer(self.closeHandshakeTimeout or 1.0, self._close_transport)
+        else:
+            self._close_transport_gracefully()
 
     def _create_future(self) -> asyncio.Future[Any] | None:
         try:

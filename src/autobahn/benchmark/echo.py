@@ -1,14 +1,19 @@
 """``python -m autobahn.benchmark.echo``: WebSocket echo round trips on 127.0.0.1.
 
-For each contender, an echo server and a client run as two processes; the client sends a
-message, waits for its echo, and repeats for ``--duration`` seconds; the best of
-``--repeat`` such measurements counts (the machine may be shared). Prints messages/s and
-MB/s (payload bytes echoed per second, one way) per size and kind.
+One fixed client (picows's, the fastest Python client) sends a message, waits for its
+echo and repeats for ``--duration`` seconds, against each server: ours with NVX (``nvx``)
+and pure Python (``py``), picows, aiohttp, websockets and the published autobahn 26.10.2
+(``autobahn-26.10.2``, from its own ``pip install --target`` folder, ``--autobahn-2610``:
+it shares our package name). Each server and the client are two processes, run on the
+default asyncio loop and on uvloop (``--loops``), pinned together to one core with
+``taskset -c 0`` (the CPU cost per message) and unpinned (``--pinning``); text and binary;
+``--sizes``. ``--client-check`` also times our client against a picows server (next to
+picows's own client). The best of ``--repeat`` measurements counts (the machine may be
+shared). Compression is off everywhere.
 
-Contenders: ``nvx`` (our server and client, NVX selected), ``py`` (ours, pure Python) and
-``websockets`` (the PyPI library, when installed). Compression is off everywhere.
-websockets hands text messages to the application as ``str`` (it decodes them, which is
-how it validates UTF-8) and encodes them again to echo; ours validate and deliver bytes.
+What the servers do differs: ours validate UTF-8 and deliver whole messages to
+``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
+to ``str`` and encode it again to echo; picows echoes frame by frame without validating.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
@@ -28,7 +36,32 @@ from autobahn.testee import wait_until_listening
 
 DEFAULT_SIZES = [16, 256, 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB]
 MAX_SIZE = 64 * MiB
-CONTENDERS = {"nvx": "1", "py": "0", "websockets": None}
+SERVERS = ["nvx", "py", "picows", "aiohttp", "websockets", "autobahn-26.10.2"]
+# AUTOBAHN_USE_NVX for our two servers.
+SWITCH = {"nvx": "1", "py": "0"}
+# The published autobahn's echo server, run with its install folder first on sys.path.
+AUTOBAHN_2610_SERVER = """
+import asyncio, sys
+import autobahn
+assert autobahn.__version__ == "26.10.2", autobahn.__version__
+from autobahn.asyncio.websocket import WebSocketServerFactory, WebSocketServerProtocol
+port, loop_name = int(sys.argv[1]), sys.argv[2]
+class Echo(WebSocketServerProtocol):
+    def onMessage(self, payload, isBinary):
+        self.sendMessage(payload, isBinary)
+async def main():
+    factory = WebSocketServerFactory(f"ws://127.0.0.1:{port}")
+    factory.protocol = Echo
+    factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE)
+    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", port)
+    async with server:
+        await server.serve_forever()
+if loop_name == "uvloop":
+    import uvloop
+    uvloop.run(main())
+else:
+    asyncio.run(main())
+""".replace("MAX_SIZE", str(MAX_SIZE))
 
 
 def payload_for(size: int, is_binary: bool) -> bytes:
@@ -40,6 +73,15 @@ def payload_for(size: int, is_binary: bool) -> bytes:
     # Cut to size without ending inside a character, then pad with spaces.
     data = (unit * (size // len(unit) + 1))[:size].decode("utf-8", "ignore").encode()
     return data + b" " * (size - len(data))
+
+
+def run_loop(main: Any, loop_name: str) -> Any:
+    """Run the coroutine ``main`` on the default asyncio loop or on uvloop."""
+    if loop_name == "uvloop":
+        import uvloop
+
+        return uvloop.run(main)
+    return asyncio.run(main)
 
 
 # --- servers (run in a child process) ---
@@ -60,6 +102,43 @@ async def serve_ours(port: int) -> None:
         await server.serve_forever()
 
 
+async def serve_picows(port: int) -> None:
+    from picows import WSListener, WSMsgType, ws_create_server
+
+    class Echo(WSListener):  # type: ignore[misc]
+        def on_ws_frame(self, transport: Any, frame: Any) -> None:
+            if frame.msg_type == WSMsgType.CLOSE:
+                transport.send_close(frame.get_close_code())
+                transport.disconnect()
+            elif frame.msg_type != WSMsgType.PONG:
+                transport.send(frame.msg_type, frame.get_payload_as_memoryview(), frame.fin)
+
+    server = await ws_create_server(lambda request: Echo(), "127.0.0.1", port, max_frame_size=MAX_SIZE)
+    async with server:
+        await server.serve_forever()
+
+
+async def serve_aiohttp(port: int) -> None:
+    from aiohttp import WSMsgType, web
+
+    async def handler(request: Any) -> Any:
+        ws = web.WebSocketResponse(max_msg_size=MAX_SIZE, compress=False)
+        await ws.prepare(request)
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await ws.send_str(msg.data)
+            elif msg.type == WSMsgType.BINARY:
+                await ws.send_bytes(msg.data)
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await asyncio.Event().wait()
+
+
 async def serve_websockets(port: int) -> None:
     from websockets.asyncio.server import serve
 
@@ -71,7 +150,40 @@ async def serve_websockets(port: int) -> None:
         await server.serve_forever()
 
 
+SERVE = {"ours": serve_ours, "picows": serve_picows, "aiohttp": serve_aiohttp, "websockets": serve_websockets}
+
+
 # --- clients (run in a child process, print JSON) ---
+
+
+async def client_picows(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
+    from picows import WSListener, WSMsgType, ws_connect
+
+    loop = asyncio.get_running_loop()
+
+    class Client(WSListener):  # type: ignore[misc]
+        waiter: asyncio.Future[bytes]
+        parts: list[bytes]
+
+        def on_ws_frame(self, transport: Any, frame: Any) -> None:
+            if frame.msg_type in (WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION):
+                self.parts.append(frame.get_payload_as_bytes())
+                if frame.fin:
+                    self.waiter.set_result(b"".join(self.parts))
+
+    connecting = ws_connect(Client, f"ws://127.0.0.1:{port}/", max_frame_size=MAX_SIZE)
+    transport, client = await asyncio.wait_for(connecting, 10)
+
+    async def round_trip(payload: bytes, is_binary: bool) -> bytes:
+        client.waiter = loop.create_future()
+        client.parts = []
+        transport.send(WSMsgType.BINARY if is_binary else WSMsgType.TEXT, payload)
+        return await client.waiter
+
+    results = await _measure(round_trip, sizes, duration, repeat)
+    transport.send_close()
+    transport.disconnect()
+    return results
 
 
 async def client_ours(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
@@ -93,40 +205,27 @@ async def client_ours(port: int, sizes: list[int], duration: float, repeat: int)
     factory.protocol = Client
     factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE)
     await loop.create_connection(factory, "127.0.0.1", port)
-    proto = await opened
+    proto = await asyncio.wait_for(opened, 10)
 
     async def round_trip(payload: bytes, is_binary: bool) -> bytes:
         proto.waiter = loop.create_future()
         proto.sendMessage(payload, is_binary)
         return await proto.waiter
 
-    results = await _measure(round_trip, sizes, duration, as_str=False, repeat=repeat)
+    results = await _measure(round_trip, sizes, duration, repeat)
     proto.sendClose(1000)
-    await proto.is_closed
+    await asyncio.wait_for(proto.is_closed, 5)
     return results
 
 
-async def client_websockets(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
-    from websockets.asyncio.client import connect
-
-    async with connect(f"ws://127.0.0.1:{port}", max_size=MAX_SIZE, compression=None) as ws:
-
-        async def round_trip(payload: Any, is_binary: bool) -> Any:
-            await ws.send(payload)
-            return await ws.recv()
-
-        return await _measure(round_trip, sizes, duration, as_str=True, repeat=repeat)
+CLIENT = {"picows": client_picows, "ours": client_ours}
 
 
-async def _measure(
-    round_trip: Any, sizes: list[int], duration: float, as_str: bool, repeat: int
-) -> list[dict[str, Any]]:
+async def _measure(round_trip: Any, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
     results = []
     for is_binary in (False, True):
         for size in sizes:
-            payload: Any = payload_for(size, is_binary)
-            if as_str and not is_binary:
-                payload = payload.decode()  # websockets sends str as text
+            payload = payload_for(size, is_binary)
             assert await round_trip(payload, is_binary) == payload  # warm-up, and a check
             best = 0.0
             for _ in range(repeat):  # best of several: the machine may be shared
@@ -138,14 +237,7 @@ async def _measure(
                     count += 1
                     elapsed = time.perf_counter() - started
                 best = max(best, count / elapsed)
-            results.append(
-                {
-                    "kind": "binary" if is_binary else "text",
-                    "size": size,
-                    "messages_per_s": best,
-                    "mb_per_s": best * size / 1e6,
-                }
-            )
+            results.append({"kind": "binary" if is_binary else "text", "size": size, "messages_per_s": best})
     return results
 
 
@@ -158,48 +250,122 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_contender(name: str, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
+def _server_command(server: str, port: int, loop_name: str, autobahn_2610: Path | None) -> tuple[list[str], dict]:
     env = dict(os.environ)
-    switch = CONTENDERS[name]
-    if switch is not None:
-        env["AUTOBAHN_USE_NVX"] = switch
+    if server == "autobahn-26.10.2":
+        assert autobahn_2610 is not None
+        env["PYTHONPATH"] = str(autobahn_2610)
+        return [sys.executable, "-c", AUTOBAHN_2610_SERVER, str(port), loop_name], env
+    if server in SWITCH:
+        env["AUTOBAHN_USE_NVX"] = SWITCH[server]
+    impl = "ours" if server in SWITCH else server
+    me = [sys.executable, "-m", "autobahn.benchmark.echo", "--role", "server", "--impl", impl]
+    return [*me, "--port", str(port), "--loop", loop_name], env
+
+
+def run_point(
+    server: str,
+    client: str,
+    loop_name: str,
+    pinned: bool,
+    sizes: list[int],
+    duration: float,
+    repeat: int,
+    autobahn_2610: Path | None,
+) -> list[dict[str, Any]] | str:
+    """One server against one client: the figures, or why there are none."""
     port = _free_port()
-    me = [sys.executable, "-m", "autobahn.benchmark.echo"]
-    server = subprocess.Popen([*me, "--role", "server", "--impl", name, "--port", str(port)], env=env)
-    try:
-        wait_until_listening(port, server, 30, "the echo server")
-        sizes_arg = ",".join(map(str, sizes))
-        args = [*me, "--role", "client", "--impl", name, "--port", str(port), "--sizes", sizes_arg]
-        args += ["--duration", str(duration), "--repeat", str(repeat)]
-        out = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
-        return json.loads(out.stdout)
-    finally:
-        server.terminate()
-        server.wait(10)
+    pin = ["taskset", "-c", "0"] if pinned else []
+    command, env = _server_command(server, port, loop_name, autobahn_2610)
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen([*pin, *command], env=env, stderr=log, text=True)
+        try:
+            try:
+                wait_until_listening(port, proc, 30, f"the {server} echo server")
+            except RuntimeError as exc:
+                log.seek(0)
+                return f"server failed: {exc}: {(log.read().strip().splitlines() or ['?'])[-1][:200]}"
+            args = [*pin, sys.executable, "-m", "autobahn.benchmark.echo", "--role", "client", "--impl", client]
+            args += ["--port", str(port), "--loop", loop_name, "--sizes", ",".join(map(str, sizes))]
+            args += ["--duration", str(duration), "--repeat", str(repeat)]
+            client_env = {**os.environ, "AUTOBAHN_USE_NVX": "1"}
+            # Bounded: a server that stops answering must not stall the whole run.
+            limit = 60 + 2 * len(sizes) * (repeat + 1) * (duration + 2)
+            try:
+                out = subprocess.run(args, env=client_env, capture_output=True, text=True, timeout=limit)
+            except subprocess.TimeoutExpired:
+                return f"timed out after {limit:.0f} s"
+            if out.returncode != 0:
+                return "failed: " + (out.stderr.strip().splitlines() or ["?"])[-1][:200]
+            return json.loads(out.stdout)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
-def table(results: dict[str, list[dict[str, Any]]]) -> str:
-    names = list(results)
-    head = "| kind | size | " + " | ".join(f"{n} msg/s | {n} MB/s" for n in names)
-    if "nvx" in results and "py" in results:
-        head += " | nvx/py"
-    if "nvx" in results and "websockets" in results:
-        head += " | nvx/websockets"
-    head += " |"
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
-    rows: dict[tuple[str, int], dict[str, Any]] = {(r["kind"], r["size"]): {} for r in next(iter(results.values()))}
-    for name, rs in results.items():
-        for r in rs:
-            rows[(r["kind"], r["size"])][name] = r
-    for (kind, size), by_name in rows.items():
-        cells = [kind, size_label(size)]
-        for n in names:
-            cells += [f"{by_name[n]['messages_per_s']:,.0f}", f"{by_name[n]['mb_per_s']:,.1f}"]
-        for other in ("py", "websockets"):
-            if "nvx" in by_name and other in by_name:
-                cells.append(f"{by_name['nvx']['messages_per_s'] / by_name[other]['messages_per_s']:.2f}x")
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def table(runs: dict[str, Any], sizes: list[int]) -> str:
+    """One Markdown table per configuration: round trips/s per server, and the ratios."""
+    out = []
+    for config, by_server in runs.items():
+        names = [n for n in by_server if isinstance(by_server[n], list)]
+        out.append(f"\n**{config}** (round trips/s; the same picows client against every server)\n")
+        ratios = [(a, b) for a, b in RATIOS if a in names and b in names]
+        head = ["kind", "size", *names, *(f"{a}/{b}" for a, b in ratios)]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for kind in ("text", "binary"):
+            for size in sizes:
+                rate = {}
+                for n in names:
+                    rate[n] = next(r["messages_per_s"] for r in by_server[n] if r["kind"] == kind and r["size"] == size)
+                cells = [kind, size_label(size), *(f"{rate[n]:,.0f}" for n in names)]
+                cells += [f"{rate[a] / rate[b]:.2f}" for a, b in ratios]
+                out.append("| " + " | ".join(cells) + " |")
+        for n, why in by_server.items():
+            if not isinstance(why, list):
+                out.append(f"\n{n}: {why}")
+    return "\n".join(out)
+
+
+RATIOS = [
+    ("nvx", "picows"),
+    ("nvx", "aiohttp"),
+    ("nvx", "websockets"),
+    ("nvx", "autobahn-26.10.2"),
+    ("py", "websockets"),
+    ("ours-client", "picows-client"),
+]
+
+
+def plot(runs: dict[str, Any], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    configs = list(runs)
+    fig, axes = plt.subplots(len(configs), 2, figsize=(12, 3.2 * len(configs)), squeeze=False)
+    for row, config in enumerate(configs):
+        for col, kind in enumerate(("text", "binary")):
+            ax = axes[row][col]
+            for name, results in runs[config].items():
+                if not isinstance(results, list):
+                    continue
+                points = sorted((r["size"], r["messages_per_s"]) for r in results if r["kind"] == kind)
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+            ax.set_xscale("log", base=2)
+            ax.set_yscale("log")
+            ax.set_title(f"{config}, {kind}", fontsize=9)
+            ax.set_xlabel("message size (bytes)")
+            ax.set_ylabel("round trips/s")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,38 +373,64 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated, e.g. 16,4K,1M")
     parser.add_argument("--duration", type=float, default=0.3, help="seconds per measurement (default 0.3)")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size and kind; the best counts")
-    parser.add_argument("--contenders", default="nvx,py,websockets", help="any of nvx, py, websockets")
+    parser.add_argument("--servers", default=",".join(SERVERS), help=f"any of {', '.join(SERVERS)}")
+    parser.add_argument("--loops", default="asyncio,uvloop", help="asyncio, uvloop or both")
+    parser.add_argument("--pinning", default="pinned,unpinned", help="pinned (taskset -c 0), unpinned or both")
+    parser.add_argument("--client-check", action="store_true", help="also time our client against a picows server")
+    parser.add_argument(
+        "--autobahn-2610", type=Path, default=Path(".peers/autobahn-26.10.2"), help="pip install --target folder"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--plot", help="also draw them into this PNG (needs matplotlib)")
     parser.add_argument("--role", choices=["server", "client"], help=argparse.SUPPRESS)
     parser.add_argument("--impl", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--loop", default="asyncio", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     if args.role == "server":
-        asyncio.run(serve_websockets(args.port) if args.impl == "websockets" else serve_ours(args.port))
+        run_loop(SERVE[args.impl](args.port), args.loop)
         return 0
     if args.role == "client":
-        run = client_websockets if args.impl == "websockets" else client_ours
-        print(json.dumps(asyncio.run(run(args.port, sizes, args.duration, args.repeat))))
+        print(json.dumps(run_loop(CLIENT[args.impl](args.port, sizes, args.duration, args.repeat), args.loop)))
         return 0
-    results: dict[str, list[dict[str, Any]]] = {}
-    for name in args.contenders.split(","):
-        if name not in CONTENDERS:
-            parser.error(f"unknown contender {name!r}")
-        if name == "websockets":
-            try:
-                import websockets
-            except ImportError:
-                print("note: websockets is not installed; leaving it out", file=sys.stderr)
-                continue
-            print(f"websockets {websockets.__version__} ...", file=sys.stderr, flush=True)
-        else:
-            print(f"{name} ...", file=sys.stderr, flush=True)
-        results[name] = run_contender(name, sizes, args.duration, args.repeat)
-    print(table(results))
+    servers = args.servers.split(",")
+    for name in servers:
+        if name not in SERVERS:
+            parser.error(f"unknown server {name!r}")
+    if "autobahn-26.10.2" in servers and not (args.autobahn_2610 / "autobahn").is_dir():
+        parser.error(
+            f"{args.autobahn_2610} holds no autobahn: pip install --target {args.autobahn_2610} autobahn==26.10.2"
+        )
+    pinnings = args.pinning.split(",")
+    if "pinned" in pinnings and shutil.which("taskset") is None:
+        parser.error("pinning needs taskset (util-linux)")
+    runs: dict[str, dict[str, Any]] = {}
+    for loop_name in args.loops.split(","):
+        for pinning in pinnings:
+            config = f"{loop_name}, {pinning}"
+            runs[config] = {}
+            points = [(s, "picows", s) for s in servers]
+            if args.client_check:
+                points += [("picows", "ours", "ours-client"), ("picows", "picows", "picows-client")]
+            for server, client, label in points:
+                print(f"{config}: {label} ...", file=sys.stderr, flush=True)
+                runs[config][label] = run_point(
+                    server,
+                    client,
+                    loop_name,
+                    pinning == "pinned",
+                    sizes,
+                    args.duration,
+                    args.repeat,
+                    args.autobahn_2610,
+                )
+    print(table(runs, sizes))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(results, f, indent=1)
+            json.dump(runs, f, indent=1)
+    if args.plot:
+        plot(runs, args.plot)
     return 0
 
 

@@ -266,6 +266,7 @@ class WebSocketProtocol(ObservableMixin):
         self._traffic_since_ping = False
         self._close_fired = False
         self._streaming_receive = False
+        self._input_paused = False  # reading stopped while the frame budget is exhausted
         # Sending a message frame by frame (beginMessage ...): the frame's masker and bytes left.
         self._send_opcode = 0
         self._send_masker: Any = None
@@ -284,6 +285,14 @@ class WebSocketProtocol(ObservableMixin):
 
     def _call_later(self, delay: float, callback: Any) -> Any:
         raise NotImplementedError
+
+    def _set_reading(self, reading: bool) -> None:
+        """Stop (False) or resume (True) reading from the peer (a no-op where unsupported)."""
+
+    def _close_after_answer(self) -> None:
+        """Close after an HTTP error answer was written (adapters may half-close first, so
+        that bytes the peer is still sending do not reset the connection and lose it)."""
+        self._close_transport_gracefully()
 
     def _create_future(self) -> Any:
         return None
@@ -736,10 +745,30 @@ class WebSocketProtocol(ObservableMixin):
                 log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
                 self.wasClean = False
                 self._flush()
-                self._close_transport_gracefully()
+                self._close_after_answer()
             else:
                 self._handshake_event(event)
         self._flush()
+        if conn.input_pending:
+            self._pause_input()
+
+    def _pause_input(self) -> None:
+        """The frame budget of this chunk ran out (ProtocolOptions.max_frames_per_receive):
+        stop reading from this peer, let the other connections run, then go on."""
+        if not self._input_paused:
+            self._input_paused = True
+            self._set_reading(False)
+        self._call_later(0, self._resume_input)
+
+    def _resume_input(self) -> None:
+        conn = self._conn
+        if conn is None or conn.state == core.CLOSED:
+            return
+        conn.feed(b"")  # a new budget
+        self._process()
+        if not conn.input_pending and self._input_paused:
+            self._input_paused = False
+            self._set_reading(True)
 
     def _fire_message(self, payload: bytes, is_binary: bool) -> None:
         try:
@@ -1261,6 +1290,8 @@ class WebSocketFactory:
             validate_utf8=self.utf8validateIncoming,
             apply_mask=self.applyMask,
             close_reply="code-and-reason" if self.echoCloseCodeReason else "normal",
+            # The adapters resume on input_pending (_pause_input), so a budget is safe here.
+            max_frames_per_receive=core.DEFAULT_MAX_FRAMES_PER_RECEIVE,
         )
         if self.utf8Validator is not None:
             options.utf8_validator = self.utf8Validator
@@ -1339,16 +1370,18 @@ _COMMON_DEFAULTS: dict[str, Any] = {
     "trackTimings": False,
     "utf8validateIncoming": True,
     "applyMask": True,
-    "maxFramePayloadSize": 64 * 1024 * 1024,  # autobahn: 0 (unlimited)
-    "maxMessagePayloadSize": 64 * 1024 * 1024,  # autobahn: 0 (unlimited)
+    "maxFramePayloadSize": core.DEFAULT_MAX_FRAME_SIZE,  # 16 MiB; autobahn: 0 (unlimited)
+    "maxMessagePayloadSize": core.DEFAULT_MAX_MESSAGE_SIZE,  # 16 MiB; autobahn: 0 (unlimited)
     "autoFragmentSize": 0,
     "failByDrop": False,  # autobahn: True (drop TCP without a close frame on a protocol error)
     "echoCloseCodeReason": False,
     "openHandshakeTimeout": 5.0,
     "closeHandshakeTimeout": 1.0,
     "tcpNoDelay": True,
-    "autoPingInterval": 0.0,
-    "autoPingTimeout": 0.0,
+    # Keepalive on (autobahn: off): an idle peer is pinged after 20 s and dropped when its pong
+    # is 20 s late, as websockets does, so silent connections do not stay open forever.
+    "autoPingInterval": 20.0,
+    "autoPingTimeout": 20.0,
     "autoPingSize": 12,
     "autoPingRestartOnAnyTraffic": True,
 }

@@ -36,25 +36,31 @@ import collections
 import dataclasses
 import os
 import struct
-import zlib
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from autobahn.websocket import _deflate, _handshake
+from autobahn.websocket import _deflate, _frames_py, _handshake
 from autobahn.websocket._deflate import DeflateOptions, PerMessageDeflate
+
+# The opcodes (RFC 6455 §5.2), from the pure frame parser, which defines them.
+from autobahn.websocket._frames_py import (
+    MAX_CONTROL_PAYLOAD,
+    OP_BINARY,
+    OP_CLOSE,
+    OP_CONTINUATION,
+    OP_PING,
+    OP_PONG,
+    OP_TEXT,
+    frame_header,
+)
+from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._handshake import HandshakeError
+from autobahn.websocket.frameparser import FrameParser
 from autobahn.websocket.types import ConnectionRequest, ConnectionResponse
 from autobahn.websocket.utf8validator import Utf8Validator
 from autobahn.websocket.xormasker import XorMasker
-
-# Opcodes (RFC 6455 §5.2).
-OP_CONTINUATION = 0x0
-OP_TEXT = 0x1
-OP_BINARY = 0x2
-OP_CLOSE = 0x8
-OP_PING = 0x9
-OP_PONG = 0xA
 
 # Close codes (RFC 6455 §7.4.1).
 CLOSE_NORMAL = 1000
@@ -74,10 +80,16 @@ CLOSE_TLS_HANDSHAKE = 1015  # never sent
 # registered since (1012-1014), and the ranges for libraries (3000-3999) and apps (4000-4999).
 _VALID_WIRE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014))
 
-MAX_CONTROL_PAYLOAD = 125
 # Bytes a server buffers after a handshake it has not answered yet (a client must wait for
 # the answer before sending frames, so this is only slack for eager clients).
 MAX_EARLY_DATA = 1024 * 1024
+
+# The old private name, still used by autobahn.websocket.protocol.
+_frame_header = frame_header
+
+# A server sends a payload this large apart from its frame header instead of copying both
+# into one object (a client masks every payload into its frame).
+JOIN_MAX = 64 * 1024
 
 # Connection states.
 CONNECTING = "CONNECTING"  # opening handshake not yet complete
@@ -172,6 +184,48 @@ class ConnectionFailed:
     reason: str
 
 
+# Streaming mode (``ProtocolOptions.streaming``): instead of one ``Message``, a data message
+# gives MessageBegin, then per frame FrameBegin, FrameData (zero or more) and FrameEnd, and
+# last MessageEnd. Control frames may come between them, as they do on the wire.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageBegin:
+    """Streaming: a data message starts."""
+
+    is_binary: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrameBegin:
+    """Streaming: a frame of the current message starts; ``length`` is its payload length
+    on the wire (compressed, when permessage-deflate is on)."""
+
+    length: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrameData:
+    """Streaming: the next bytes of the current frame, unmasked and decompressed; in a text
+    message they are valid UTF-8 so far (a code point may continue in the next piece)."""
+
+    payload: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrameEnd:
+    """Streaming: the current frame ended."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageEnd:
+    """Streaming: the current message ended (a text message with complete UTF-8)."""
+
+
+_FRAME_END = FrameEnd()
+_MESSAGE_END = MessageEnd()
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class PlainHttpRequest:
     """Server, with ``answer_plain_http``: a plain HTTP GET arrived instead of a WebSocket
@@ -191,30 +245,60 @@ Event = (
     | Pong
     | CloseReceived
     | ConnectionFailed
+    | MessageBegin
+    | FrameBegin
+    | FrameData
+    | FrameEnd
+    | MessageEnd
 )
+
+# Default limits. 16 MiB per message (and per frame): room for the images, documents and
+# bulk payloads WebSocket applications send in one message, a quarter of the 64 MiB we had
+# (four such messages from four peers held 571 MiB), while websockets' 1 MiB breaks such
+# applications; a service for small messages should lower it. Assembly holds at most the
+# payload plus the buffer's growth slack, so a peer costs about twice the limit at most.
+DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
+DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024
+# Frame headers parsed per received chunk before the parser yields (see input_pending):
+# about 3 ms of pure-Python work on tiny frames, far less with NVX, so a peer sending a
+# storm of one-byte fragments cannot hold the event loop for long. A framework that can
+# resume later (autobahn's adapters) sets it; the plain sans-IO default is no budget,
+# because a caller that does not look at input_pending would leave input unparsed.
+DEFAULT_MAX_FRAMES_PER_RECEIVE = 1000
+_NO_BUDGET = sys.maxsize
 
 
 @dataclasses.dataclass
 class ProtocolOptions:
     """Settings of one connection.
 
-    ``max_frame_size`` / ``max_message_size``: payload limits in bytes (0: none); beyond
-    them the connection is failed with 1009. The message limit applies to the
-    decompressed size. ``deflate``: permessage-deflate settings, None to neither offer nor
+    ``max_frame_size`` / ``max_message_size``: payload limits in bytes (0: none; 16 MiB by
+    default, see DEFAULT_MAX_MESSAGE_SIZE for why); beyond them the connection is failed
+    with 1009. The message limit applies to the decompressed size.
+    ``max_frames_per_receive``: frame headers parsed per ``feed()``/``receive_data()``
+    call, the rest waiting for the next call (see ``Connection.input_pending``); 0 (the
+    default): no budget. Frameworks that resume set DEFAULT_MAX_FRAMES_PER_RECEIVE.
+    ``streaming``: frame-level events (MessageBegin, FrameBegin, FrameData, FrameEnd,
+    MessageEnd) instead of whole ``Message`` events. ``deflate``: permessage-deflate settings, None to neither offer nor
     accept compression. ``protocols``: server, the subprotocols supported in order of
     preference; client, the ones offered. ``origin_check``: server, called with the Origin
     header (or None); False refuses the handshake with 403. ``utf8_validator`` and
     ``xor_masker``: the classes that validate and unmask (the selected NVX or pure ones by
-    default; tests pass each implementation).
+    default; tests pass each implementation). ``frame_parser``: the receive engine, NVX's
+    ``FrameParser`` or its pure twin (compressed or streamed messages always take the pure
+    one, with the validator and masker above).
     """
 
-    max_frame_size: int = 64 * 1024 * 1024
-    max_message_size: int = 64 * 1024 * 1024
+    max_frame_size: int = DEFAULT_MAX_FRAME_SIZE
+    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE
+    max_frames_per_receive: int = 0
+    streaming: bool = False
     deflate: DeflateOptions | None = None
     protocols: list[str] = dataclasses.field(default_factory=list)
     origin_check: Callable[[str | None], bool] | None = None
     utf8_validator: Any = Utf8Validator
     xor_masker: Any = XorMasker
+    frame_parser: Any = FrameParser
     # What autobahn's setProtocolOptions() can change (the defaults are RFC 6455's rules).
     # validate_utf8: check text messages (off: text is passed through unchecked).
     validate_utf8: bool = True
@@ -244,18 +328,6 @@ class ProtocolOptions:
     accept_extensions: Callable[[list[tuple[str, Any]]], Any] | None = None
 
 
-def _frame_header(opcode: int, length: int, fin: bool, rsv1: bool, mask: bytes | None) -> bytes:
-    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
-    mask_bit = 0x80 if mask else 0
-    if length < 126:
-        header = bytes((first, mask_bit | length))
-    elif length < 65536:
-        header = struct.pack("!BBH", first, mask_bit | 126, length)
-    else:
-        header = struct.pack("!BBQ", first, mask_bit | 127, length)
-    return header + mask if mask else header
-
-
 def _truncate_utf8(text: str, limit: int) -> bytes:
     """``text`` in UTF-8, cut to at most ``limit`` bytes without splitting a code point."""
     data = text.encode("utf-8")
@@ -280,24 +352,19 @@ class Connection:
         self.failure: tuple[int, str] | None = None
         self._events: collections.deque[Event] = collections.deque()
         self._outbox: list[bytes] = []
-        # Received bytes not yet parsed: _pending[_pending_pos:]. Parsing stops at each
-        # event, so that what the application sends in reaction goes out before anything
-        # the protocol produces for later bytes (RFC 6455 ordering, e.g. echo then close).
+        # Received bytes not yet parsed: _pending[_pending_pos:]. The frame parser runs
+        # ahead over all of them (within the budget) and leaves its items in _parsed; each
+        # item's effects (a pong, a close reply, a state change) are applied only when
+        # next_event() hands out its event, so that what the application sends in reaction
+        # goes out before anything the protocol answers to later bytes (RFC 6455 ordering,
+        # e.g. echo then close), and a violation after a message does not close the
+        # connection before the application has seen the message.
         self._pending = b""
         self._pending_pos = 0
-        # The frame being received.
-        self._frame_remaining = -1  # payload bytes still to come; -1: waiting for a header
-        self._frame_opcode = 0
-        self._frame_fin = False
-        self._frame_masker: Any = None
-        self._control_payload = bytearray()
-        # The data message being received.
-        self._msg_opcode = -1  # -1: none in progress
-        self._msg_compressed = False
-        self._msg_parts: list[bytes | bytearray] = []
-        self._msg_size = 0
-        self._msg_ends_on_code_point = True
-        self._validator = self.options.utf8_validator()
+        self._parser: Any = None  # made when the connection opens (it depends on deflate)
+        self._parsed: collections.deque[tuple[Any, ...]] = collections.deque()
+        # Frame headers the parser may still parse before the next feed() (see input_pending).
+        self._budget = self.options.max_frames_per_receive or _NO_BUDGET
 
     # --- public interface ---
 
@@ -314,10 +381,24 @@ class Connection:
         self._outbox.clear()
         return data
 
+    @property
+    def input_pending(self) -> bool:
+        """True when received bytes wait unparsed because this call's frame budget
+        (``ProtocolOptions.max_frames_per_receive``) ran out: let other work run, then call
+        ``receive_data()`` (or ``feed(b"")`` and ``next_event()``) to go on. Until then a
+        framework should stop reading from this peer."""
+        return (
+            self._budget <= 0
+            and self._pending_pos < len(self._pending)
+            and self.state in (OPEN, CLOSING)
+            and not self._parsed
+        )
+
     def receive_data(self, data: bytes | bytearray | memoryview = b"") -> list[Event]:
         """Process received bytes and return every event they complete (b"": only what is
-        buffered, e.g. frames that arrived with the opening handshake). Equivalent to
-        ``feed(data)`` and then ``next_event()`` until it returns None."""
+        buffered, e.g. frames that arrived with the opening handshake, or what the frame
+        budget left; see ``input_pending``). Equivalent to ``feed(data)`` and then
+        ``next_event()`` until it returns None."""
         self.feed(data)
         events = []
         while (event := self.next_event()) is not None:
@@ -325,7 +406,9 @@ class Connection:
         return events
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
-        """Buffer received bytes; ``next_event()`` parses them."""
+        """Buffer received bytes; ``next_event()`` parses them. Every call grants a new
+        budget of ``ProtocolOptions.max_frames_per_receive`` frame headers to parse."""
+        self._budget = self.options.max_frames_per_receive or _NO_BUDGET
         if type(data) is not bytes:
             data = bytes(data)
         if not data or self.state == CLOSED:
@@ -349,9 +432,23 @@ class Connection:
 
         Whatever the protocol answers by itself up to this event (pongs, close replies)
         is in ``data_to_send()`` by now: write it before reacting to the event."""
-        if not self._events and self.state in (OPEN, CLOSING) and self._pending_pos < len(self._pending):
-            self._receive_frames()
-        return self._events.popleft() if self._events else None
+        events, parsed = self._events, self._parsed
+        while True:
+            if events:
+                return events.popleft()
+            if parsed:
+                if self.state == CLOSED:
+                    parsed.clear()  # e.g. the application failed the connection meanwhile
+                    continue
+                event = self._apply(parsed.popleft())
+                if event is not None:
+                    return event
+                continue
+            if self._budget > 0 and self._pending_pos < len(self._pending) and self.state in (OPEN, CLOSING):
+                self._parse()
+                if parsed:
+                    continue
+            return None
 
     def send_message(
         self,
@@ -435,13 +532,17 @@ class Connection:
         return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
 
     def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
+        options = self.options
         if self._masks_frames:
-            # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends.
+            # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends. The
+            # payload is masked straight into the frame (masking copies it anyway).
             mask = os.urandom(4)
-            if self.options.apply_mask:
-                payload = self.options.xor_masker(mask).process(payload)
-            return [_frame_header(opcode, len(payload), fin, rsv1, mask), payload]
-        return [_frame_header(opcode, len(payload), fin, rsv1, None), payload]
+            if options.apply_mask:
+                return [options.frame_parser.frame(opcode, payload, fin, rsv1, mask)]
+            return [frame_header(opcode, len(payload), fin, rsv1, mask), payload]
+        if len(payload) < JOIN_MAX:
+            return [options.frame_parser.frame(opcode, payload, fin, rsv1, None)]
+        return [frame_header(opcode, len(payload), fin, rsv1, None), payload]
 
     @property
     def _masks_frames(self) -> bool:
@@ -456,192 +557,80 @@ class Connection:
 
     # --- receiving frames ---
 
-    def _receive_frames(self) -> None:
-        """Parse pending bytes until an event is complete or the bytes run out."""
-        data = self._pending
-        view = memoryview(data)
-        end = len(data)
-        pos = self._pending_pos
-        events = self._events
-        while pos < end and not events and self.state in (OPEN, CLOSING):
-            if self._frame_remaining < 0:
-                header_len = self._parse_header(data, pos, end)
-                if header_len == 0:
-                    break  # the header is not complete yet
-                pos += header_len
-                continue
-            n = min(self._frame_remaining, end - pos)
-            chunk: bytes | bytearray
-            if self._frame_masker is not None:
-                chunk = bytearray(view[pos : pos + n])
-                self._frame_masker.process_inplace(chunk)
-            else:
-                chunk = data if (pos == 0 and n == end) else data[pos : pos + n]
-            pos += n
-            self._frame_remaining -= n
-            if self._frame_opcode >= OP_CLOSE:
-                self._control_payload += chunk
-            else:
-                self._data_chunk(chunk)
-            if self._frame_remaining == 0 and self.state in (OPEN, CLOSING):
-                self._end_frame()
-        if pos >= end or self.state == CLOSED:
+    def _parse(self) -> None:
+        """Run the frame parser over the pending bytes, within what is left of the budget."""
+        parser = self._parser
+        if parser is None:
+            parser = self._parser = self._make_parser()
+        pos, frames, items = parser.parse(self._pending, self._pending_pos, self._budget)
+        self._budget -= frames
+        if pos >= len(self._pending):
             self._pending, self._pending_pos = b"", 0
         else:
             self._pending_pos = pos
+        self._parsed.extend(items)
 
-    def _parse_header(self, data: bytes, pos: int, end: int) -> int:
-        """Parse a frame header at ``pos``; its length, or 0 if incomplete or failed."""
-        if end - pos < 2:
-            return 0
-        first, second = data[pos], data[pos + 1]
-        length = second & 0x7F
-        header_len = 2 + (2 if length == 126 else 8 if length == 127 else 0) + (4 if second & 0x80 else 0)
-        if end - pos < header_len:
-            return 0
-        fin = bool(first & 0x80)
-        rsv1 = bool(first & 0x40)
-        opcode = first & 0x0F
-        masked = bool(second & 0x80)
-        if length == 126:
-            length = struct.unpack_from("!H", data, pos + 2)[0]
-        elif length == 127:
-            length = struct.unpack_from("!Q", data, pos + 2)[0]
-            if length >> 63:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "64-bit payload length with the top bit set")
-        if first & 0x30:
-            return self._failed(CLOSE_PROTOCOL_ERROR, "reserved bits RSV2/RSV3 set")
-        if opcode >= OP_CLOSE:
-            if opcode > OP_PONG:
-                return self._failed(CLOSE_PROTOCOL_ERROR, f"reserved control opcode {opcode}")
-            if not fin:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "fragmented control frame")
-            if length > MAX_CONTROL_PAYLOAD:
-                return self._failed(CLOSE_PROTOCOL_ERROR, f"control frame payload of {length} bytes (max 125)")
-            if rsv1:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set on a control frame")
-        elif opcode > OP_BINARY:
-            return self._failed(CLOSE_PROTOCOL_ERROR, f"reserved data opcode {opcode}")
-        elif opcode == OP_CONTINUATION:
-            if self._msg_opcode < 0:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "continuation frame without a message to continue")
-            if rsv1:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set on a continuation frame")
-        else:
-            if self._msg_opcode >= 0:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "new data message before the previous one ended")
-            if rsv1 and self.deflate is None:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "RSV1 set but no extension negotiated")
-        if masked != (self.role == SERVER):
-            if masked and not self.options.accept_masked:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "masked frame from the server")
-            if not masked and not self.options.accept_unmasked:
-                return self._failed(CLOSE_PROTOCOL_ERROR, "unmasked frame from the client")
-        limit = self.options.max_frame_size
-        if limit and length > limit:
-            return self._failed(CLOSE_MESSAGE_TOO_BIG, f"frame of {length} bytes exceeds the limit of {limit}")
-        if opcode < OP_CLOSE:
-            if opcode != OP_CONTINUATION:
-                self._start_message(opcode, rsv1)
-            limit = self.options.max_message_size
-            if limit and not self._msg_compressed and self._msg_size + length > limit:
-                return self._failed(
-                    CLOSE_MESSAGE_TOO_BIG, f"message of {self._msg_size + length}+ bytes exceeds the limit of {limit}"
-                )
-        else:
-            self._control_payload = bytearray()
-        self._frame_opcode = opcode
-        self._frame_fin = fin
-        self._frame_masker = (
-            self.options.xor_masker(data[pos + header_len - 4 : pos + header_len]) if masked and length else None
-        )
-        self._frame_remaining = length
-        if length == 0:
-            self._end_frame()
-        return header_len
+    def _make_parser(self) -> Any:
+        options = self.options
+        server = self.role == SERVER
+        parser_class = options.frame_parser
+        if self.deflate is not None or options.streaming:
+            # The native engine assembles whole uncompressed messages only: compressed and
+            # streamed messages take the pure parser (with the selected validator and masker).
+            parser_class = PyFrameParser
+        elif parser_class is FrameParser and (
+            options.utf8_validator is not Utf8Validator or options.xor_masker is not XorMasker
+        ):
+            # Other validator or masker classes than the selected ones: only the pure parser
+            # uses them (the native engine has its own kernels).
+            parser_class = PyFrameParser
+        rules = {
+            "validate_utf8": options.validate_utf8,
+            "accept_unmasked": options.accept_unmasked,
+            "accept_masked": options.accept_masked,
+        }
+        limits = (server, options.max_frame_size, options.max_message_size)
+        if parser_class is PyFrameParser:
+            return PyFrameParser(
+                *limits,
+                **rules,
+                utf8_validator=options.utf8_validator,
+                xor_masker=options.xor_masker,
+                deflate=self.deflate,
+                streaming=options.streaming,
+            )
+        return parser_class(*limits, **rules)
 
-    def _failed(self, code: int, reason: str) -> int:
-        self.fail(code, reason)
-        return 0
-
-    def _start_message(self, opcode: int, compressed: bool) -> None:
-        self._msg_opcode = opcode
-        self._msg_compressed = compressed
-        self._msg_parts = []
-        self._msg_size = 0
-        self._msg_ends_on_code_point = True
-        if opcode == OP_TEXT:
-            self._validator.reset()
-        if compressed:
-            assert self.deflate is not None
-            self.deflate.start_message()
-
-    def _data_chunk(self, chunk: bytes | bytearray) -> None:
-        if self._msg_compressed:
-            assert self.deflate is not None
-            limit = self.options.max_message_size
-            try:
-                chunk = self.deflate.decompress(chunk, limit - self._msg_size + 1 if limit else 0)
-            except zlib.error as exc:
-                self.fail(CLOSE_INVALID_PAYLOAD, f"invalid compressed data: {exc}")
-                return
-        self._append_message_data(chunk)
-
-    def _append_message_data(self, chunk: bytes | bytearray) -> None:
-        if not chunk:
-            return
-        self._msg_size += len(chunk)
-        limit = self.options.max_message_size
-        if limit and self._msg_size > limit:
-            self.fail(CLOSE_MESSAGE_TOO_BIG, f"message exceeds the limit of {limit} bytes")
-            return
-        if self._msg_opcode == OP_TEXT and self.options.validate_utf8:
-            valid, self._msg_ends_on_code_point, _, _ = self._validator.validate(chunk)
-            if not valid:
-                self.fail(CLOSE_INVALID_PAYLOAD, "invalid UTF-8 in a text message")
-                return
-        if self.state == OPEN:  # in CLOSING, data is parsed but dropped
-            self._msg_parts.append(chunk)
-
-    def _end_frame(self) -> None:
-        self._frame_remaining = -1
-        opcode = self._frame_opcode
-        if opcode >= OP_CLOSE:
-            self._control_frame(opcode, bytes(self._control_payload))
-            return
-        if not self._frame_fin:
-            return
-        if self._msg_compressed:
-            assert self.deflate is not None
-            limit = self.options.max_message_size
-            try:
-                tail = self.deflate.finish_message(limit - self._msg_size + 1 if limit else 0)
-            except zlib.error as exc:
-                self.fail(CLOSE_INVALID_PAYLOAD, f"invalid compressed data: {exc}")
-                return
-            self._append_message_data(tail)
-            if self.state not in (OPEN, CLOSING):
-                return
-        if self._msg_opcode == OP_TEXT and not self._msg_ends_on_code_point:
-            self.fail(CLOSE_INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence")
-            return
-        parts, self._msg_parts = self._msg_parts, []
-        is_binary = self._msg_opcode == OP_BINARY
-        self._msg_opcode = -1
-        if self.state == OPEN:
-            payload = parts[0] if len(parts) == 1 else b"".join(parts)
-            self._events.append(Message(bytes(payload) if type(payload) is not bytes else payload, is_binary))
-
-    def _control_frame(self, opcode: int, payload: bytes) -> None:
-        if opcode == OP_PING:
-            if self.state == OPEN:
-                self._outbox.append(self._frame(OP_PONG, payload, True, False))
-                self._events.append(Ping(payload))
-        elif opcode == OP_PONG:
-            if self.state == OPEN:
-                self._events.append(Pong(payload))
-        else:
-            self._receive_close(payload)
+    def _apply(self, item: tuple[Any, ...]) -> Event | None:
+        """The event for a parsed item, with its effects (automatic replies, state changes)
+        applied now, in event order; None when the item gives none in the current state."""
+        kind = item[0]
+        if kind <= OP_BINARY:
+            return Message(item[1], kind == OP_BINARY) if self.state == OPEN else None
+        if kind == OP_PING:
+            if self.state != OPEN:
+                return None
+            self._outbox.append(self._frame(OP_PONG, item[1], True, False))
+            return Ping(item[1])
+        if kind == OP_PONG:
+            return Pong(item[1]) if self.state == OPEN else None
+        if kind == OP_CLOSE:
+            self._receive_close(item[1])
+            return None  # its event is in self._events now
+        if kind == _frames_py.FAIL:
+            self.fail(item[1], item[2])
+            return None
+        if self.state != OPEN:
+            return None
+        if kind == _frames_py.FRAME_DATA:
+            return FrameData(item[1])
+        if kind == _frames_py.FRAME_BEGIN:
+            return FrameBegin(item[1])
+        if kind == _frames_py.FRAME_END:
+            return _FRAME_END
+        if kind == _frames_py.MESSAGE_BEGIN:
+            return MessageBegin(item[1])
+        return _MESSAGE_END
 
     def _receive_close(self, payload: bytes) -> None:
         code: int | None = None
@@ -909,6 +898,12 @@ __all__ = [
     "Pong",
     "CloseReceived",
     "ConnectionFailed",
+    "MessageBegin",
+    "FrameBegin",
+    "FrameData",
+    "FrameEnd",
+    "MessageEnd",
     "InvalidStateError",
+    "frame_header",
     "is_valid_close_code",
 ]

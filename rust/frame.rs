@@ -1,0 +1,887 @@
+//! The receive path of RFC 6455 framing: the native twin of
+//! `autobahn.websocket._frames_py.FrameParser`, with exactly its behaviour (the same checks
+//! in the same order, the same close codes and reasons, the same items).
+//!
+//! One `parse` call takes a chunk of received bytes and parses every frame header in it
+//! (at most `max_frames`), unmasks each payload byte once while copying it to where it stays,
+//! validates text incrementally (failing at the chunk holding the first bad byte, as the
+//! pure parser does) and assembles a fragmented message in one buffer whose slack is at most
+//! an eighth of the payload (1 MiB at most). A message that arrives in one frame of one
+//! chunk is unmasked straight into the `bytes` object the application gets.
+//!
+//! The engine is generic over where payloads go (`Sink`), so that `cargo test` runs it
+//! without an interpreter; `lib.rs` binds it to Python `bytes`.
+
+use crate::dispatch;
+use crate::mask::{self, XorFn};
+use crate::utf8::{Utf8State, Verdict};
+
+pub const OP_CONTINUATION: u8 = 0x0;
+pub const OP_TEXT: u8 = 0x1;
+pub const OP_BINARY: u8 = 0x2;
+pub const OP_CLOSE: u8 = 0x8;
+pub const OP_PONG: u8 = 0xA;
+/// The item kind of a failure (the opcodes are the other kinds).
+pub const FAIL: u8 = 0x20;
+
+const MAX_CONTROL_PAYLOAD: usize = 125;
+const CLOSE_PROTOCOL_ERROR: u16 = 1002;
+const CLOSE_INVALID_PAYLOAD: u16 = 1007;
+const CLOSE_MESSAGE_TOO_BIG: u16 = 1009;
+/// An assembly buffer larger than this is freed after its message (smaller ones are reused).
+const KEEP_BUFFER_MAX: usize = 64 * 1024;
+/// Growth slack of the assembly buffer: an eighth of what it must hold, at most this.
+const MAX_SLACK: usize = 1024 * 1024;
+
+/// What the parser found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Item<B> {
+    /// A whole message (`OP_TEXT`/`OP_BINARY`) or a control frame (`OP_CLOSE`, ping, pong).
+    Frame { opcode: u8, payload: B },
+    /// A protocol violation or a limit: the parser is done.
+    Fail { code: u16, reason: String },
+}
+
+/// Where payloads go: Python `bytes` in the extension, `Vec<u8>` in unit tests.
+pub trait Sink {
+    type Buf;
+    type Error;
+    /// A new buffer of `len` bytes; `fill` writes every byte before anyone else sees it.
+    fn filled(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<Self::Buf, Self::Error>;
+}
+
+/// What autobahn's options may change from RFC 6455's rules (for testing peers).
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    /// Check text messages (false: pass them through unchecked).
+    pub validate_utf8: bool,
+    /// Server: take unmasked client frames.
+    pub accept_unmasked: bool,
+    /// Client: take masked server frames.
+    pub accept_masked: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            validate_utf8: true,
+            accept_unmasked: false,
+            accept_masked: false,
+        }
+    }
+}
+
+/// One peer's incoming frames (see the module documentation).
+pub struct FrameEngine<B> {
+    server: bool,
+    max_frame_size: u64,
+    max_message_size: u64,
+    /// The rules autobahn lets an application relax (see `Rules`).
+    rules: Rules,
+    /// After a close frame or a failure: all further input is consumed and ignored.
+    pub done: bool,
+    // The frame being received; `remaining` is None while waiting for a header.
+    remaining: Option<u64>,
+    opcode: u8,
+    fin: bool,
+    mask: Option<[u8; 4]>,
+    frame_pos: u64,
+    control: [u8; MAX_CONTROL_PAYLOAD],
+    control_len: usize,
+    // The data message being received.
+    msg_opcode: Option<u8>,
+    msg_size: u64,
+    utf8: Utf8State,
+    ends_on_code_point: bool,
+    buffer: Vec<u8>,
+    single: Option<B>,
+}
+
+impl<B> FrameEngine<B> {
+    pub fn new(server: bool, max_frame_size: u64, max_message_size: u64, rules: Rules) -> Self {
+        Self {
+            server,
+            max_frame_size,
+            max_message_size,
+            rules,
+            done: false,
+            remaining: None,
+            opcode: 0,
+            fin: false,
+            mask: None,
+            frame_pos: 0,
+            control: [0; MAX_CONTROL_PAYLOAD],
+            control_len: 0,
+            msg_opcode: None,
+            msg_size: 0,
+            utf8: Utf8State::default(),
+            ends_on_code_point: true,
+            buffer: Vec::new(),
+            single: None,
+        }
+    }
+
+    /// Bytes of memory the message being assembled holds.
+    pub fn buffered(&self) -> usize {
+        self.buffer.capacity()
+    }
+
+    /// Parses `data[pos..]`: returns where parsing stopped and how many headers it parsed;
+    /// the items found are appended to `items`.
+    pub fn parse<S: Sink<Buf = B>>(
+        &mut self,
+        sink: &mut S,
+        data: &[u8],
+        mut pos: usize,
+        max_frames: usize,
+        items: &mut Vec<Item<B>>,
+    ) -> Result<(usize, usize), S::Error> {
+        let end = data.len();
+        if self.done {
+            return Ok((end, 0));
+        }
+        let xor = dispatch::current().xor;
+        let mut frames = 0;
+        while pos < end {
+            match self.remaining {
+                None => {
+                    if frames >= max_frames {
+                        break;
+                    }
+                    let header_len = self.header(&data[pos..], items);
+                    if header_len == 0 {
+                        break; // incomplete, or failed
+                    }
+                    frames += 1;
+                    pos += header_len;
+                    if self.remaining == Some(0) {
+                        self.end_frame(sink, items)?;
+                    }
+                }
+                Some(remaining) => {
+                    let n = remaining.min((end - pos) as u64) as usize;
+                    self.payload(sink, &data[pos..pos + n], xor, items)?;
+                    pos += n;
+                    if self.remaining == Some(0) && !self.done {
+                        self.end_frame(sink, items)?;
+                    }
+                }
+            }
+            if self.done {
+                break;
+            }
+        }
+        Ok((if self.done { end } else { pos }, frames))
+    }
+
+    fn fail(&mut self, items: &mut Vec<Item<B>>, code: u16, reason: String) -> usize {
+        items.push(Item::Fail { code, reason });
+        self.done = true;
+        self.buffer = Vec::new();
+        self.single = None;
+        0
+    }
+
+    /// Parses a frame header at the start of `data`: its length, or 0 if incomplete or failed.
+    fn header(&mut self, data: &[u8], items: &mut Vec<Item<B>>) -> usize {
+        if data.len() < 2 {
+            return 0;
+        }
+        let (first, second) = (data[0], data[1]);
+        let mut length = u64::from(second & 0x7F);
+        let masked = second & 0x80 != 0;
+        let header_len =
+            2 + match length {
+                126 => 2,
+                127 => 8,
+                _ => 0,
+            } + if masked { 4 } else { 0 };
+        if data.len() < header_len {
+            return 0;
+        }
+        let fin = first & 0x80 != 0;
+        let rsv1 = first & 0x40 != 0;
+        let opcode = first & 0x0F;
+        if length == 126 {
+            length = u64::from(u16::from_be_bytes([data[2], data[3]]));
+        } else if length == 127 {
+            let mut be = [0u8; 8];
+            be.copy_from_slice(&data[2..10]);
+            length = u64::from_be_bytes(be);
+            if length >> 63 != 0 {
+                return self.fail(
+                    items,
+                    CLOSE_PROTOCOL_ERROR,
+                    "64-bit payload length with the top bit set".into(),
+                );
+            }
+        }
+        if first & 0x30 != 0 {
+            return self.fail(
+                items,
+                CLOSE_PROTOCOL_ERROR,
+                "reserved bits RSV2/RSV3 set".into(),
+            );
+        }
+        if opcode >= OP_CLOSE {
+            if opcode > OP_PONG {
+                let reason = format!("reserved control opcode {opcode}");
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+            if !fin {
+                return self.fail(
+                    items,
+                    CLOSE_PROTOCOL_ERROR,
+                    "fragmented control frame".into(),
+                );
+            }
+            if length > MAX_CONTROL_PAYLOAD as u64 {
+                let reason = format!("control frame payload of {length} bytes (max 125)");
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+            if rsv1 {
+                return self.fail(
+                    items,
+                    CLOSE_PROTOCOL_ERROR,
+                    "RSV1 set on a control frame".into(),
+                );
+            }
+        } else if opcode > OP_BINARY {
+            let reason = format!("reserved data opcode {opcode}");
+            return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+        } else if opcode == OP_CONTINUATION {
+            if self.msg_opcode.is_none() {
+                let reason = "continuation frame without a message to continue".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+            if rsv1 {
+                let reason = "RSV1 set on a continuation frame".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+        } else {
+            if self.msg_opcode.is_some() {
+                let reason = "new data message before the previous one ended".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+            if rsv1 {
+                // The engine never runs with permessage-deflate (the pure parser does).
+                let reason = "RSV1 set but no extension negotiated".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+        }
+        if masked != self.server {
+            if masked && !self.rules.accept_masked {
+                let reason = "masked frame from the server".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+            if !masked && !self.rules.accept_unmasked {
+                let reason = "unmasked frame from the client".into();
+                return self.fail(items, CLOSE_PROTOCOL_ERROR, reason);
+            }
+        }
+        let limit = self.max_frame_size;
+        if limit != 0 && length > limit {
+            let reason = format!("frame of {length} bytes exceeds the limit of {limit}");
+            return self.fail(items, CLOSE_MESSAGE_TOO_BIG, reason);
+        }
+        if opcode < OP_CLOSE {
+            if opcode != OP_CONTINUATION {
+                self.msg_opcode = Some(opcode);
+                self.msg_size = 0;
+                self.ends_on_code_point = true;
+                if opcode == OP_TEXT {
+                    self.utf8.reset();
+                }
+            }
+            let limit = self.max_message_size;
+            if limit != 0 && self.msg_size + length > limit {
+                let total = self.msg_size + length;
+                let reason = format!("message of {total}+ bytes exceeds the limit of {limit}");
+                return self.fail(items, CLOSE_MESSAGE_TOO_BIG, reason);
+            }
+        } else {
+            self.control_len = 0;
+        }
+        self.opcode = opcode;
+        self.fin = fin;
+        self.mask = masked.then(|| {
+            [
+                data[header_len - 4],
+                data[header_len - 3],
+                data[header_len - 2],
+                data[header_len - 1],
+            ]
+        });
+        self.frame_pos = 0;
+        self.remaining = Some(length);
+        header_len
+    }
+
+    /// Takes in the verdict on a text message's next bytes; false (after failing) when
+    /// they are invalid.
+    fn valid(&mut self, verdict: Option<Verdict>, items: &mut Vec<Item<B>>) -> bool {
+        if let Some(verdict) = verdict {
+            self.ends_on_code_point = verdict.ends_on_code_point;
+            if !verdict.valid {
+                self.fail(
+                    items,
+                    CLOSE_INVALID_PAYLOAD,
+                    "invalid UTF-8 in a text message".into(),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    fn payload<S: Sink<Buf = B>>(
+        &mut self,
+        sink: &mut S,
+        chunk: &[u8],
+        xor: XorFn,
+        items: &mut Vec<Item<B>>,
+    ) -> Result<(), S::Error> {
+        let n = chunk.len();
+        let remaining = self.remaining.unwrap_or(0);
+        let whole_frame = n as u64 == remaining;
+        self.remaining = Some(remaining - n as u64);
+        let (frame_mask, frame_pos) = (self.mask, self.frame_pos);
+        self.frame_pos += n as u64;
+        if self.opcode >= OP_CLOSE {
+            let start = self.control_len;
+            unmask_into(
+                chunk,
+                &mut self.control[start..start + n],
+                frame_mask,
+                frame_pos,
+                xor,
+            );
+            self.control_len += n;
+            return Ok(());
+        }
+        let text = self.msg_opcode == Some(OP_TEXT) && self.rules.validate_utf8;
+        let check = dispatch::current().utf8;
+        if whole_frame && self.fin && self.msg_size == 0 {
+            // A message in one frame: unmasked straight into the object it is delivered in,
+            // and validated there.
+            let utf8 = &mut self.utf8;
+            let mut verdict = None;
+            let buf = sink.filled(n, |dst| {
+                unmask_into(chunk, dst, frame_mask, frame_pos, xor);
+                if text {
+                    verdict = Some(utf8.validate(dst, check));
+                }
+            })?;
+            if self.valid(verdict, items) {
+                self.msg_size += n as u64;
+                self.single = Some(buf);
+            }
+            return Ok(());
+        }
+        let start = self.buffer.len();
+        reserve(&mut self.buffer, start + remaining as usize);
+        self.buffer.extend_from_slice(chunk);
+        if let Some(m) = frame_mask {
+            mask::xor_in_place(&mut self.buffer[start..], m, frame_pos, xor);
+        }
+        let verdict = text.then(|| self.utf8.validate(&self.buffer[start..], check));
+        if self.valid(verdict, items) {
+            self.msg_size += n as u64;
+        }
+        Ok(())
+    }
+
+    fn end_frame<S: Sink<Buf = B>>(
+        &mut self,
+        sink: &mut S,
+        items: &mut Vec<Item<B>>,
+    ) -> Result<(), S::Error> {
+        self.remaining = None;
+        let opcode = self.opcode;
+        if opcode >= OP_CLOSE {
+            let control = &self.control[..self.control_len];
+            let payload = sink.filled(control.len(), |dst| dst.copy_from_slice(control))?;
+            items.push(Item::Frame { opcode, payload });
+            if opcode == OP_CLOSE {
+                self.done = true;
+            }
+            return Ok(());
+        }
+        if !self.fin {
+            return Ok(());
+        }
+        let msg_opcode = self.msg_opcode.take().unwrap_or(OP_BINARY);
+        if msg_opcode == OP_TEXT && !self.ends_on_code_point {
+            self.fail(
+                items,
+                CLOSE_INVALID_PAYLOAD,
+                "text message ends inside a UTF-8 sequence".into(),
+            );
+            return Ok(());
+        }
+        let payload = match self.single.take() {
+            Some(buf) => buf,
+            None => {
+                let buffer = &self.buffer;
+                let payload = sink.filled(buffer.len(), |dst| dst.copy_from_slice(buffer))?;
+                if self.buffer.capacity() > KEEP_BUFFER_MAX {
+                    self.buffer = Vec::new();
+                } else {
+                    self.buffer.clear();
+                }
+                payload
+            }
+        };
+        items.push(Item::Frame {
+            opcode: msg_opcode,
+            payload,
+        });
+        Ok(())
+    }
+}
+
+/// Writes the header of a frame with a payload of `length` bytes into `out` (14 bytes
+/// suffice); returns its length. `mask`: the client's masking key (None: unmasked).
+pub fn write_header(
+    out: &mut [u8],
+    opcode: u8,
+    length: u64,
+    fin: bool,
+    rsv1: bool,
+    mask: Option<[u8; 4]>,
+) -> usize {
+    out[0] = if fin { 0x80 } else { 0 } | if rsv1 { 0x40 } else { 0 } | opcode;
+    let mask_bit = if mask.is_some() { 0x80 } else { 0 };
+    let mut n = 2;
+    if length < 126 {
+        out[1] = mask_bit | length as u8;
+    } else if length < 65536 {
+        out[1] = mask_bit | 126;
+        out[2..4].copy_from_slice(&(length as u16).to_be_bytes());
+        n = 4;
+    } else {
+        out[1] = mask_bit | 127;
+        out[2..10].copy_from_slice(&length.to_be_bytes());
+        n = 10;
+    }
+    if let Some(m) = mask {
+        out[n..n + 4].copy_from_slice(&m);
+        n += 4;
+    }
+    n
+}
+
+/// Copies `src` (payload bytes of a frame from stream position `pos`) to `dst`, unmasking.
+fn unmask_into(src: &[u8], dst: &mut [u8], frame_mask: Option<[u8; 4]>, pos: u64, xor: XorFn) {
+    assert_eq!(src.len(), dst.len());
+    match frame_mask {
+        // SAFETY: `src` and `dst` are distinct live slices of `src.len()` bytes (one borrowed
+        // shared, the other exclusively); the dispatcher chose the kernel for this CPU.
+        Some(m) => unsafe {
+            xor(
+                src.as_ptr(),
+                dst.as_mut_ptr(),
+                src.len(),
+                mask::rotated(m, pos),
+            )
+        },
+        None => dst.copy_from_slice(src),
+    }
+}
+
+/// Makes room for `need` bytes in `buffer`, with slack of at most an eighth (1 MiB at most).
+fn reserve(buffer: &mut Vec<u8>, need: usize) {
+    if need > buffer.capacity() {
+        let target = need + (need / 8).min(MAX_SLACK);
+        buffer.reserve_exact(target - buffer.len());
+    }
+}
+
+/// The Python class `autobahn._nvx.FrameParser`: the engine with payloads in `bytes`.
+pub mod python {
+    use super::{unmask_into, write_header, FrameEngine, Item, Rules, Sink, FAIL};
+    use crate::buffer::BorrowedBuffer;
+    use pyo3::exceptions::PyValueError;
+    use pyo3::ffi;
+    use pyo3::prelude::*;
+    use pyo3::types::{PyBytes, PyList, PyTuple};
+
+    /// Payloads as new `bytes` objects, written once before Python sees them.
+    struct BytesSink<'py> {
+        py: Python<'py>,
+    }
+
+    impl Sink for BytesSink<'_> {
+        type Buf = Py<PyBytes>;
+        type Error = PyErr;
+
+        fn filled(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) -> PyResult<Py<PyBytes>> {
+            // SAFETY: a NULL source asks CPython for a new, uninitialised bytes object of
+            // `len` bytes; a null result means MemoryError was raised.
+            let out =
+                unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t) };
+            if out.is_null() {
+                return Err(PyErr::fetch(self.py));
+            }
+            // SAFETY: `out` is a new reference to a bytes object we own exclusively.
+            let out =
+                unsafe { Bound::from_owned_ptr(self.py, out).cast_into_unchecked::<PyBytes>() };
+            if len > 0 {
+                // SAFETY: the bytes object's storage holds `len` bytes that nobody else can
+                // see until we return it; `fill` writes all of them.
+                let dst = unsafe {
+                    std::slice::from_raw_parts_mut(
+                        ffi::PyBytes_AsString(out.as_ptr()) as *mut u8,
+                        len,
+                    )
+                };
+                fill(dst);
+            }
+            Ok(out.unbind())
+        }
+    }
+
+    /// The native frame parser; see `autobahn.websocket._frames_py` for the contract.
+    #[pyclass(module = "autobahn.nvx")]
+    pub struct FrameParser {
+        engine: FrameEngine<Py<PyBytes>>,
+        #[pyo3(get)]
+        server: bool,
+        #[pyo3(get)]
+        max_frame_size: u64,
+        #[pyo3(get)]
+        max_message_size: u64,
+    }
+
+    #[pymethods]
+    impl FrameParser {
+        #[new]
+        #[pyo3(signature = (
+            server, max_frame_size, max_message_size, *,
+            validate_utf8=true, accept_unmasked=false, accept_masked=false,
+        ))]
+        fn new(
+            server: bool,
+            max_frame_size: u64,
+            max_message_size: u64,
+            validate_utf8: bool,
+            accept_unmasked: bool,
+            accept_masked: bool,
+        ) -> Self {
+            let rules = Rules {
+                validate_utf8,
+                accept_unmasked,
+                accept_masked,
+            };
+            Self {
+                engine: FrameEngine::new(server, max_frame_size, max_message_size, rules),
+                server,
+                max_frame_size,
+                max_message_size,
+            }
+        }
+
+        /// One whole frame (header and payload, masked with `mask` when given) in one
+        /// `bytes` object: the payload is copied (and masked) once, straight into place.
+        #[staticmethod]
+        #[pyo3(signature = (opcode, payload, fin=true, rsv1=false, mask=None))]
+        fn frame<'py>(
+            py: Python<'py>,
+            opcode: u8,
+            payload: &Bound<'py, PyAny>,
+            fin: bool,
+            rsv1: bool,
+            mask: Option<&Bound<'py, PyAny>>,
+        ) -> PyResult<Py<PyBytes>> {
+            if opcode > 0xF {
+                return Err(PyValueError::new_err(format!("invalid opcode {opcode}")));
+            }
+            let mask = match mask {
+                None => None,
+                Some(obj) => Some(crate::mask_from(obj)?),
+            };
+            let held;
+            let src: &[u8] = if let Ok(bytes) = payload.cast::<PyBytes>() {
+                bytes.as_bytes()
+            } else {
+                held = BorrowedBuffer::get(payload, false, "FrameParser.frame()")?;
+                held.as_slice()
+            };
+            let mut header = [0u8; 14];
+            let header_len = write_header(&mut header, opcode, src.len() as u64, fin, rsv1, mask);
+            let xor = crate::dispatch::current().xor;
+            BytesSink { py }.filled(header_len + src.len(), |dst| {
+                let (head, body) = dst.split_at_mut(header_len);
+                head.copy_from_slice(&header[..header_len]);
+                unmask_into(src, body, mask, 0, xor);
+            })
+        }
+
+        /// True after a close frame or a failure: all further input is ignored.
+        #[getter]
+        fn done(&self) -> bool {
+            self.engine.done
+        }
+
+        /// Bytes of memory the message being assembled holds.
+        fn buffered(&self) -> usize {
+            self.engine.buffered()
+        }
+
+        /// Parse `data[pos:]`: returns (new_pos, frames, items).
+        fn parse<'py>(
+            &mut self,
+            data: &Bound<'py, PyAny>,
+            pos: usize,
+            max_frames: usize,
+        ) -> PyResult<(usize, usize, Bound<'py, PyList>)> {
+            let py = data.py();
+            let held;
+            let bytes: &[u8] = if let Ok(bytes) = data.cast::<PyBytes>() {
+                bytes.as_bytes()
+            } else {
+                held = BorrowedBuffer::get(data, false, "FrameParser.parse()")?;
+                held.as_slice()
+            };
+            if pos > bytes.len() {
+                return Err(PyValueError::new_err(format!(
+                    "pos {pos} is beyond the end of the data ({} bytes)",
+                    bytes.len()
+                )));
+            }
+            let mut items = Vec::new();
+            let result =
+                self.engine
+                    .parse(&mut BytesSink { py }, bytes, pos, max_frames, &mut items);
+            let (new_pos, frames) = result?;
+            let list = PyList::empty(py);
+            for item in items {
+                let tuple = match item {
+                    Item::Frame { opcode, payload } => PyTuple::new(
+                        py,
+                        [
+                            opcode.into_pyobject(py)?.into_any(),
+                            payload.into_bound(py).into_any(),
+                        ],
+                    )?,
+                    Item::Fail { code, reason } => PyTuple::new(
+                        py,
+                        [
+                            FAIL.into_pyobject(py)?.into_any(),
+                            code.into_pyobject(py)?.into_any(),
+                            reason.into_pyobject(py)?.into_any(),
+                        ],
+                    )?,
+                };
+                list.append(tuple)?;
+            }
+            Ok((new_pos, frames, list))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct VecSink;
+
+    impl Sink for VecSink {
+        type Buf = Vec<u8>;
+        type Error = ();
+
+        fn filled(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<Vec<u8>, ()> {
+            let mut buf = vec![0xEE; len];
+            fill(&mut buf);
+            Ok(buf)
+        }
+    }
+
+    const MASK: [u8; 4] = [0x37, 0xFA, 0x21, 0x3D];
+
+    /// A frame as a client sends it (masked), written independently of the engine.
+    fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![first];
+        match payload.len() {
+            n if n < 126 => out.push(0x80 | n as u8),
+            n if n < 65536 => {
+                out.push(0x80 | 126);
+                out.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                out.push(0x80 | 127);
+                out.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        out.extend_from_slice(&MASK);
+        out.extend(payload.iter().enumerate().map(|(i, b)| b ^ MASK[i % 4]));
+        out
+    }
+
+    fn parse_all(
+        engine: &mut FrameEngine<Vec<u8>>,
+        data: &[u8],
+        step: usize,
+    ) -> Vec<Item<Vec<u8>>> {
+        let mut items = Vec::new();
+        let mut pending = Vec::new();
+        for chunk in data.chunks(step.max(1)) {
+            pending.extend_from_slice(chunk);
+            let (pos, _) = engine
+                .parse(&mut VecSink, &pending, 0, usize::MAX, &mut items)
+                .unwrap();
+            pending.drain(..pos);
+        }
+        items
+    }
+
+    fn message(opcode: u8, payload: &[u8]) -> Item<Vec<u8>> {
+        Item::Frame {
+            opcode,
+            payload: payload.to_vec(),
+        }
+    }
+
+    #[test]
+    fn messages_and_control_frames_at_every_chunk_size() {
+        let long: Vec<u8> = (0..70_000u32).map(|i| i as u8).collect();
+        let mut data = frame(0x81, "héllo".as_bytes());
+        data.extend(frame(0x01, b"ab"));
+        data.extend(frame(0x89, b"ping"));
+        data.extend(frame(0x80, b"cd"));
+        data.extend(frame(0x82, &long));
+        data.extend(frame(0x88, &[0x03, 0xE8]));
+        data.extend(frame(0x81, b"after the close: ignored"));
+        let expected = vec![
+            message(OP_TEXT, "héllo".as_bytes()),
+            message(0x9, b"ping"),
+            message(OP_TEXT, b"abcd"),
+            message(OP_BINARY, &long),
+            message(OP_CLOSE, &[0x03, 0xE8]),
+        ];
+        for step in [1, 2, 3, 7, 13, 4096, data.len()] {
+            let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+            assert_eq!(parse_all(&mut engine, &data, step), expected, "step {step}");
+            assert!(engine.done);
+        }
+    }
+
+    #[test]
+    fn the_frame_budget_stops_before_a_header() {
+        let data: Vec<u8> = (0..5).flat_map(|_| frame(0x82, b"x")).collect();
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+        let mut items = Vec::new();
+        let (pos, frames) = engine.parse(&mut VecSink, &data, 0, 2, &mut items).unwrap();
+        assert_eq!((pos, frames, items.len()), (14, 2, 2));
+        let (pos, frames) = engine
+            .parse(&mut VecSink, &data, pos, 10, &mut items)
+            .unwrap();
+        assert_eq!((pos, frames, items.len()), (data.len(), 3, 5));
+    }
+
+    #[test]
+    fn invalid_utf8_fails_in_the_chunk_that_holds_it() {
+        let mut data = frame(0x81, b"valid, then \xF5 and more");
+        let bad = data
+            .iter()
+            .position(|&b| b == (0xF5 ^ MASK[(12 % 4) as usize]))
+            .unwrap();
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+        let mut items = Vec::new();
+        let (pos, _) = engine
+            .parse(&mut VecSink, &data[..bad], 0, 10, &mut items)
+            .unwrap();
+        assert!(items.is_empty() && pos == bad);
+        data.drain(..bad);
+        engine
+            .parse(&mut VecSink, &data[..1], 0, 10, &mut items)
+            .unwrap();
+        assert_eq!(
+            items,
+            vec![Item::Fail {
+                code: 1007,
+                reason: "invalid UTF-8 in a text message".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn violations_and_limits() {
+        let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+            (
+                frame(0x80, b"x"),
+                1002,
+                "continuation frame without a message to continue",
+            ),
+            (frame(0x92, b"x"), 1002, "reserved bits RSV2/RSV3 set"),
+            (
+                frame(0xC2, b"x"),
+                1002,
+                "RSV1 set but no extension negotiated",
+            ),
+            (frame(0x8B, b""), 1002, "reserved control opcode 11"),
+            (frame(0x09, b""), 1002, "fragmented control frame"),
+            (frame(0x83, b""), 1002, "reserved data opcode 3"),
+            (
+                vec![0x82, 0x01, b'x'],
+                1002,
+                "unmasked frame from the client",
+            ),
+            (
+                frame(0x82, &[0; 101]),
+                1009,
+                "frame of 101 bytes exceeds the limit of 100",
+            ),
+            (
+                [frame(0x02, &[0; 60]), frame(0x80, &[0; 60])].concat(),
+                1009,
+                "message of 120+ bytes exceeds the limit of 100",
+            ),
+            (
+                frame(0x81, b"caf\xC3"),
+                1007,
+                "text message ends inside a UTF-8 sequence",
+            ),
+        ];
+        for (data, code, reason) in cases {
+            let mut engine = FrameEngine::new(true, 100, 100, Rules::default());
+            let items = parse_all(&mut engine, &data, data.len());
+            let fail = Item::Fail {
+                code,
+                reason: reason.into(),
+            };
+            assert_eq!(items, vec![fail], "{reason}");
+            assert!(engine.done);
+        }
+    }
+
+    #[test]
+    fn one_byte_fragments_are_assembled_in_one_buffer() {
+        let n = 200_000;
+        let mut data = frame(0x02, b"");
+        for i in 0..n {
+            data.extend(frame(0x00, &[i as u8]));
+        }
+        data.extend(frame(0x80, b""));
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+        let mut items = Vec::new();
+        let mut pos = 0;
+        let mut peak = 0;
+        while pos < data.len() {
+            let end = (pos + 65536).min(data.len());
+            let (stop, _) = engine
+                .parse(&mut VecSink, &data[..end], pos, usize::MAX, &mut items)
+                .unwrap();
+            pos = stop;
+            peak = peak.max(engine.buffered());
+        }
+        let expected: Vec<u8> = (0..n).map(|i| i as u8).collect();
+        assert_eq!(items, vec![message(OP_BINARY, &expected)]);
+        assert!(peak <= n + n / 8 + 64, "peak {peak}");
+        assert_eq!(engine.buffered(), 0); // a large buffer is freed after its message
+    }
+}

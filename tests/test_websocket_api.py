@@ -611,3 +611,22 @@ def test_message_listeners(impl):
         assert factory.heard == [(b"\x01", True)] == factory.messages
 
     asyncio.run(main())
+
+
+def test_streaming_receive_sees_the_frames_as_sent(impl):
+    def script(proto):
+        proto.beginMessage(isBinary=True)
+        proto.sendMessageFrame(b"first")
+        proto.sendMessageFrame(b"second")
+        proto.endMessage()
+
+    async def main():
+        server, factory, port = await serve(impl, protocol=StreamingEcho)
+        async with server:
+            proto = await connect(impl, port, script)
+        pieces = factory.messages[0]
+        assert [p for p in pieces if p[0] == "frame"] == [("frame", 5), ("frame", 6), ("frame", 0)]
+        assert b"".join(p[1] for p in pieces if p[0] == "data") == b"firstsecond"
+        assert proto.received == [(b"firstsecond", True)]
+
+    asyncio.run(main())

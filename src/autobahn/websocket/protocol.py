@@ -265,7 +265,9 @@ class WebSocketProtocol(ObservableMixin):
         self._ping_seq = 0
         self._traffic_since_ping = False
         self._close_fired = False
-        self._streaming_receive = False
+        # A subclass overriding a streaming callback gets frames as they arrive (the core's
+        # streaming events) instead of whole messages.
+        self._streaming_receive = _overrides_streaming(type(self))
         self._input_paused = False  # reading stopped while the frame budget is exhausted
         # Sending a message frame by frame (beginMessage ...): the frame's masker and bytes left.
         self._send_opcode = 0
@@ -333,7 +335,10 @@ class WebSocketProtocol(ObservableMixin):
 
     def onMessageEnd(self) -> None:
         """Streaming API: the current message ended."""
-        self.onMessage(b"".join(self._message_parts), self._message_is_binary)
+        payload = b"".join(self._message_parts)
+        self.onMessage(payload, self._message_is_binary)
+        if self._listeners:
+            self._fire_message(payload, self._message_is_binary)
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         """A whole message arrived (text payloads are valid UTF-8 bytes)."""
@@ -716,12 +721,20 @@ class WebSocketProtocol(ObservableMixin):
             self._flush()
             if kind is core.Message:
                 self.trafficStats.incomingWebSocketMessages += 1
-                if self._streaming_receive:
-                    self._stream_whole_message(event)
-                else:
-                    self._call(self.onMessage, event.payload, event.is_binary)
+                self._call(self.onMessage, event.payload, event.is_binary)
                 if self._listeners:
                     self._fire_message(event.payload, event.is_binary)
+            elif kind is core.FrameData:
+                self._call(self.onMessageFrameData, event.payload)
+            elif kind is core.FrameBegin:
+                self._call(self.onMessageFrameBegin, event.length)
+            elif kind is core.FrameEnd:
+                self._call(self.onMessageFrameEnd)
+            elif kind is core.MessageBegin:
+                self._call(self.onMessageBegin, event.is_binary)
+            elif kind is core.MessageEnd:
+                self.trafficStats.incomingWebSocketMessages += 1
+                self._call(self.onMessageEnd)
             elif kind is core.Ping:
                 self._call(self.onPing, event.payload)
             elif kind is core.Pong:
@@ -779,19 +792,6 @@ class WebSocketProtocol(ObservableMixin):
     def _listener_failed(self, exc: BaseException) -> None:
         log.error("a 'message' listener failed", exc_info=exc)
 
-    def _stream_whole_message(self, event: core.Message) -> None:
-        """Streaming callbacks for a message the core assembled: one frame with all of it."""
-        payload = event.payload
-        for callback, args in (
-            (self.onMessageBegin, (event.is_binary,)),
-            (self.onMessageFrameBegin, (len(payload),)),
-            (self.onMessageFrameData, (payload,)),
-            (self.onMessageFrameEnd, ()),
-            (self.onMessageEnd, ()),
-        ):
-            if not self._call(callback, *args):
-                return
-
     def _handshake_event(self, event: Any) -> None:
         raise NotImplementedError
 
@@ -839,7 +839,6 @@ class WebSocketProtocol(ObservableMixin):
         self._track("onOpen")
         self.websocket_protocol_in_use = conn.subprotocol
         self.websocket_extensions_in_use = _extensions_in_use(conn)
-        self._streaming_receive = _overrides_streaming(type(self))
         if self.autoPingInterval:
             self._ping_timer = self._call_later(self.autoPingInterval, self._auto_ping)
         self._resolve_future(self.is_open, self)
@@ -984,7 +983,9 @@ class WebSocketServerProtocol(WebSocketProtocol):
     def _start(self) -> None:
         self.factory.countConnections += 1
         self._counted = True
-        self._begin(core.ServerConnection(self.factory._protocol_options(), peer=self.peer))
+        options = self.factory._protocol_options()
+        options.streaming = self._streaming_receive
+        self._begin(core.ServerConnection(options, peer=self.peer))
 
     def _connection_closed(self) -> None:
         if getattr(self, "_counted", False):
@@ -1212,6 +1213,7 @@ class WebSocketClientProtocol(WebSocketProtocol):
         if port != (443 if f.isSecure else 80):
             host_header = f"{host_header}:{port}"
         options = f._protocol_options()
+        options.streaming = self._streaming_receive
         options.protocols = protocols
         conn = core.ClientConnection(host_header, resource, options, origin=origin, headers=headers, peer=self.peer)
         self._begin(conn)

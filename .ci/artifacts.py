@@ -12,7 +12,8 @@ Every CI step calls this script (through a `just` recipe), so the same checks ru
     artifacts.py version                               the package version
 
 Checks per wheel: zip integrity and RECORD hashes, `twine check --strict`, the expected content
-(NVX extension, flatc, reflection.bfbs; no binary at all in a pure wheel), and for Linux
+(NVX extension, flatc, reflection.bfbs; no binary at all in a pure wheel), the wheel's tag against
+the extension it holds (file name and the ABI marker compiled into it), and for Linux
 wheels `auditwheel show` plus our own scan of every ELF file (flatc included) for versioned
 glibc symbols newer than the manylinux policy allows.
 """
@@ -44,7 +45,11 @@ EXPECTED = HERE / "expected-artifacts.json"
 VALIDATION, CHECKSUMS, BUILD_INFO = "VALIDATION.txt", "CHECKSUMS.sha256", "build-info.txt"
 MANYLINUX_GLIBC = (2, 28)  # the manylinux_2_28 policy: nothing newer may be required
 
-NVX_MODULES = ("autobahn/_nvx.abi3.so", "autobahn/_nvx.pyd")
+# The NVX extension: `_nvx.abi3.so`/`_nvx.pyd` (abi3), `_nvx.cpython-314t-<platform>.so`/
+# `_nvx.cp314t-win_amd64.pyd` (free-threaded), `_nvx.pypy311-pp73-<platform>.so` (PyPy).
+NVX_MODULE = re.compile(r"autobahn/_nvx(\.[\w-]+)?\.(so|pyd)")
+# What rust/build_marker.rs writes into the extension: the ABI it was really built for.
+BUILD_MARKER = re.compile(rb"autobahn-nvx-build:impl=(\w+);api=([\w-]+);gil=(\w+);")
 FLATC_BINARIES = ("autobahn/flatc/bin/flatc", "autobahn/flatc/bin/flatc.exe")
 REFLECTION = "autobahn/flatbuffers/reflection.bfbs"
 BINARY_MAGIC = (b"\x7fELF", b"MZ", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe")
@@ -87,6 +92,53 @@ def artifacts_in(directory: Path) -> list[Path]:
 def wheel_tags(zf: zipfile.ZipFile) -> list[str]:
     wheel_file = next(n for n in zf.namelist() if n.endswith(".dist-info/WHEEL"))
     return [line.split(": ", 1)[1] for line in zf.read(wheel_file).decode().splitlines() if line.startswith("Tag: ")]
+
+
+def nvx_modules(names: set[str]) -> list[str]:
+    return sorted(n for n in names if NVX_MODULE.fullmatch(n))
+
+
+def expected_build(tag: str) -> tuple[str, str, str, str] | None:
+    """What a wheel tag promises: (implementation, api, gil, extension-suffix pattern); None
+    for a tag no NVX wheel may carry. abi3 serves only GIL CPython >= 3.11; free-threaded
+    CPython (cp313t, cp314t, ...) and PyPy need version-specific builds."""
+    python, abi, _ = tag.split("-", 2)
+    if python == "cp311" and abi == "abi3":
+        return ("cpython", "abi3", "enabled", r"\.abi3\.so|\.pyd")
+    free_threaded = re.fullmatch(r"cp(3\d+)t", python)
+    if free_threaded and abi == python:
+        v = free_threaded.group(1)
+        return ("cpython", "version-specific", "disabled", rf"\.cpython-{v}t-[\w-]+\.so|\.cp{v}t-[\w-]+\.pyd")
+    pypy = re.fullmatch(r"pp(3\d+)", python)
+    if pypy and re.fullmatch(rf"pypy{pypy.group(1)}_pp\d+", abi):
+        return ("pypy", "version-specific", "enabled", rf"\.pypy{pypy.group(1)}-pp\d+-[\w-]+\.(so|pyd)")
+    return None
+
+
+def check_tag_matches_content(zf: zipfile.ZipFile, name: str, tags: list[str]) -> str:
+    """The tag must describe the extension inside: its file name (what the interpreter's
+    importer looks for) and the ABI it was compiled for (rust/build_marker.rs)."""
+    modules = nvx_modules(set(zf.namelist()))
+    if len(modules) != 1:
+        raise Failure(f"{name}: expected one NVX extension, found {modules}")
+    [module] = modules
+    marker = BUILD_MARKER.search(zf.read(module))
+    if marker is None:
+        raise Failure(f"{name}: {module} carries no autobahn-nvx-build marker (see rust/build_marker.rs)")
+    built = tuple(m.decode() for m in marker.groups())
+    for tag in tags:
+        expected = expected_build(tag)
+        if expected is None:
+            raise Failure(f"{name}: tag {tag} is none of cp311-abi3, cp3XYt-cp3XYt (free-threaded), pp3XY-pypy3XY_ppNN")
+        if built != expected[:3]:
+            raise Failure(
+                f"{name}: tagged {tag}, but {module} was built for impl={built[0]}, api={built[1]}, gil={built[2]} "
+                f"(the tag needs impl={expected[0]}, api={expected[1]}, gil={expected[2]})"
+            )
+        suffix = module.removeprefix("autobahn/_nvx")
+        if not re.fullmatch(expected[3], suffix):
+            raise Failure(f"{name}: tagged {tag}, but the extension is named {module}: that interpreter cannot load it")
+    return f"tag matches {module} (impl={built[0]}, api={built[1]}, gil={built[2]})"
 
 
 def check_record(zf: zipfile.ZipFile, name: str) -> str:
@@ -176,13 +228,12 @@ def validate_wheel(path: Path, kind: str) -> list[str]:
         if REFLECTION not in names:
             raise Failure(f"{path.name}: {REFLECTION} is missing")
         if kind == "nvx":
-            if not names & set(NVX_MODULES):
+            if not nvx_modules(names):
                 raise Failure(f"{path.name}: platform wheel without the NVX extension")
             if not names & set(FLATC_BINARIES):
                 raise Failure(f"{path.name}: platform wheel without flatc")
-            if not all(t.startswith("cp311-abi3-") for t in tags):
-                raise Failure(f"{path.name}: NVX wheel not tagged cp311-abi3 ({tags})")
             notes.append("contains NVX, flatc and reflection.bfbs")
+            notes.append(check_tag_matches_content(zf, path.name, tags))
             if any("linux" in t for t in tags):
                 notes.append(check_linux_binaries(zf, path.name))
         elif kind == "pure":
@@ -311,7 +362,7 @@ def cmd_build_info(args: argparse.Namespace) -> int:
         if path.suffix == ".whl":
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-                nvx = "on" if names & set(NVX_MODULES) else "off"
+                nvx = "on" if nvx_modules(names) else "off"
                 flatc = "bundled" if names & set(FLATC_BINARIES) else "absent"
                 lines.append(f"  {path.name}: tags {', '.join(wheel_tags(zf))}; NVX {nvx}; flatc {flatc}")
         else:

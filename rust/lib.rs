@@ -4,6 +4,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod buffer;
+pub mod build_marker;
 pub mod cabi;
 pub mod dispatch;
 pub mod mask;

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The platform legs that this x86-64 Debian machine cannot run natively, in Debian sid roots
+# (.ci/platform-roots.sh builds and caches them; needs root):
+#   pypy            build the pp311 NVX wheel with PyPy 3.11, run the whole suite with NVX
+#                   required and again with AUTOBAHN_USE_NVX=0
+#   py314 WHEEL     run the whole suite with the abi3 WHEEL (built on the host) on CPython 3.14
+#   aarch64         cross-build the aarch64 wheel (warnings are errors), run the NEON
+#                   selection of the hot-path tests under qemu in an arm64 root
+#   all             pypy and aarch64 (py314 needs a wheel: .ci/test-abi3.sh passes it)
+# Wheels built here go to $AUTOBAHN_PLATFORM_WHEELS (default dist/platforms/): the release dry
+# run takes the PyPy and aarch64 wheels from there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CHECKOUT=$PWD
+# shellcheck source=.ci/platform-roots.sh
+source .ci/platform-roots.sh
+WHEELS=$(realpath -m "${AUTOBAHN_PLATFORM_WHEELS:-dist/platforms}")
+WORK=$(mktemp -d /var/tmp/autobahn-platforms.XXXXXX)
+trap 'roots_cleanup; rm -rf --one-file-system "$WORK"' EXIT
+# Wheels built with zig link against glibc 2.28, like the release's x86-64 wheel.
+MANYLINUX="--zig --compatibility manylinux_2_28"
+
+# The checkout's files (tracked and new, nothing ignored: no target/, no venvs) into ROOT/build/src.
+copy_checkout() {
+    mkdir -p "$1/build/src"
+    git -C "$CHECKOUT" ls-files -co --exclude-standard -z | tar -C "$CHECKOUT" --null -T - -cf - | tar -C "$1/build/src" -xf -
+}
+
+# The download caches, shared by every run on this machine.
+bind_caches() {
+    root_bind "$AUTOBAHN_CI_CACHE/pip" "$1" /root/.cache/pip
+    root_bind "$AUTOBAHN_CI_CACHE/cargo-registry" "$1" /root/.cargo/registry
+}
+
+open_amd64() {
+    [ -n "${AMD64:-}" ] && return 0
+    root_open sid-amd64 "$WORK"
+    AMD64=$ROOT_DIR
+    root_trust_host_cas "$AMD64"
+    bind_caches "$AMD64"
+    copy_checkout "$AMD64"
+}
+
+leg() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+timed() {  # timed NAME COMMAND...: run, then record the wall time for the summary
+    local name=$1 start=$SECONDS; shift
+    "$@"
+    TIMES+=("$name: $((SECONDS - start)) s")
+}
+TIMES=()
+
+# Inside the amd64 root: a venv of INTERPRETER at /build/venv-NAME with the build and test tools.
+VENV_SETUP='
+    "$INTERPRETER" -m venv "/build/venv-$NAME"
+    . "/build/venv-$NAME/bin/activate"
+    python -m pip install -q hatchling maturin ziglang pytest hypothesis $EXTRA
+'
+
+leg_pypy() {
+    leg "PyPy 3.11: build the NVX wheel"
+    open_amd64
+    root_run "$AMD64" INTERPRETER=pypy3 NAME=pypy EXTRA= "
+        $VENV_SETUP
+        cd /build/src && rm -rf /build/out-pypy
+        python -c 'import sys; print(sys.version)'
+        AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 AUTOBAHN_MATURIN_ARGS='$MANYLINUX' \
+            python -m hatchling build -t wheel -d /build/out-pypy
+        python -m pip install -q /build/out-pypy/autobahn-*-pp311-pypy311_pp80-*.whl
+        python -m autobahn
+    "
+    mkdir -p "$WHEELS"
+    cp "$AMD64"/build/out-pypy/*.whl "$WHEELS/"
+    leg "PyPy 3.11: the whole suite, NVX required"
+    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate &&
+        AUTOBAHN_USE_NVX=1 python -m pytest -q -p no:cacheprovider"
+    leg "PyPy 3.11: the whole suite, AUTOBAHN_USE_NVX=0"
+    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate &&
+        AUTOBAHN_USE_NVX=0 python -m pytest -q -p no:cacheprovider"
+}
+
+leg_py314() {
+    local wheel=${1:?py314 needs the abi3 wheel}
+    leg "CPython 3.14: the whole suite with $(basename "$wheel")"
+    open_amd64
+    mkdir -p "$AMD64/build/wheel" && cp "$wheel" "$AMD64/build/wheel/"
+    root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 EXTRA=cffi "
+        $VENV_SETUP
+        python -m pip install -q /build/wheel/$(basename "$wheel")
+        cd /build/src && AUTOBAHN_USE_NVX=1 python -m pytest -q -p no:cacheprovider
+    "
+}
+
+leg_aarch64() {
+    leg "aarch64: cross-build the wheel (Debian's rustc and aarch64 std, zig for glibc 2.28)"
+    open_amd64
+    root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 EXTRA=cffi "
+        $VENV_SETUP
+        cd /build/src && rm -rf /build/out-aarch64
+        RUSTFLAGS='-D warnings' AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=0 \
+            AUTOBAHN_MATURIN_ARGS='--target aarch64-unknown-linux-gnu $MANYLINUX' \
+            python -m hatchling build -t wheel -d /build/out-aarch64
+    "
+    local wheel
+    wheel=$(ls "$AMD64"/build/out-aarch64/autobahn-*-cp311-abi3-*_aarch64.whl)
+    mkdir -p "$WHEELS" && cp "$wheel" "$WHEELS/"
+    leg "aarch64: the NEON selection under qemu ($(basename "$wheel"))"
+    root_open sid-arm64 "$WORK"
+    local arm64=$ROOT_DIR pyver
+    pyver=$(basename "$(ls -d "$arm64"/usr/lib/python3.[0-9]* | sort -V | tail -1)" | sed 's/^python//')
+    # Installed from the host for the arm64 root's Python: pip under emulation takes minutes.
+    python3 -m pip install -q --target "$arm64/build/site" --platform manylinux_2_28_aarch64 \
+        --python-version "$pyver" --implementation cp --only-binary=:all: "$wheel" pytest hypothesis cffi
+    copy_checkout "$arm64"
+    root_run "$arm64" PYTHONPATH=/build/site AUTOBAHN_USE_NVX=1 "cd /build/src
+        python3 -c '
+from autobahn import nvx
+info = nvx.build_info()
+print(info)
+assert info[\"target_arch\"] == \"aarch64\" and info[\"simd\"] == \"neon\", info
+assert nvx.supported_kernels() == [\"scalar\", \"neon\"], nvx.supported_kernels()
+'
+        python3 -m pytest -q -p no:cacheprovider -k neon tests/test_utf8validator.py tests/test_xormasker.py"
+}
+
+case ${1:-} in
+    pypy) timed pypy leg_pypy ;;
+    py314) timed py314 leg_py314 "$(realpath "${2:?usage: $0 py314 WHEEL}")" ;;
+    aarch64) timed aarch64 leg_aarch64 ;;
+    all) timed pypy leg_pypy; timed aarch64 leg_aarch64 ;;
+    *) echo "usage: $0 pypy | py314 WHEEL | aarch64 | all" >&2; exit 2 ;;
+esac
+echo
+echo "platform legs: ${TIMES[*]}"

@@ -106,6 +106,17 @@ build-wheel-manylinux dir:
 build-wheel-native dir:
     AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m hatchling build -t wheel -d {{dir}}
 
+# Version-specific NVX wheels into DIR, one per INTERPRETER: abi3 serves neither PyPy nor
+# free-threaded CPython (on Linux linked for manylinux_2_28 with zig, like the abi3 wheel).
+[positional-arguments]
+build-wheels-for dir +interpreters:
+    dir="$1"; shift; for interpreter in "$@"; do bash .ci/build-wheel-for.sh "$interpreter" "$dir"; done
+
+# The installed package's tests with each INTERPRETER against the wheel in DIR that it loads.
+[positional-arguments]
+test-wheel-with dir +interpreters:
+    dir="$1"; shift; for interpreter in "$@"; do bash .ci/test-wheel.sh "$dir" "$interpreter"; done
+
 # The pure-Python wheel: no NVX, no flatc, py3-none-any.
 build-wheel-pure dir:
     AUTOBAHN_USE_NVX=0 AUTOBAHN_BUNDLE_FLATC=0 {{python}} -m hatchling build -t wheel -d {{dir}}
@@ -128,7 +139,7 @@ fs-sync:
 
 # Run the installed package's tests against the (single) wheel in DIR, in a fresh venv.
 test-wheel dir:
-    bash .ci/test-wheel.sh "$(ls {{dir}}/*.whl)" {{python}}
+    bash .ci/test-wheel.sh {{dir}} {{python}}
 
 # What a build job is about to upload.
 list-artifacts dir:

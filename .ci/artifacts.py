@@ -105,8 +105,8 @@ def expected_build(tag: str) -> tuple[str, str, str, str] | None:
     python, abi, _ = tag.split("-", 2)
     if python == "cp311" and abi == "abi3":
         return ("cpython", "abi3", "enabled", r"\.abi3\.so|\.pyd")
-    free_threaded = re.fullmatch(r"cp(3\d+)t", python)
-    if free_threaded and abi == python:
+    free_threaded = re.fullmatch(r"cp(3\d+)t", abi)
+    if free_threaded and python == abi[:-1]:
         v = free_threaded.group(1)
         return ("cpython", "version-specific", "disabled", rf"\.cpython-{v}t-[\w-]+\.so|\.cp{v}t-[\w-]+\.pyd")
     pypy = re.fullmatch(r"pp(3\d+)", python)
@@ -129,7 +129,7 @@ def check_tag_matches_content(zf: zipfile.ZipFile, name: str, tags: list[str]) -
     for tag in tags:
         expected = expected_build(tag)
         if expected is None:
-            raise Failure(f"{name}: tag {tag} is none of cp311-abi3, cp3XYt-cp3XYt (free-threaded), pp3XY-pypy3XY_ppNN")
+            raise Failure(f"{name}: tag {tag} is none of cp311-abi3, cp3XY-cp3XYt (free-threaded), pp3XY-pypy3XY_ppNN")
         if built != expected[:3]:
             raise Failure(
                 f"{name}: tagged {tag}, but {module} was built for impl={built[0]}, api={built[1]}, gil={built[2]} "

@@ -60,12 +60,12 @@ def make_wheel(folder: Path, tag: str, module: str, marker: bytes | None) -> Pat
         ("cp311-abi3-manylinux_2_28_x86_64", "_nvx.cpython-314t-x86_64-linux-gnu.so", FREE_THREADED, "built for"),
         ("cp311-abi3-manylinux_2_28_x86_64", "_nvx.abi3.so", FREE_THREADED, "gil=disabled"),
         # The reverse: a GIL build (abi3 or not) in a free-threaded slot.
-        ("cp314t-cp314t-manylinux_2_28_x86_64", "_nvx.abi3.so", ABI3, "api=abi3"),
-        ("cp314t-cp314t-manylinux_2_28_x86_64", "_nvx.cpython-314t-x86_64-linux-gnu.so", GIL_SPECIFIC, "gil=enabled"),
-        ("cp313t-cp313t-win_amd64", "_nvx.cp313t-win_amd64.pyd", ABI3, "api=abi3"),
+        ("cp314-cp314t-manylinux_2_28_x86_64", "_nvx.abi3.so", ABI3, "api=abi3"),
+        ("cp314-cp314t-manylinux_2_28_x86_64", "_nvx.cpython-314t-x86_64-linux-gnu.so", GIL_SPECIFIC, "gil=enabled"),
+        ("cp313-cp313t-win_amd64", "_nvx.cp313t-win_amd64.pyd", ABI3, "api=abi3"),
         # Right build, wrong file name: the importer of that interpreter would not find it.
-        ("cp314t-cp314t-manylinux_2_28_x86_64", "_nvx.cpython-314-x86_64-linux-gnu.so", FREE_THREADED, "named"),
-        ("cp313t-cp313t-manylinux_2_28_x86_64", "_nvx.cpython-314t-x86_64-linux-gnu.so", FREE_THREADED, "named"),
+        ("cp314-cp314t-manylinux_2_28_x86_64", "_nvx.cpython-314-x86_64-linux-gnu.so", FREE_THREADED, "named"),
+        ("cp313-cp313t-manylinux_2_28_x86_64", "_nvx.cpython-314t-x86_64-linux-gnu.so", FREE_THREADED, "named"),
         # PyPy and CPython builds are not interchangeable.
         ("cp311-abi3-manylinux_2_28_x86_64", "_nvx.pypy311-pp73-x86_64-linux-gnu.so", PYPY, "impl=pypy"),
         ("pp311-pypy311_pp73-manylinux_2_28_x86_64", "_nvx.abi3.so", ABI3, "impl=cpython"),
@@ -90,9 +90,9 @@ def test_mislabelled_wheel_is_refused(tmp_path, tag, module, marker, complaint):
     [
         ("cp311-abi3-manylinux_2_28_x86_64", "_nvx.abi3.so", ABI3),
         ("cp311-abi3-win_amd64", "_nvx.pyd", ABI3),
-        ("cp313t-cp313t-manylinux_2_28_aarch64", "_nvx.cpython-313t-aarch64-linux-gnu.so", FREE_THREADED),
-        ("cp314t-cp314t-macosx_11_0_arm64", "_nvx.cpython-314t-darwin.so", FREE_THREADED),
-        ("cp314t-cp314t-win_amd64", "_nvx.cp314t-win_amd64.pyd", FREE_THREADED),
+        ("cp313-cp313t-manylinux_2_28_aarch64", "_nvx.cpython-313t-aarch64-linux-gnu.so", FREE_THREADED),
+        ("cp314-cp314t-macosx_11_0_arm64", "_nvx.cpython-314t-darwin.so", FREE_THREADED),
+        ("cp314-cp314t-win_amd64", "_nvx.cp314t-win_amd64.pyd", FREE_THREADED),
         ("pp311-pypy311_pp73-manylinux_2_28_x86_64", "_nvx.pypy311-pp73-x86_64-linux-gnu.so", PYPY),
     ],
 )

@@ -178,12 +178,20 @@ def glibc_requirements(data: bytes) -> set[tuple[int, ...]]:
     return versions
 
 
-def check_linux_binaries(zf: zipfile.ZipFile, name: str) -> str:
+ELF_MACHINES = {62: "x86_64", 183: "aarch64"}  # e_machine: EM_X86_64, EM_AARCH64
+
+
+def check_linux_binaries(zf: zipfile.ZipFile, name: str, tags: list[str]) -> str:
+    """Every ELF file within the manylinux glibc policy and built for the tag's architecture
+    (a cross build could otherwise bundle the build machine's flatc)."""
+    arches = {"x86_64" if t.endswith("_x86_64") else t.rsplit("_", 1)[-1] for t in tags}
+    elves = {m: d for m in zf.namelist() if (d := zf.read(m)).startswith(b"\x7fELF")}
+    for member, data in elves.items():
+        machine = ELF_MACHINES.get(int.from_bytes(data[18:20], "little"), f"e_machine {data[18:20].hex()}")
+        if {machine} != arches:
+            raise Failure(f"{name}: {member} is built for {machine}, the wheel is tagged for {sorted(arches)}")
     scanned = []
-    for member in zf.namelist():
-        data = zf.read(member)
-        if not data.startswith(b"\x7fELF"):
-            continue
+    for member, data in elves.items():
         newest = max(glibc_requirements(data), default=(0,))
         if newest > MANYLINUX_GLIBC:
             policy = ".".join(map(str, MANYLINUX_GLIBC))
@@ -235,7 +243,7 @@ def validate_wheel(path: Path, kind: str) -> list[str]:
             notes.append("contains NVX, flatc and reflection.bfbs")
             notes.append(check_tag_matches_content(zf, path.name, tags))
             if any("linux" in t for t in tags):
-                notes.append(check_linux_binaries(zf, path.name))
+                notes.append(check_linux_binaries(zf, path.name, tags))
         elif kind == "pure":
             binaries = [n for n in names if any(zf.read(n).startswith(m) for m in BINARY_MAGIC)]
             if binaries or tags != ["py3-none-any"]:

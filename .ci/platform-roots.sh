@@ -16,7 +16,7 @@ root_packages() {
     case $1 in
         sid-amd64)
             echo "pypy3 pypy3-dev pypy3-venv python3.14 python3.14-dev python3.14-venv build-essential" \
-                "cargo rustc git libstd-rust-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
+                "cargo rustc git cmake libstd-rust-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
         sid-arm64) echo "python3" ;;
         *) echo "unknown root $1" >&2; return 1 ;;
     esac

@@ -29,13 +29,20 @@ GIL_SPECIFIC = b"autobahn-nvx-build:impl=cpython;api=version-specific;gil=enable
 PYPY = b"autobahn-nvx-build:impl=pypy;api=version-specific;gil=enabled;\0"
 
 
-def make_wheel(folder: Path, tag: str, module: str, marker: bytes | None) -> Path:
+def elf(machine: int, payload: bytes = b"") -> bytes:
+    """Bytes that start like an ELF file for `machine` (62 x86-64, 183 aarch64)."""
+    return b"\x7fELF\x02\x01\x01" + b"\0" * 11 + machine.to_bytes(2, "little") + b"\0" * 44 + payload + b"\0" * 64
+
+
+def make_wheel(
+    folder: Path, tag: str, module: str, marker: bytes | None, flatc: bytes = b"\x7fELF flatc", machine: int = 62
+) -> Path:
     """A well-formed wheel (RECORD right, flatc and reflection.bfbs present) holding one NVX
-    extension `autobahn/<module>` whose bytes carry `marker`."""
+    extension `autobahn/<module>` for `machine` whose bytes carry `marker`."""
     dist_info = "autobahn-1.0.dist-info"
     files = {
-        f"autobahn/{module}": b"\x7fELF" + b"\0" * 64 + (marker or b"") + b"\0" * 64,
-        "autobahn/flatc/bin/flatc": b"\x7fELF flatc",
+        f"autobahn/{module}": elf(machine, marker or b""),
+        "autobahn/flatc/bin/flatc": flatc,
         artifacts.REFLECTION: b"bfbs",
         f"{dist_info}/METADATA": b"Metadata-Version: 2.4\nName: autobahn\nVersion: 1.0\n",
         f"{dist_info}/WHEEL": f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: {tag}\n".encode(),
@@ -83,6 +90,20 @@ def test_mislabelled_wheel_is_refused(tmp_path, tag, module, marker, complaint):
     assert result.returncode != 0
     assert f"FAIL  {wheel.name}: " in result.stdout
     assert complaint in result.stdout
+
+
+def test_flatc_of_another_architecture_is_refused(tmp_path):
+    """A cross build that bundled the build machine's flatc: x86-64 flatc in an aarch64 wheel."""
+    tag = "cp311-abi3-manylinux_2_28_aarch64"
+    wheel = make_wheel(tmp_path, tag, "_nvx.abi3.so", ABI3, flatc=elf(62), machine=183)
+    result = subprocess.run(
+        [sys.executable, ROOT / ".ci" / "artifacts.py", "validate", tmp_path, "--kind", "nvx"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    expected = f"FAIL  {wheel.name}: autobahn/flatc/bin/flatc is built for x86_64, the wheel is tagged for ['aarch64']"
+    assert expected in result.stdout
 
 
 @pytest.mark.parametrize(

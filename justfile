@@ -47,6 +47,24 @@ test-pure:
 test-abi3:
     bash .ci/test-abi3.sh
 
+# The suite on PyPy 3.11 (its NVX wheel built there; NVX on, then off), in a cached Debian sid
+# root (.ci/platform-roots.sh, $AUTOBAHN_CI_CACHE; needs root).
+test-pypy:
+    bash .ci/test-platforms.sh pypy
+
+# The abi3 wheel built here, with the whole suite on CPython 3.14 in the sid root (needs root).
+test-py314:
+    rm -rf dist/abi3 && AUTOBAHN_USE_NVX=1 {{python}} -m pip wheel -q --no-deps -w dist/abi3 .
+    bash .ci/test-platforms.sh py314 dist/abi3/autobahn-*-cp311-abi3-*.whl
+
+# Cross-build the aarch64 wheel, run the NEON test selection under qemu in an arm64 sid root (root).
+test-aarch64:
+    bash .ci/test-platforms.sh aarch64
+
+# Build the cached Debian sid roots of the platform legs now (otherwise the first leg does).
+platform-roots:
+    bash .ci/platform-roots.sh build
+
 # Rust unit tests alone.
 test-rust:
     cargo test --locked

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The platform legs that this x86-64 Debian machine cannot run natively, in Debian sid roots
 # (.ci/platform-roots.sh builds and caches them; needs root):
-#   pypy            build the pp311 NVX wheel with PyPy 3.11, run the whole suite with NVX
-#                   required and again with AUTOBAHN_USE_NVX=0
+#   pypy            build the pp311 NVX wheel with PyPy 3.11, run the suite with NVX required
+#                   and again with AUTOBAHN_USE_NVX=0
 #   py314 WHEEL     run the whole suite with the abi3 WHEEL (built on the host) on CPython 3.14
 #   aarch64         cross-build the aarch64 wheel (warnings are errors), run the NEON
 #                   selection of the hot-path tests under qemu in an arm64 root
 #   all             pypy and aarch64 (py314 needs a wheel: .ci/test-abi3.sh passes it)
+#   wheels          only build the PyPy and aarch64 wheels (for the release dry run)
 # Wheels built here go to $AUTOBAHN_PLATFORM_WHEELS (default dist/platforms/): the release dry
 # run takes the PyPy and aarch64 wheels from there.
 set -euo pipefail
@@ -30,6 +31,7 @@ copy_checkout() {
 bind_caches() {
     root_bind "$AUTOBAHN_CI_CACHE/pip" "$1" /root/.cache/pip
     root_bind "$AUTOBAHN_CI_CACHE/cargo-registry" "$1" /root/.cargo/registry
+    root_bind "$AUTOBAHN_CI_CACHE/zig-cache" "$1" /root/.cache/zig  # zig's libc++ for aarch64
 }
 
 open_amd64() {
@@ -49,33 +51,35 @@ timed() {  # timed NAME COMMAND...: run, then record the wall time for the summa
 }
 TIMES=()
 
-# Inside the amd64 root: a venv of INTERPRETER at /build/venv-NAME with the build and test tools.
+# Inside the amd64 root: a venv of INTERPRETER at /build/venv-NAME with the test tools.
 VENV_SETUP='
     "$INTERPRETER" -m venv "/build/venv-$NAME"
     . "/build/venv-$NAME/bin/activate"
-    python -m pip install -q hatchling maturin ziglang pytest hypothesis $EXTRA
+    python -m pip install -q pytest hypothesis $EXTRA
 '
 
-leg_pypy() {
-    leg "PyPy 3.11: build the NVX wheel"
+build_pypy() {
+    leg "PyPy 3.11: build the NVX wheel (.ci/build-wheel-for.sh, as the workflows do)"
     open_amd64
+    root_run "$AMD64" "cd /build/src && rm -rf /build/out-pypy && bash .ci/build-wheel-for.sh pypy3 /build/out-pypy"
+    mkdir -p "$WHEELS"
+    cp "$AMD64"/build/out-pypy/autobahn-*-pp311-pypy311_pp*.whl "$WHEELS/"
+}
+
+test_pypy() {
+    leg "PyPy 3.11: install the wheel"
     root_run "$AMD64" INTERPRETER=pypy3 NAME=pypy EXTRA= "
         $VENV_SETUP
-        cd /build/src && rm -rf /build/out-pypy
-        python -c 'import sys; print(sys.version)'
-        AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 AUTOBAHN_MATURIN_ARGS='$MANYLINUX' \
-            python -m hatchling build -t wheel -d /build/out-pypy
-        python -m pip install -q /build/out-pypy/autobahn-*-pp311-pypy311_pp80-*.whl
-        python -m autobahn
+        python -m pip install -q /build/out-pypy/autobahn-*-pp311-pypy311_pp*.whl
+        cd /tmp && python -m autobahn
     "
-    mkdir -p "$WHEELS"
-    cp "$AMD64"/build/out-pypy/*.whl "$WHEELS/"
-    leg "PyPy 3.11: the whole suite, NVX required"
-    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate &&
-        AUTOBAHN_USE_NVX=1 python -m pytest -q -p no:cacheprovider"
-    leg "PyPy 3.11: the whole suite, AUTOBAHN_USE_NVX=0"
-    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate &&
-        AUTOBAHN_USE_NVX=0 python -m pytest -q -p no:cacheprovider"
+    # The build hook and the Rust crate's own tests do not depend on the interpreter (and
+    # rebuild NVX several times): the host legs run them.
+    local suite="python -m pytest -q -p no:cacheprovider --ignore=tests/test_build_hook.py --ignore=tests/test_rust.py"
+    leg "PyPy 3.11: the suite, NVX required"
+    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=1 $suite"
+    leg "PyPy 3.11: the suite, AUTOBAHN_USE_NVX=0"
+    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=0 $suite"
 }
 
 leg_py314() {
@@ -90,19 +94,17 @@ leg_py314() {
     "
 }
 
-leg_aarch64() {
+build_aarch64() {
     leg "aarch64: cross-build the wheel (Debian's rustc and aarch64 std, zig for glibc 2.28)"
     open_amd64
-    root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 EXTRA=cffi "
-        $VENV_SETUP
-        cd /build/src && rm -rf /build/out-aarch64
-        RUSTFLAGS='-D warnings' AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=0 \
-            AUTOBAHN_MATURIN_ARGS='--target aarch64-unknown-linux-gnu $MANYLINUX' \
-            python -m hatchling build -t wheel -d /build/out-aarch64
-    "
+    binfmt_enable  # the cross-built flatc runs once, under qemu
+    root_run "$AMD64" "cd /build/src && bash .ci/cross-build-aarch64.sh /build/out-aarch64"
+    mkdir -p "$WHEELS" && cp "$AMD64"/build/out-aarch64/autobahn-*-cp311-abi3-*_aarch64.whl "$WHEELS/"
+}
+
+test_aarch64() {
     local wheel
     wheel=$(ls "$AMD64"/build/out-aarch64/autobahn-*-cp311-abi3-*_aarch64.whl)
-    mkdir -p "$WHEELS" && cp "$wheel" "$WHEELS/"
     leg "aarch64: the NEON selection under qemu ($(basename "$wheel"))"
     root_open sid-arm64 "$WORK"
     local arm64=$ROOT_DIR pyver
@@ -123,11 +125,14 @@ assert nvx.supported_kernels() == [\"scalar\", \"neon\"], nvx.supported_kernels(
 }
 
 case ${1:-} in
-    pypy) timed pypy leg_pypy ;;
+    pypy) timed pypy-build build_pypy; timed pypy-tests test_pypy ;;
     py314) timed py314 leg_py314 "$(realpath "${2:?usage: $0 py314 WHEEL}")" ;;
-    aarch64) timed aarch64 leg_aarch64 ;;
-    all) timed pypy leg_pypy; timed aarch64 leg_aarch64 ;;
-    *) echo "usage: $0 pypy | py314 WHEEL | aarch64 | all" >&2; exit 2 ;;
+    aarch64) timed aarch64-build build_aarch64; timed aarch64-tests test_aarch64 ;;
+    all)
+        timed pypy-build build_pypy; timed pypy-tests test_pypy
+        timed aarch64-build build_aarch64; timed aarch64-tests test_aarch64 ;;
+    wheels) timed pypy-build build_pypy; timed aarch64-build build_aarch64 ;;
+    *) echo "usage: $0 pypy | py314 WHEEL | aarch64 | all | wheels" >&2; exit 2 ;;
 esac
 echo
 echo "platform legs: ${TIMES[*]}"

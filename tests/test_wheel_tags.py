@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -26,7 +28,7 @@ spec.loader.exec_module(artifacts)
 ABI3 = b"autobahn-nvx-build:impl=cpython;api=abi3;gil=enabled;\0"
 FREE_THREADED = b"autobahn-nvx-build:impl=cpython;api=version-specific;gil=disabled;\0"
 GIL_SPECIFIC = b"autobahn-nvx-build:impl=cpython;api=version-specific;gil=enabled;\0"
-PYPY = b"autobahn-nvx-build:impl=pypy;api=version-specific;gil=enabled;\0"
+PYPY = b"autobahn-nvx-build:impl=pypy;api=abi3;gil=enabled;\0"  # PyO3 on PyPy: its limited API
 
 
 def elf(machine: int, payload: bytes = b"") -> bytes:
@@ -35,13 +37,19 @@ def elf(machine: int, payload: bytes = b"") -> bytes:
 
 
 def make_wheel(
-    folder: Path, tag: str, module: str, marker: bytes | None, flatc: bytes = b"\x7fELF flatc", machine: int = 62
+    folder: Path,
+    tag: str,
+    module: str,
+    marker: bytes | None,
+    flatc: bytes = b"\x7fELF flatc",
+    machine: int = 62,
+    extension: bytes | None = None,
 ) -> Path:
     """A well-formed wheel (RECORD right, flatc and reflection.bfbs present) holding one NVX
-    extension `autobahn/<module>` for `machine` whose bytes carry `marker`."""
+    extension `autobahn/<module>` for `machine` whose bytes carry `marker` (or are `extension`)."""
     dist_info = "autobahn-1.0.dist-info"
     files = {
-        f"autobahn/{module}": elf(machine, marker or b""),
+        f"autobahn/{module}": extension if extension is not None else elf(machine, marker or b""),
         "autobahn/flatc/bin/flatc": flatc,
         artifacts.REFLECTION: b"bfbs",
         f"{dist_info}/METADATA": b"Metadata-Version: 2.4\nName: autobahn\nVersion: 1.0\n",
@@ -132,5 +140,37 @@ def test_this_installation_carries_the_marker_it_claims():
     assert found is not None
     impl, api, gil = (g.decode() for g in found.groups())
     assert impl == ("pypy" if sys.implementation.name == "pypy" else "cpython")
-    assert api == ("abi3" if Path(nvx.__file__).name.startswith("_nvx.abi3.") else "version-specific")
+    if impl == "cpython":  # (on PyPy, PyO3 targets its emulation of the limited API)
+        assert api == ("abi3" if Path(nvx.__file__).name.startswith("_nvx.abi3.") else "version-specific")
     assert gil == ("disabled" if sysconfig.get_config_var("Py_GIL_DISABLED") else "enabled")
+
+
+@pytest.mark.slow
+def test_free_threaded_build_is_told_apart(tmp_path):
+    """No free-threaded CPython exists on this machine, so PyO3 is given one's build
+    configuration (PYO3_CONFIG_FILE: CPython 3.14, Py_GIL_DISABLED): the crate must compile
+    for it, its marker must say so, and the gate must accept it only in a cp314t slot."""
+    if shutil.which("cargo") is None:
+        pytest.fail("cargo is needed to build the free-threaded variant")
+    config = tmp_path / "pyo3-cp314t.txt"
+    config.write_text(
+        "implementation=CPython\nversion=3.14\nshared=true\nabi3=false\nlib_name=python3.14t\n"
+        "pointer_width=64\nbuild_flags=Py_GIL_DISABLED\nsuppress_build_script_link_lines=true\n"
+    )
+    target = ROOT / "target" / "free-threaded-check"
+    env = {**os.environ, "PYO3_CONFIG_FILE": str(config), "CARGO_TARGET_DIR": str(target)}
+    subprocess.run(["cargo", "build", "--locked", "--lib", "-q"], cwd=ROOT, env=env, check=True, timeout=1200)
+    library = next((target / "debug").glob("*_nvx.so"))
+    marker = artifacts.BUILD_MARKER.search(library.read_bytes())
+    assert marker is not None and marker.group(0) == FREE_THREADED.rstrip(b"\0")
+    module = "_nvx.cpython-314t-x86_64-linux-gnu.so"
+    for tag, accepted in (("cp314-cp314t-manylinux_2_28_x86_64", True), ("cp311-abi3-manylinux_2_28_x86_64", False)):
+        folder = tmp_path / tag
+        folder.mkdir()
+        wheel = make_wheel(folder, tag, module, None, extension=library.read_bytes())
+        with zipfile.ZipFile(wheel) as zf:
+            if accepted:
+                assert artifacts.check_tag_matches_content(zf, wheel.name, [tag]).endswith("gil=disabled)")
+            else:
+                with pytest.raises(artifacts.Failure, match="gil=disabled"):
+                    artifacts.check_tag_matches_content(zf, wheel.name, [tag])

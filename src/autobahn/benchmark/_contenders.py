@@ -47,6 +47,8 @@ def ours(nvx_kernels: list[str]) -> list[Contender]:
 
         # What users get: on PyPy that is the CFFI binding (with its pure path for small
         # inputs); the PyO3 classes, which PyPy calls through its C-API emulation, beside it.
+        validator: Any
+        masker: Any
         if NVX_VIA_CFFI:
             from autobahn.websocket import _nvx_cffi
 

@@ -52,6 +52,11 @@ test-abi3:
 test-pypy:
     bash .ci/test-platforms.sh pypy
 
+# NVX against pure Python under PyPy 3.11 (the benchmark CLI with ARGS, then the sweep behind
+# the CFFI binding's size thresholds), in the sid root.
+bench-pypy *args:
+    BENCH_ARGS="{{args}}" bash .ci/test-platforms.sh bench-pypy
+
 # The abi3 wheel built here, with the whole suite on CPython 3.14 in the sid root (needs root).
 test-py314:
     rm -rf dist/abi3 && AUTOBAHN_USE_NVX=1 {{python}} -m pip wheel -q --no-deps -w dist/abi3 .

@@ -8,6 +8,7 @@
 #                   selection of the hot-path tests under qemu in an arm64 root
 #   all             pypy and aarch64 (py314 needs a wheel: .ci/test-abi3.sh passes it)
 #   wheels          only build the PyPy and aarch64 wheels (for the release dry run)
+#   bench-pypy      the benchmark CLI (BENCH_ARGS) and the CFFI threshold sweep under PyPy
 # Wheels built here go to $AUTOBAHN_PLATFORM_WHEELS (default dist/platforms/): the release dry
 # run takes the PyPy and aarch64 wheels from there.
 set -euo pipefail
@@ -32,6 +33,7 @@ bind_caches() {
     root_bind "$AUTOBAHN_CI_CACHE/pip" "$1" /root/.cache/pip
     root_bind "$AUTOBAHN_CI_CACHE/cargo-registry" "$1" /root/.cargo/registry
     root_bind "$AUTOBAHN_CI_CACHE/zig-cache" "$1" /root/.cache/zig  # zig's libc++ for aarch64
+    root_bind "$AUTOBAHN_CI_CACHE/flatc" "$1" /root/.cache/autobahn-flatc  # the aarch64 flatc
 }
 
 open_amd64() {
@@ -51,6 +53,11 @@ timed() {  # timed NAME COMMAND...: run, then record the wall time for the summa
 }
 TIMES=()
 
+# The suite as the sid roots run it, from the copy of the checkout against the installed wheel.
+# The build hook's and the Rust crate's own tests do not depend on the interpreter (and rebuild
+# NVX several times): the host legs run them.
+SUITE="python -m pytest -q -p no:cacheprovider --ignore=tests/test_build_hook.py --ignore=tests/test_rust.py"
+
 # Inside the amd64 root: a venv of INTERPRETER at /build/venv-NAME with the test tools.
 VENV_SETUP='
     "$INTERPRETER" -m venv "/build/venv-$NAME"
@@ -66,20 +73,31 @@ build_pypy() {
     cp "$AMD64"/build/out-pypy/autobahn-*-pp311-pypy311_pp*.whl "$WHEELS/"
 }
 
-test_pypy() {
+install_pypy() {
     leg "PyPy 3.11: install the wheel"
     root_run "$AMD64" INTERPRETER=pypy3 NAME=pypy EXTRA= "
         $VENV_SETUP
         python -m pip install -q /build/out-pypy/autobahn-*-pp311-pypy311_pp*.whl
         cd /tmp && python -m autobahn
     "
-    # The build hook and the Rust crate's own tests do not depend on the interpreter (and
-    # rebuild NVX several times): the host legs run them.
-    local suite="python -m pytest -q -p no:cacheprovider --ignore=tests/test_build_hook.py --ignore=tests/test_rust.py"
+}
+
+test_pypy() {
+    install_pypy
     leg "PyPy 3.11: the suite, NVX required"
-    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=1 $suite"
+    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=1 $SUITE"
     leg "PyPy 3.11: the suite, AUTOBAHN_USE_NVX=0"
-    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=0 $suite"
+    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=0 $SUITE"
+}
+
+# Not a test (nothing is asserted about speed): NVX against pure Python under PyPy, the
+# benchmark CLI and the threshold sweep behind autobahn.websocket._nvx_cffi.
+bench_pypy() {
+    install_pypy
+    leg "PyPy 3.11: python -m autobahn.benchmark ${BENCH_ARGS:-}"
+    root_run "$AMD64" "cd /tmp && /build/venv-pypy/bin/python -m autobahn.benchmark ${BENCH_ARGS:-}"
+    leg "PyPy 3.11: benchmarks/pypy_thresholds.py"
+    root_run "$AMD64" "cd /tmp && /build/venv-pypy/bin/python /build/src/benchmarks/pypy_thresholds.py"
 }
 
 leg_py314() {
@@ -90,7 +108,7 @@ leg_py314() {
     root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 EXTRA=cffi "
         $VENV_SETUP
         python -m pip install -q /build/wheel/$(basename "$wheel")
-        cd /build/src && AUTOBAHN_USE_NVX=1 python -m pytest -q -p no:cacheprovider
+        cd /build/src && AUTOBAHN_USE_NVX=1 $SUITE
     "
 }
 
@@ -132,7 +150,8 @@ case ${1:-} in
         timed pypy-build build_pypy; timed pypy-tests test_pypy
         timed aarch64-build build_aarch64; timed aarch64-tests test_aarch64 ;;
     wheels) timed pypy-build build_pypy; timed aarch64-build build_aarch64 ;;
-    *) echo "usage: $0 pypy | py314 WHEEL | aarch64 | all | wheels" >&2; exit 2 ;;
+    bench-pypy) timed pypy-build build_pypy; timed pypy-bench bench_pypy ;;
+    *) echo "usage: $0 pypy | py314 WHEEL | aarch64 | all | wheels | bench-pypy" >&2; exit 2 ;;
 esac
 echo
 echo "platform legs: ${TIMES[*]}"

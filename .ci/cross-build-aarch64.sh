@@ -28,7 +28,7 @@ if [ ! -x "$flatc" ]; then
     rm -rf "$zig/flatc-build"
     CMAKE_TOOLCHAIN_FILE="$zig/aarch64.cmake" python3.14 flatbuffers/flatc_tools.py build --no-strip "$source_tree" "$zig/flatc-build"
     mkdir -p "$(dirname "$flatc")"
-    cp "$zig/flatc-build/flatc" "$flatc.tmp" && mv "$flatc.tmp" "$flatc"
+    aarch64-linux-gnu-strip -o "$flatc.tmp" "$zig/flatc-build/flatc" && mv "$flatc.tmp" "$flatc"
 fi
 rm -rf "$out"
 AUTOBAHN_FLATC_BINARY="$flatc" RUSTFLAGS="-D warnings" \

@@ -128,7 +128,7 @@ test_aarch64() {
     local arm64=$ROOT_DIR pyver
     pyver=$(basename "$(ls -d "$arm64"/usr/lib/python3.[0-9]* | sort -V | tail -1)" | sed 's/^python//')
     # Installed from the host for the arm64 root's Python: pip under emulation takes minutes.
-    python3 -m pip install -q --target "$arm64/build/site" --platform manylinux_2_28_aarch64 \
+    python3 -m pip install -q --no-warn-conflicts --target "$arm64/build/site" --platform manylinux_2_28_aarch64 \
         --python-version "$pyver" --implementation cp --only-binary=:all: "$wheel" pytest hypothesis cffi
     copy_checkout "$arm64"
     root_run "$arm64" PYTHONPATH=/build/site AUTOBAHN_USE_NVX=1 "cd /build/src

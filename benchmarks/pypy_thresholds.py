@@ -1,5 +1,5 @@
-"""Where NVX through CFFI starts to beat pure Python under PyPy: the measurement behind
-``UTF8_NATIVE_FROM`` and ``MASK_NATIVE_FROM`` in ``autobahn.websocket._nvx_cffi``.
+"""Where NVX through CFFI starts to beat pure Python under PyPy: the measurement behind the
+``*_NATIVE_FROM`` thresholds of ``autobahn.websocket._nvx_cffi``.
 
     pypy3 benchmarks/pypy_thresholds.py [--target-ms 60] [--repeats 7]
 
@@ -7,6 +7,8 @@ Times, per size from 16 B to 16 KiB, the CFFI classes with every call sent to th
 path (threshold 0) against the pure-Python classes, with the benchmark's own timing (pools
 of distinct inputs, best of N calibrated runs) and prints the ratio. The threshold is the
 smallest size from which the native path wins at that size and every larger one.
+(Measured 2026-12-01, PyPy 3.11.17 / 8.0.1, x86-64 with AVX2, a shared 2-core machine: native
+won from 128 B for mixed UTF-8, 256 B for ASCII, 64 B for process(), 16 B for process_inplace().)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class NativeUtf8Validator(_nvx_cffi.Utf8Validator):
 
 
 class NativeXorMasker(_nvx_cffi.XorMasker):
-    native_from = 0
+    native_from = inplace_native_from = 0
 
 
 def cases(size: int):

@@ -56,7 +56,7 @@ def _cffi_impls() -> list[Impl]:
         native_from = 0
 
     class XorMasker(_nvx_cffi.XorMasker):
-        native_from = 0
+        native_from = inplace_native_from = 0
 
     return [Impl("nvx-cffi", Utf8Validator, XorMasker)]
 

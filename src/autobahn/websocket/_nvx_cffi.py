@@ -7,9 +7,10 @@ the JIT almost nothing, so these classes call the same Rust kernels through the 
 ``autobahn_nvx_utf8_check`` / ``autobahn_nvx_xor`` that ``autobahn._nvx`` exports
 (rust/cabi.rs; ABI mode: ``ffi.dlopen`` of that library, no compiler needed).
 
-Below ``native_from`` bytes a call takes the pure-Python path instead: measured under PyPy
-3.11 with ``python -m autobahn.benchmark``, the JIT-compiled pure code is faster there than
-any foreign call (see the README's PyPy section). The classes subclass the pure-Python ones,
+Below a size threshold a call takes the pure-Python path instead: there the JIT-compiled pure
+code beats any foreign call. The thresholds come from ``benchmarks/pypy_thresholds.py`` under
+PyPy 3.11 (the smallest size from which the native path won at that size and every larger
+one, with a margin; see the README's PyPy section). The classes subclass the pure-Python ones,
 so state, results and errors are identical whichever path a call takes.
 """
 
@@ -35,11 +36,19 @@ ffi.cdef(
 )
 lib: Any = ffi.dlopen(_native.__file__)
 
-UTF8_NATIVE_FROM = 1024
-"""Chunks at least this long are validated by NVX; shorter ones by the pure-Python code."""
+UTF8_NATIVE_FROM = 512
+"""Chunks at least this long are validated by NVX, shorter ones by the pure-Python code
+(native won from 128 B on mixed text, from 256 B on ASCII, which PyPy checks fastest)."""
 
-MASK_NATIVE_FROM = 512
-"""Payloads at least this long are masked by NVX; shorter ones by the pure-Python code."""
+MASK_NATIVE_FROM = 128
+"""``process()`` masks payloads at least this long with NVX (native won from 64 B)."""
+
+MASK_INPLACE_NATIVE_FROM = 0
+"""``process_inplace()`` always masks with NVX: native won at every size, 16 B included."""
+
+_py_validate = _pyutf8.Utf8Validator.validate
+_py_process = _pymask.XorMasker.process
+_py_process_inplace = _pymask.XorMasker.process_inplace
 
 
 class Utf8Validator(_pyutf8.Utf8Validator):
@@ -57,7 +66,7 @@ class Utf8Validator(_pyutf8.Utf8Validator):
         buf = readable(data, "Utf8Validator.validate()")
         size = len(buf)
         if size < self.native_from or self._failed_at >= 0:
-            return super().validate(buf)
+            return _py_validate(self, buf)
         start = 0
         if self._pending is not None:
             # Finish the code point the previous chunk left open (at most 3 bytes).
@@ -87,6 +96,7 @@ class XorMasker(_pymask.XorMasker):
 
     __slots__ = ("_mask_word",)
     native_from = MASK_NATIVE_FROM
+    inplace_native_from = MASK_INPLACE_NATIVE_FROM
 
     def __init__(self, mask: Any) -> None:
         super().__init__(mask)
@@ -97,7 +107,7 @@ class XorMasker(_pymask.XorMasker):
         buf = readable(data, "XorMasker.process()")
         size = len(buf)
         if size < self.native_from:
-            return super().process(buf)
+            return _py_process(self, buf)
         out = ffi.new("char[]", size)
         lib.autobahn_nvx_xor(ffi.from_buffer(buf), out, size, self._mask_word, self._pointer)
         self._pointer += size
@@ -107,12 +117,12 @@ class XorMasker(_pymask.XorMasker):
         """Mask a bytearray or writable memoryview in place (no copy)."""
         buf = writable(data, "XorMasker.process_inplace()")
         size = len(buf)
-        if size < self.native_from:
-            return super().process_inplace(buf)
+        if size < self.inplace_native_from:
+            return _py_process_inplace(self, buf)
         ptr = ffi.from_buffer(buf, require_writable=True)
         lib.autobahn_nvx_xor(ptr, ptr, size, self._mask_word, self._pointer)
         self._pointer += size
         return None
 
 
-__all__ = ["Utf8Validator", "XorMasker", "UTF8_NATIVE_FROM", "MASK_NATIVE_FROM"]
+__all__ = ["Utf8Validator", "XorMasker", "UTF8_NATIVE_FROM", "MASK_NATIVE_FROM", "MASK_INPLACE_NATIVE_FROM"]

@@ -170,10 +170,10 @@ root_ensure() {
     mkdir -p "$AUTOBAHN_CI_CACHE"
     exec {lock}>"$AUTOBAHN_CI_CACHE/.lock-$name"
     flock "$lock"
+    host_tools  # also with a cached tarball: zstd unpacks it, qemu and binfmt-support run arm64
     if [ -f "$tarball" ]; then
         echo "[$name] cached: $tarball"
     else
-        host_tools
         root_build "$name"
     fi
     flock -u "$lock"

@@ -196,6 +196,8 @@ root_open() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     trap roots_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     case ${1:-} in
         build)
             shift

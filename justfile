@@ -47,6 +47,29 @@ test-pure:
 test-abi3:
     bash .ci/test-abi3.sh
 
+# The suite on PyPy 3.11 (its NVX wheel built there; NVX on, then off), in a cached Debian sid
+# root (.ci/platform-roots.sh, $AUTOBAHN_CI_CACHE; needs root).
+test-pypy:
+    bash .ci/test-platforms.sh pypy
+
+# NVX against pure Python under PyPy 3.11 (the benchmark CLI with ARGS, then the sweep behind
+# the CFFI binding's size thresholds), in the sid root.
+bench-pypy *args:
+    BENCH_ARGS="{{args}}" bash .ci/test-platforms.sh bench-pypy
+
+# The abi3 wheel built here, with the whole suite on CPython 3.14 in the sid root (needs root).
+test-py314:
+    rm -rf dist/abi3 && AUTOBAHN_USE_NVX=1 {{python}} -m pip wheel -q --no-deps -w dist/abi3 .
+    bash .ci/test-platforms.sh py314 dist/abi3/autobahn-*-cp311-abi3-*.whl
+
+# Cross-build the aarch64 wheel, run the NEON test selection under qemu in an arm64 sid root (root).
+test-aarch64:
+    bash .ci/test-platforms.sh aarch64
+
+# Build the cached Debian sid roots of the platform legs now (otherwise the first leg does).
+platform-roots:
+    bash .ci/platform-roots.sh build
+
 # Rust unit tests alone.
 test-rust:
     cargo test --locked
@@ -108,6 +131,17 @@ build-wheel-manylinux dir:
 build-wheel-native dir:
     AUTOBAHN_USE_NVX=1 AUTOBAHN_BUNDLE_FLATC=1 {{python}} -m hatchling build -t wheel -d {{dir}}
 
+# Version-specific NVX wheels into DIR, one per INTERPRETER: abi3 serves neither PyPy nor
+# free-threaded CPython (on Linux linked for manylinux_2_28 with zig, like the abi3 wheel).
+[positional-arguments]
+build-wheels-for dir +interpreters:
+    dir="$1"; shift; for interpreter in "$@"; do bash .ci/build-wheel-for.sh "$interpreter" "$dir"; done
+
+# The installed package's tests with each INTERPRETER against the wheel in DIR that it loads.
+[positional-arguments]
+test-wheel-with dir +interpreters:
+    dir="$1"; shift; for interpreter in "$@"; do bash .ci/test-wheel.sh "$dir" "$interpreter"; done
+
 # The pure-Python wheel: no NVX, no flatc, py3-none-any.
 build-wheel-pure dir:
     AUTOBAHN_USE_NVX=0 AUTOBAHN_BUNDLE_FLATC=0 {{python}} -m hatchling build -t wheel -d {{dir}}
@@ -130,7 +164,7 @@ fs-sync:
 
 # Run the installed package's tests against the (single) wheel in DIR, in a fresh venv.
 test-wheel dir:
-    bash .ci/test-wheel.sh "$(ls {{dir}}/*.whl)" {{python}}
+    bash .ci/test-wheel.sh {{dir}} {{python}}
 
 # What a build job is about to upload.
 list-artifacts dir:

@@ -12,7 +12,8 @@ Every CI step calls this script (through a `just` recipe), so the same checks ru
     artifacts.py version                               the package version
 
 Checks per wheel: zip integrity and RECORD hashes, `twine check --strict`, the expected content
-(NVX extension, flatc, reflection.bfbs; no binary at all in a pure wheel), and for Linux
+(NVX extension, flatc, reflection.bfbs; no binary at all in a pure wheel), the wheel's tag against
+the extension it holds (file name and the ABI marker compiled into it), and for Linux
 wheels `auditwheel show` plus our own scan of every ELF file (flatc included) for versioned
 glibc symbols newer than the manylinux policy allows.
 """
@@ -44,7 +45,11 @@ EXPECTED = HERE / "expected-artifacts.json"
 VALIDATION, CHECKSUMS, BUILD_INFO = "VALIDATION.txt", "CHECKSUMS.sha256", "build-info.txt"
 MANYLINUX_GLIBC = (2, 28)  # the manylinux_2_28 policy: nothing newer may be required
 
-NVX_MODULES = ("autobahn/_nvx.abi3.so", "autobahn/_nvx.pyd")
+# The NVX extension: `_nvx.abi3.so`/`_nvx.pyd` (abi3), `_nvx.cpython-314t-<platform>.so`/
+# `_nvx.cp314t-win_amd64.pyd` (free-threaded), `_nvx.pypy311-pp73-<platform>.so` (PyPy).
+NVX_MODULE = re.compile(r"autobahn/_nvx(\.[\w-]+)?\.(so|pyd)")
+# What rust/build_marker.rs writes into the extension: the ABI it was really built for.
+BUILD_MARKER = re.compile(rb"autobahn-nvx-build:impl=(\w+);api=([\w-]+);gil=(\w+);")
 FLATC_BINARIES = ("autobahn/flatc/bin/flatc", "autobahn/flatc/bin/flatc.exe")
 REFLECTION = "autobahn/flatbuffers/reflection.bfbs"
 BINARY_MAGIC = (b"\x7fELF", b"MZ", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe")
@@ -89,6 +94,55 @@ def wheel_tags(zf: zipfile.ZipFile) -> list[str]:
     return [line.split(": ", 1)[1] for line in zf.read(wheel_file).decode().splitlines() if line.startswith("Tag: ")]
 
 
+def nvx_modules(names: set[str]) -> list[str]:
+    return sorted(n for n in names if NVX_MODULE.fullmatch(n))
+
+
+def expected_build(tag: str) -> tuple[str, str | None, str, str] | None:
+    """What a wheel tag promises: (implementation, api, gil, extension-suffix pattern); None
+    for a tag no NVX wheel may carry. abi3 serves only GIL CPython >= 3.11; free-threaded
+    CPython (cp313-cp313t, cp314-cp314t, ...) and PyPy need version-specific wheels. api None:
+    either (asked for abi3, PyO3 builds for PyPy's emulation of the limited API, but the
+    wheel is PyPy-version-specific all the same)."""
+    python, abi, _ = tag.split("-", 2)
+    if python == "cp311" and abi == "abi3":
+        return ("cpython", "abi3", "enabled", r"\.abi3\.so|\.pyd")
+    free_threaded = re.fullmatch(r"cp(3\d+)t", abi)
+    if free_threaded and python == abi[:-1]:
+        v = free_threaded.group(1)
+        return ("cpython", "version-specific", "disabled", rf"\.cpython-{v}t-[\w-]+\.so|\.cp{v}t-[\w-]+\.pyd")
+    pypy = re.fullmatch(r"pp(3\d+)", python)
+    if pypy and re.fullmatch(rf"pypy{pypy.group(1)}_pp\d+", abi):
+        return ("pypy", None, "enabled", rf"\.pypy{pypy.group(1)}-pp\d+-[\w-]+\.(so|pyd)")
+    return None
+
+
+def check_tag_matches_content(zf: zipfile.ZipFile, name: str, tags: list[str]) -> str:
+    """The tag must describe the extension inside: its file name (what the interpreter's
+    importer looks for) and the ABI it was compiled for (rust/build_marker.rs)."""
+    modules = nvx_modules(set(zf.namelist()))
+    if len(modules) != 1:
+        raise Failure(f"{name}: expected one NVX extension, found {modules}")
+    [module] = modules
+    marker = BUILD_MARKER.search(zf.read(module))
+    if marker is None:
+        raise Failure(f"{name}: {module} carries no autobahn-nvx-build marker (see rust/build_marker.rs)")
+    built = tuple(m.decode() for m in marker.groups())
+    for tag in tags:
+        expected = expected_build(tag)
+        if expected is None:
+            raise Failure(f"{name}: tag {tag} is none of cp311-abi3, cp3XY-cp3XYt (free-threaded), pp3XY-pypy3XY_ppNN")
+        if built[0] != expected[0] or built[2] != expected[2] or expected[1] not in (None, built[1]):
+            raise Failure(
+                f"{name}: tagged {tag}, but {module} was built for impl={built[0]}, api={built[1]}, gil={built[2]} "
+                f"(the tag needs impl={expected[0]}, api={expected[1] or 'any'}, gil={expected[2]})"
+            )
+        suffix = module.removeprefix("autobahn/_nvx")
+        if not re.fullmatch(expected[3], suffix):
+            raise Failure(f"{name}: tagged {tag}, but the extension is named {module}: that interpreter cannot load it")
+    return f"tag matches {module} (impl={built[0]}, api={built[1]}, gil={built[2]})"
+
+
 def check_record(zf: zipfile.ZipFile, name: str) -> str:
     """Every member's hash and size must match the wheel's RECORD."""
     if (bad := zf.testzip()) is not None:
@@ -126,12 +180,20 @@ def glibc_requirements(data: bytes) -> set[tuple[int, ...]]:
     return versions
 
 
-def check_linux_binaries(zf: zipfile.ZipFile, name: str) -> str:
+ELF_MACHINES = {62: "x86_64", 183: "aarch64"}  # e_machine: EM_X86_64, EM_AARCH64
+
+
+def check_linux_binaries(zf: zipfile.ZipFile, name: str, tags: list[str]) -> str:
+    """Every ELF file within the manylinux glibc policy and built for the tag's architecture
+    (a cross build could otherwise bundle the build machine's flatc)."""
+    arches = {"x86_64" if t.endswith("_x86_64") else t.rsplit("_", 1)[-1] for t in tags}
+    elves = {m: d for m in zf.namelist() if (d := zf.read(m)).startswith(b"\x7fELF")}
+    for member, data in elves.items():
+        machine = ELF_MACHINES.get(int.from_bytes(data[18:20], "little"), f"e_machine {data[18:20].hex()}")
+        if {machine} != arches:
+            raise Failure(f"{name}: {member} is built for {machine}, the wheel is tagged for {sorted(arches)}")
     scanned = []
-    for member in zf.namelist():
-        data = zf.read(member)
-        if not data.startswith(b"\x7fELF"):
-            continue
+    for member, data in elves.items():
         newest = max(glibc_requirements(data), default=(0,))
         if newest > MANYLINUX_GLIBC:
             policy = ".".join(map(str, MANYLINUX_GLIBC))
@@ -176,15 +238,14 @@ def validate_wheel(path: Path, kind: str) -> list[str]:
         if REFLECTION not in names:
             raise Failure(f"{path.name}: {REFLECTION} is missing")
         if kind == "nvx":
-            if not names & set(NVX_MODULES):
+            if not nvx_modules(names):
                 raise Failure(f"{path.name}: platform wheel without the NVX extension")
             if not names & set(FLATC_BINARIES):
                 raise Failure(f"{path.name}: platform wheel without flatc")
-            if not all(t.startswith("cp311-abi3-") for t in tags):
-                raise Failure(f"{path.name}: NVX wheel not tagged cp311-abi3 ({tags})")
             notes.append("contains NVX, flatc and reflection.bfbs")
+            notes.append(check_tag_matches_content(zf, path.name, tags))
             if any("linux" in t for t in tags):
-                notes.append(check_linux_binaries(zf, path.name))
+                notes.append(check_linux_binaries(zf, path.name, tags))
         elif kind == "pure":
             binaries = [n for n in names if any(zf.read(n).startswith(m) for m in BINARY_MAGIC)]
             if binaries or tags != ["py3-none-any"]:
@@ -311,7 +372,7 @@ def cmd_build_info(args: argparse.Namespace) -> int:
         if path.suffix == ".whl":
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-                nvx = "on" if names & set(NVX_MODULES) else "off"
+                nvx = "on" if nvx_modules(names) else "off"
                 flatc = "bundled" if names & set(FLATC_BINARIES) else "absent"
                 lines.append(f"  {path.name}: tags {', '.join(wheel_tags(zf))}; NVX {nvx}; flatc {flatc}")
         else:

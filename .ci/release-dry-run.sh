@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # The Linux half of the release pipeline, end to end on this machine, into a fresh folder:
-# build (sdist, NVX manylinux_2_28 wheel, pure wheel) -> validate -> checksums -> metadata ->
+# build (sdist, NVX manylinux_2_28 wheel, pure wheel; the PyPy 3.11 x86-64 and the aarch64 wheels
+# come from the Debian sid roots of .ci/test-platforms.sh) -> validate -> checksums -> metadata ->
 # sdist smoke test -> then play release.yml: "download" the artifacts, verify every checksum
 # and the expected file set, publish to a package index server on 127.0.0.1, install from it
 # into a fresh virtual environment and smoke-test that installation.
 #
 #   .ci/release-dry-run.sh [OUT]     (default: dist/release-dry-run; TAG=v<version> by default)
+#
+# The PyPy and aarch64 wheels are taken from $AUTOBAHN_PLATFORM_WHEELS (default dist/platforms/,
+# where .ci/test-platforms.sh leaves them), and built there first when missing. Free-threaded
+# wheels and PyPy's aarch64 wheel are not part of it: no such interpreter runs on this machine
+# (the workflows build them; the full release gate requires them).
 #
 # Every step is a `just` recipe, the same ones the workflows call.
 set -euo pipefail
@@ -17,16 +23,27 @@ export TAG=${TAG:-v$VERSION}
 ART=$OUT/artifacts
 phase() { echo; echo "=== $*"; }
 
-phase "build (wheels.yml, wheels-docker.yml)"
+phase "build (wheels.yml, wheels-docker.yml; wheels-docker.yml's PyPy and wheels-arm64.yml's abi3 wheel in sid roots)"
 just build-sdist "$ART/source-distribution"
 just build-wheel-manylinux "$ART/artifacts-manylinux_2_28_x86_64"
 just build-wheel-pure "$ART/linux-wheels-no-nvx"
+PLATFORM_WHEELS=$(realpath -m "${AUTOBAHN_PLATFORM_WHEELS:-dist/platforms}")
+PYPY_WHEEL="autobahn-$VERSION-pp311-pypy311_pp*-manylinux_2_28_x86_64.whl"
+AARCH64_WHEEL="autobahn-$VERSION-cp311-abi3-manylinux_2_28_aarch64.whl"
+if ! compgen -G "$PLATFORM_WHEELS/$PYPY_WHEEL" >/dev/null || ! compgen -G "$PLATFORM_WHEELS/$AARCH64_WHEEL" >/dev/null; then
+    AUTOBAHN_PLATFORM_WHEELS=$PLATFORM_WHEELS bash .ci/test-platforms.sh wheels
+fi
+mkdir -p "$ART/artifacts-manylinux_2_28_x86_64-pypy" "$ART/artifacts-arm64-manylinux_2_28_aarch64"
+cp "$PLATFORM_WHEELS"/$PYPY_WHEEL "$ART/artifacts-manylinux_2_28_x86_64-pypy/"
+cp "$PLATFORM_WHEELS/$AARCH64_WHEEL" "$ART/artifacts-arm64-manylinux_2_28_aarch64/"
 sync
 
 phase "validation"
 just validate "$ART/source-distribution" pure
 just validate "$ART/artifacts-manylinux_2_28_x86_64" nvx
 just validate "$ART/linux-wheels-no-nvx" pure
+just validate "$ART/artifacts-manylinux_2_28_x86_64-pypy" nvx
+just validate "$ART/artifacts-arm64-manylinux_2_28_aarch64" nvx
 for dir in "$ART"/*/; do just checksums "$dir"; done
 sync
 
@@ -42,7 +59,18 @@ mkdir -p "$OUT/downloaded"
 cp -r "$ART"/. "$OUT/downloaded/"   # what the verified download action leaves behind
 sync
 LINUX=source-distribution,linux-wheels-no-nvx,artifacts-manylinux_2_28_x86_64
+LINUX=$LINUX,artifacts-manylinux_2_28_x86_64-pypy,artifacts-arm64-manylinux_2_28_aarch64
 just release-verify "$OUT/downloaded" "$LINUX"
+# ... and without the PyPy or the aarch64 wheel, the same gate refuses the release.
+for missing in artifacts-manylinux_2_28_x86_64-pypy artifacts-arm64-manylinux_2_28_aarch64; do
+    rm -rf "$OUT/incomplete" && cp -r "$OUT/downloaded" "$OUT/incomplete" && rm -rf "${OUT:?}/incomplete/$missing"
+    if just release-verify "$OUT/incomplete" "$LINUX" >"$OUT/incomplete.log" 2>&1; then
+        echo "the release gate passed without $missing" >&2
+        exit 1
+    fi
+    grep "release refused: expected artifact $missing" "$OUT/incomplete.log"
+done
+rm -rf "$OUT/incomplete"
 if [ "$(just release-kind "$TAG")" != stable ]; then
     echo "development release: nothing is published for tag $TAG"
     exit 0

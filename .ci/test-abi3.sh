@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the abi3 wheel once with this machine's default Python, then run the installed package's
-# tests with it on every other CPython >= 3.11 found under pyenv: one wheel must serve them all.
+# tests with it on every other CPython >= 3.11 found under pyenv, and the whole suite on CPython
+# 3.14 in a Debian sid root (.ci/test-platforms.sh; needs root): one wheel must serve them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -15,4 +16,6 @@ for py in /root/.pyenv/versions/3.1[2-9]*/bin/python3; do
     bash .ci/test-wheel.sh "$wheel" "$py"
     tested=$((tested + 1))
 done
+bash .ci/test-platforms.sh py314 "$wheel"
+tested=$((tested + 1))
 echo "abi3 wheel tested on $tested other CPython version(s)"

@@ -3,7 +3,7 @@
 //! PyO3's `PyBuffer` boxes every `Py_buffer`; this guard keeps it on the stack because the
 //! borrow happens on every `validate()`/`process()` call, where per-call cost matters.
 
-use pyo3::exceptions::{PyBufferError, PyTypeError};
+use pyo3::exceptions::{PyBufferError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use std::mem::MaybeUninit;
@@ -36,7 +36,11 @@ impl BorrowedBuffer {
                 .unwrap_or_else(|_| "?".into());
             // Non-buffers raise TypeError already; exporters refuse a non-contiguous or a
             // read-only export with BufferError, which we report as the type problem it is.
-            if err.is_instance_of::<PyTypeError>(py) || err.is_instance_of::<PyBufferError>(py) {
+            // PyPy refuses a writable export of a read-only object with ValueError instead.
+            if err.is_instance_of::<PyTypeError>(py)
+                || err.is_instance_of::<PyBufferError>(py)
+                || (writable && err.is_instance_of::<PyValueError>(py) && is_readonly_buffer(obj))
+            {
                 let need = if writable {
                     "a writable C-contiguous buffer (bytearray, writable memoryview)"
                 } else {
@@ -74,6 +78,12 @@ impl BorrowedBuffer {
         // in drop, which cannot happen while this borrow of self lives.
         unsafe { std::slice::from_raw_parts(self.as_ptr(), self.len()) }
     }
+}
+
+/// Whether `obj` exports a read-only buffer: a ValueError from a writable request is then the
+/// refusal of writing (PyPy's), not some other failure (e.g. a released memoryview) to pass on.
+fn is_readonly_buffer(obj: &Bound<'_, PyAny>) -> bool {
+    BorrowedBuffer::get(obj, false, "").is_ok_and(|buf| buf.view.readonly != 0)
 }
 
 impl Drop for BorrowedBuffer {

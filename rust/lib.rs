@@ -4,6 +4,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod buffer;
+pub mod build_marker;
+pub mod cabi;
 pub mod dispatch;
 pub mod frame;
 pub mod mask;

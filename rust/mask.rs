@@ -47,6 +47,7 @@ pub unsafe fn scalar(src: *const u8, dst: *mut u8, len: usize, mask: [u8; 4]) {
 }
 
 /// The 4-byte mask repeated to fill a vector register.
+#[cfg(target_arch = "x86_64")]
 #[inline]
 fn mask_word(mask: [u8; 4]) -> i32 {
     i32::from_ne_bytes(mask)

@@ -8,8 +8,9 @@
 //! (`must_be_continuation`) enforces the third and fourth bytes of long sequences.
 //! When a block holds an error, the exact position is found by the scalar validator,
 //! restarted at the last code point boundary before that block (see `locate`).
+// Everything here serves the x86-64 kernel; other targets compile none of it.
+#![cfg(target_arch = "x86_64")]
 
-#[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
 use crate::utf8::{scalar, Fault};
@@ -105,7 +106,6 @@ fn locate(data: &[u8], block: usize) -> Result<(), Fault> {
 }
 
 /// Whole-buffer check; same answer as `utf8::scalar`.
-#[cfg(target_arch = "x86_64")]
 pub fn check(data: &[u8]) -> Result<(), Fault> {
     debug_assert!(is_x86_feature_detected!("avx512bw"));
     // SAFETY: the dispatcher (dispatch.rs) offers this kernel only when the CPU has
@@ -113,7 +113,6 @@ pub fn check(data: &[u8]) -> Result<(), Fault> {
     unsafe { check_blocks(data) }
 }
 
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw")]
 unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
     let table =

@@ -1,6 +1,7 @@
 """Every test that takes the ``impl`` fixture runs once per implementation: pure Python
 (``py``) and NVX with each kernel set this CPU supports (``nvx-scalar``, ``nvx-avx2``, ...),
-so no kernel goes untested.
+so no kernel goes untested. ``nvx-cffi`` is NVX called through CFFI (what PyPy uses, see
+``autobahn.websocket._nvx_cffi``) with every call sent to the native path.
 
 When NVX is not installed the ``nvx`` runs are skipped, unless AUTOBAHN_USE_NVX requires
 NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from autobahn._switch import REQUIRED, read_switch
 from autobahn.websocket import HAS_NVX
 from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
@@ -43,7 +45,26 @@ def _nvx_impls() -> list[Impl]:
     return [Impl(f"nvx-{k}", nvx.Utf8Validator, nvx.XorMasker, nvx.FrameParser, k) for k in nvx.supported_kernels()]
 
 
-NVX_IMPLS = _nvx_impls()
+def _cffi_impls() -> list[Impl]:
+    if not HAS_NVX:
+        return []
+    try:
+        from autobahn.websocket import _nvx_cffi
+    except ImportError:  # cffi is missing: part of PyPy, and of the test extra elsewhere
+        if read_switch("AUTOBAHN_USE_NVX") == REQUIRED:
+            raise
+        return []
+
+    class Utf8Validator(_nvx_cffi.Utf8Validator):
+        native_from = 0
+
+    class XorMasker(_nvx_cffi.XorMasker):
+        native_from = inplace_native_from = 0
+
+    return [Impl("nvx-cffi", Utf8Validator, XorMasker)]
+
+
+NVX_IMPLS = _nvx_impls() + _cffi_impls()
 IMPLS = [*NVX_IMPLS, PY] if NVX_IMPLS else [Impl("nvx", None, None), PY]
 
 

@@ -43,10 +43,23 @@ def ours(nvx_kernels: list[str]) -> list[Contender]:
     impls: list[tuple[str, Any, Any, str | None]] = []
     if nvx_kernels:
         from autobahn import nvx
+        from autobahn.websocket import NVX_VIA_CFFI
 
+        # What users get: on PyPy that is the CFFI binding (with its pure path for small
+        # inputs); the PyO3 classes, which PyPy calls through its C-API emulation, beside it.
+        validator: Any
+        masker: Any
+        if NVX_VIA_CFFI:
+            from autobahn.websocket import _nvx_cffi
+
+            validator, masker = _nvx_cffi.Utf8Validator, _nvx_cffi.XorMasker
+        else:
+            validator, masker = nvx.Utf8Validator, nvx.XorMasker
         for name in nvx_kernels:
             label = "nvx" if len(nvx_kernels) == 1 else f"nvx[{name}]"
-            impls.append((label, nvx.Utf8Validator, nvx.XorMasker, name))
+            impls.append((label, validator, masker, name))
+            if NVX_VIA_CFFI:
+                impls.append((label.replace("nvx", "nvx-pyo3"), nvx.Utf8Validator, nvx.XorMasker, name))
     impls.append(("py", PyUtf8Validator, PyXorMasker, None))
     out = []
     for label, validator, masker, kernels in impls:

@@ -1,10 +1,13 @@
 """WebSocket hot-path primitives: ``utf8validator`` and ``xormasker``.
 
 ``HAS_NVX`` tells whether the native module can be imported, ``USES_NVX`` whether it is
-selected, and ``NVX_REASON`` why (for ``python -m autobahn``). The choice follows
+selected, ``NVX_VIA_CFFI`` whether it is called through CFFI (on PyPy, see ``_nvx_cffi``),
+and ``NVX_REASON`` why (for ``python -m autobahn``). The choice follows
 ``AUTOBAHN_USE_NVX``: off -> pure Python; required -> ImportError here when NVX is
 missing; auto (default) -> NVX when importable.
 """
+
+import sys
 
 from autobahn._switch import OFF, REQUIRED, read_switch
 
@@ -20,9 +23,11 @@ else:
     _nvx_import_error = None
 
 USES_NVX = HAS_NVX and NVX_SWITCH != OFF
+# PyPy's emulation of the C API makes every PyO3 call slow; its JIT calls CFFI functions cheaply.
+NVX_VIA_CFFI = USES_NVX and sys.implementation.name == "pypy"
 
 if USES_NVX:
-    NVX_REASON = f"NVX on (AUTOBAHN_USE_NVX={NVX_SWITCH})"
+    NVX_REASON = f"NVX on (AUTOBAHN_USE_NVX={NVX_SWITCH}{', via CFFI' if NVX_VIA_CFFI else ''})"
 elif HAS_NVX:
     NVX_REASON = "NVX off: disabled by AUTOBAHN_USE_NVX"
 else:
@@ -59,4 +64,4 @@ def __getattr__(name: str) -> object:
     return getattr(importlib.import_module(module), name)
 
 
-__all__ = ["HAS_NVX", "USES_NVX", "NVX_SWITCH", "NVX_REASON", *_LAZY]
+__all__ = ["HAS_NVX", "USES_NVX", "NVX_VIA_CFFI", "NVX_SWITCH", "NVX_REASON", *_LAZY]

@@ -1,7 +1,8 @@
 """Incremental UTF-8 validation of WebSocket text messages (RFC 3629, RFC 6455 §8.1).
 
 ``Utf8Validator`` is the selected implementation (NVX or pure Python, see
-``autobahn.websocket``); ``PyUtf8Validator`` is always the pure-Python one.
+``autobahn.websocket``; on PyPy, NVX is bound through CFFI, see ``_nvx_cffi``);
+``PyUtf8Validator`` is always the pure-Python one.
 
 ``Utf8Validator().validate(data)`` checks the next fragment of a message and returns
 ``(valid, endsOnCodePoint, currentIndex, totalIndex)``:
@@ -15,11 +16,13 @@
 ``data`` is any C-contiguous buffer; anything else raises TypeError.
 """
 
-from autobahn.websocket import USES_NVX
+from autobahn.websocket import NVX_VIA_CFFI, USES_NVX
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 
-if USES_NVX:
-    from autobahn._nvx import Utf8Validator
+if NVX_VIA_CFFI:
+    from autobahn.websocket._nvx_cffi import Utf8Validator
+elif USES_NVX:
+    from autobahn._nvx import Utf8Validator  # type: ignore[assignment]
 else:
     Utf8Validator = PyUtf8Validator  # type: ignore[assignment,misc]
 

@@ -1,7 +1,8 @@
 """XOR masking of WebSocket payloads (RFC 6455 §5.3) with a mask that continues across calls.
 
 ``create_xor_masker(mask, length=None)`` returns a masker of the selected implementation
-(NVX or pure Python, see ``autobahn.websocket``); ``PyXorMasker`` is always the pure one.
+(NVX or pure Python, see ``autobahn.websocket``; on PyPy, NVX is bound through CFFI, see
+``_nvx_cffi``); ``PyXorMasker`` is always the pure one.
 A masker has ``process(data) -> bytes`` (input untouched), ``process_inplace(buf)`` for a
 bytearray or writable memoryview, ``pointer()`` (bytes since reset) and ``reset()``.
 A mask that is not exactly 4 bytes raises ValueError; a non-buffer raises TypeError.
@@ -9,7 +10,7 @@ A mask that is not exactly 4 bytes raises ValueError; a non-buffer raises TypeEr
 
 from __future__ import annotations
 
-from autobahn.websocket import USES_NVX
+from autobahn.websocket import NVX_VIA_CFFI, USES_NVX
 from autobahn.websocket._buffers import readable, writable
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
@@ -20,8 +21,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-if USES_NVX:
-    from autobahn._nvx import XorMasker
+if NVX_VIA_CFFI:
+    from autobahn.websocket._nvx_cffi import XorMasker
+elif USES_NVX:
+    from autobahn._nvx import XorMasker  # type: ignore[assignment]
 else:
     XorMasker = PyXorMasker  # type: ignore[assignment,misc]
 

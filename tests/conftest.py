@@ -4,6 +4,10 @@ so no kernel goes untested.
 
 When NVX is not installed the ``nvx`` runs are skipped, unless AUTOBAHN_USE_NVX requires
 NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
+
+Every test that takes the ``framework`` fixture runs once on asyncio and once on Twisted
+(both on one event loop, see tests/frameworks.py; Twisted is in the ``test`` extra, so a
+missing Twisted fails those runs instead of skipping them).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+import frameworks
 import pytest
 
 from autobahn.websocket import HAS_NVX
@@ -59,3 +64,12 @@ def impl(request: pytest.FixtureRequest) -> Iterator[Impl]:
         yield chosen
     finally:
         nvx.select_kernels(previous)
+
+
+# Before anything imports twisted.internet.reactor (which would install the default reactor).
+frameworks.install_twisted_reactor()
+
+
+@pytest.fixture(params=frameworks.frameworks())
+def framework(request: pytest.FixtureRequest) -> frameworks.Framework:
+    return frameworks.load(request.param)

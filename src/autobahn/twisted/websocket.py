@@ -128,18 +128,27 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
                 transport.setTcpNoDelay(True)
             except (AttributeError, OSError, NotImplementedError):
                 pass  # not a TCP transport (UNIX socket, a transport in a test)
+        peer = _peer_string(transport)
+        self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
+
+    def dataReceived(self, data: bytes) -> None:
+        if self._registered is None:
+            self._register_as_producer()
+        self._data_received(data)
+
+    # None: not yet (see _register_as_producer); True: we are the transport's producer.
+    _registered: bool | None = None
+
+    def _register_as_producer(self) -> None:
+        # Only once data arrives: over TLS, what we write during the TLS handshake is buffered
+        # and pauses the producer, and pausing reading then would stall the TLS handshake itself.
         try:
-            transport.registerProducer(self, True)
+            self.transport.registerProducer(self, True)
             self._registered = True
         except (AttributeError, RuntimeError):
             # A transport taken over from twisted.web still has the HTTP channel registered;
             # it pauses reading the same way when writes back up.
             self._registered = False
-        peer = _peer_string(transport)
-        self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
-
-    def dataReceived(self, data: bytes) -> None:
-        self._data_received(data)
 
     def connectionLost(self, reason: Failure = twisted.internet.protocol.connectionDone) -> None:
         self._transport_gone = True
@@ -151,15 +160,15 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
         if not self._reading_paused and not self._transport_gone:
             self._reading_paused = True
             self.transport.pauseProducing()
-        if self._app_producer is not None:
-            self._app_producer.pauseProducing()
+            if self._app_producer is not None:
+                self._app_producer.pauseProducing()
 
     def resumeProducing(self) -> None:
         if self._reading_paused and not self._transport_gone:
             self._reading_paused = False
             self.transport.resumeProducing()
-        if self._app_producer is not None:
-            self._app_producer.resumeProducing()
+            if self._app_producer is not None:
+                self._app_producer.resumeProducing()
 
     def stopProducing(self) -> None:
         if self._app_producer is not None:
@@ -171,6 +180,8 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
         pull producer is registered with the transport directly."""
         if self._app_producer is not None:
             raise RuntimeError(f"producer {self._app_producer!r} was never unregistered")
+        if self._registered is None:
+            self._register_as_producer()
         if streaming and self._registered:
             self._app_producer = producer
             if self._reading_paused:

@@ -196,6 +196,11 @@ bench-echo-twisted: install
     {{python}} -m pip install -q --target .peers/autobahn-26.10.2-twisted "autobahn[twisted]==26.10.2"
     {{python}} -m autobahn.benchmark.echo --twisted --original-autobahn .peers/autobahn-26.10.2-twisted
 
+# autobahn-python's own WebSocket examples (Twisted, asyncio; from autobahn 26.10.2's sdist on PyPI) with ours and with the original.
+examples:
+    {{python}} -m pip install -q --target .peers/autobahn-26.10.2-twisted "autobahn[twisted]==26.10.2"
+    {{python}} .ci/test-examples.py --original .peers/autobahn-26.10.2-twisted
+
 # Load test (not in the default run): 1,000 concurrent echo connections for 10 s, NVX on.
 load-test:
     AUTOBAHN_USE_NVX=1 {{python}} -m autobahn.benchmark.load --connections 1000 --duration 10

@@ -410,14 +410,35 @@ class WrappingWebSocketClientProtocol(WrappingWebSocketAdapter, WebSocketClientP
     """Client protocol carrying a stream protocol over WebSocket."""
 
 
-def _wrapping_options(factory: Any, subprotocol: str | None, enableCompression: bool, autoFragmentSize: int) -> None:
-    factory.setProtocolOptions(
-        autoFragmentSize=autoFragmentSize, failByDrop=False, perMessageDeflate=bool(enableCompression)
-    )
+class _WrappingFactory:
+    """What the wrapping server and client factories share: the wrapped factory, the
+    subprotocols, and a protocol per connection around one of the wrapped factory's."""
+
+    _wrapper: type
+    _factory: Any
+    _subprotocols: list[str]
+
+    def _wrap(self, factory: Any, subprotocol: str | None) -> list[str]:
+        self._factory = factory
+        self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
+        return self._subprotocols
+
+    def _wrapping_options(self, enableCompression: bool, autoFragmentSize: int) -> None:
+        self.setProtocolOptions(  # type: ignore[attr-defined]
+            autoFragmentSize=autoFragmentSize, failByDrop=False, perMessageDeflate=bool(enableCompression)
+        )
+
+    def buildProtocol(self, addr: Any) -> Any:
+        proto = self._wrapper()
+        proto.factory = self
+        proto._proto = self._factory.buildProtocol(addr)
+        return proto
 
 
-class WrappingWebSocketServerFactory(WebSocketServerFactory):
+class WrappingWebSocketServerFactory(_WrappingFactory, WebSocketServerFactory):
     """Serves the stream protocols of ``factory`` (a Twisted factory) over WebSocket at ``url``."""
+
+    _wrapper = WrappingWebSocketServerProtocol
 
     def __init__(
         self,
@@ -428,16 +449,9 @@ class WrappingWebSocketServerFactory(WebSocketServerFactory):
         autoFragmentSize: int = 0,
         subprotocol: str | None = None,
     ) -> None:
-        self._factory = factory
-        self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
-        WebSocketServerFactory.__init__(self, url=url, reactor=reactor, protocols=self._subprotocols)
-        _wrapping_options(self, subprotocol, enableCompression, autoFragmentSize)
-
-    def buildProtocol(self, addr: Any) -> WrappingWebSocketServerProtocol:
-        proto = WrappingWebSocketServerProtocol()
-        proto.factory = self
-        proto._proto = self._factory.buildProtocol(addr)
-        return proto
+        protocols = self._wrap(factory, subprotocol)
+        WebSocketServerFactory.__init__(self, url=url, reactor=reactor, protocols=protocols)
+        self._wrapping_options(enableCompression, autoFragmentSize)
 
     def startFactory(self) -> None:
         self._factory.doStart()
@@ -448,8 +462,10 @@ class WrappingWebSocketServerFactory(WebSocketServerFactory):
         WebSocketServerFactory.stopFactory(self)
 
 
-class WrappingWebSocketClientFactory(WebSocketClientFactory):
+class WrappingWebSocketClientFactory(_WrappingFactory, WebSocketClientFactory):
     """Connects the stream protocol of ``factory`` (a Twisted factory) over WebSocket to ``url``."""
+
+    _wrapper = WrappingWebSocketClientProtocol
 
     def __init__(
         self,
@@ -460,16 +476,9 @@ class WrappingWebSocketClientFactory(WebSocketClientFactory):
         autoFragmentSize: int = 0,
         subprotocol: str | None = None,
     ) -> None:
-        self._factory = factory
-        self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
-        WebSocketClientFactory.__init__(self, url=url, reactor=reactor, protocols=self._subprotocols)
-        _wrapping_options(self, subprotocol, enableCompression, autoFragmentSize)
-
-    def buildProtocol(self, addr: Any) -> WrappingWebSocketClientProtocol:
-        proto = WrappingWebSocketClientProtocol()
-        proto.factory = self
-        proto._proto = self._factory.buildProtocol(addr)
-        return proto
+        protocols = self._wrap(factory, subprotocol)
+        WebSocketClientFactory.__init__(self, url=url, reactor=reactor, protocols=protocols)
+        self._wrapping_options(enableCompression, autoFragmentSize)
 
 
 # --- connecting and listening ---

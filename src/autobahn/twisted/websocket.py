@@ -49,6 +49,9 @@ except ImportError:  # the interfaces module is not part of this installation
     _ClientAgentBase = object  # type: ignore[assignment,misc]
 
 
+_IO_SIZE = 1024 * 1024  # bytes per read and per send() on TCP transports (see connectionMade)
+
+
 def _peer_string(transport: Any) -> str:
     """autobahn's peer notation for a transport: ``tcp4:HOST:PORT``, ``tcp6:HOST:PORT``, ``unix:PATH``."""
     try:
@@ -128,6 +131,12 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
                 transport.setTcpNoDelay(True)
             except (AttributeError, OSError, NotImplementedError):
                 pass  # not a TCP transport (UNIX socket, a transport in a test)
+        # Larger reads and sends than Twisted's defaults (64 KiB read, 128 KiB a send()): fewer
+        # reactor turns per large message. bufferSize is also where writes pause a producer.
+        if getattr(transport, "bufferSize", None) == 2**16:
+            transport.bufferSize = _IO_SIZE
+        if getattr(transport, "SEND_LIMIT", None) == 2**17:
+            transport.SEND_LIMIT = _IO_SIZE
         peer = _peer_string(transport)
         self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
 

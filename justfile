@@ -208,15 +208,19 @@ release-dry-run out="dist/release-dry-run":
 
 # wstest (Autobahn|Testsuite) comes from $WSTEST, PATH, or /tmp/wstest (../shared/tools/wstest.sh installs it).
 # Reports go to wstest-results/. DIRECTION server: our echo server is tested; client: our client.
-# Autobahn|Testsuite: DIRECTION server|client, NVX 1|0, MODE quick (all but 9.*, 12.*, 13.*) or full (517 cases).
-wstest direction="server" nvx="1" mode="quick":
-    AUTOBAHN_USE_NVX={{nvx}} {{python}} .ci/wstest.py {{direction}} --mode {{mode}} --outdir wstest-results/{{direction}}-nvx{{nvx}}-{{mode}}
+# Autobahn|Testsuite: DIRECTION server|client, NVX 1|0, MODE quick (all but 9.*, 12.*, 13.*) or full (517 cases),
+# FRAMEWORK asyncio|twisted (the testees' framework).
+wstest direction="server" nvx="1" mode="quick" framework="asyncio":
+    AUTOBAHN_USE_NVX={{nvx}} {{python}} .ci/wstest.py {{direction}} --framework {{framework}} --mode {{mode}} --outdir wstest-results/{{direction}}-{{framework}}-nvx{{nvx}}-{{mode}}
 
-# The quick set against our echo server, NVX on and off.
-wstest-quick: (wstest "server" "1" "quick") (wstest "server" "0" "quick")
+# The quick set against our echo server, NVX on and off, on both frameworks.
+wstest-quick: (wstest "server" "1" "quick") (wstest "server" "0" "quick") (wstest "server" "1" "quick" "twisted") (wstest "server" "0" "quick" "twisted")
 
-# All 517 cases in both directions, NVX on and off.
-wstest-full: (wstest "server" "1" "full") (wstest "server" "0" "full") (wstest "client" "1" "full") (wstest "client" "0" "full")
+# All 517 cases in both directions, NVX on and off, on one framework.
+wstest-full framework="asyncio": (wstest "server" "1" "full" framework) (wstest "server" "0" "full" framework) (wstest "client" "1" "full" framework) (wstest "client" "0" "full" framework)
+
+# All 517 cases in both directions, NVX on and off, on Twisted.
+wstest-full-twisted: (wstest-full "twisted")
 
 # Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary, one picows client against our servers
 # (NVX, pure), picows, aiohttp, websockets and autobahn 26.10.2 (in .peers/), asyncio and uvloop,
@@ -227,6 +231,16 @@ bench-echo: install
     mkdir -p benchmarks/results
     {{python}} -m autobahn.benchmark.echo --client-check --json benchmarks/results/echo.json \
         --plot benchmarks/results/echo.png | tee benchmarks/results/echo.md
+
+# Echo round trips on Twisted: ours (NVX, pure) against autobahn 26.10.2 on Twisted (its own --target folder).
+bench-echo-twisted: install
+    {{python}} -m pip install -q --target .peers/autobahn-26.10.2-twisted "autobahn[twisted]==26.10.2"
+    {{python}} -m autobahn.benchmark.echo --twisted --original-autobahn .peers/autobahn-26.10.2-twisted
+
+# autobahn-python's own WebSocket examples (Twisted, asyncio; from autobahn 26.10.2's sdist on PyPI) with ours and with the original.
+examples:
+    {{python}} -m pip install -q --target .peers/autobahn-26.10.2-twisted "autobahn[twisted]==26.10.2"
+    {{python}} .ci/test-examples.py --original .peers/autobahn-26.10.2-twisted
 
 # The attacks of issue 10 against our server, NVX on and off: 1,000,000 one-byte fragments (RSS and
 # other clients' echo waits), a silent connection (keepalive), a 4 MiB handshake in one burst (431).

@@ -2,11 +2,13 @@
 
     python .ci/wstest.py server --mode quick --outdir wstest-results/server-nvx
     python .ci/wstest.py client --mode full --outdir wstest-results/client-py
+    python .ci/wstest.py server --framework twisted --mode quick --outdir wstest-results/server-twisted
 
 ``server``: our echo server (``python -m autobahn.testee server``) against wstest's fuzzing
 client. ``client``: our testee client against wstest's fuzzing server. ``quick`` leaves out
 9.* (limits and performance), 12.* and 13.* (compression); ``full`` runs all 517 cases.
-The testees run with this interpreter and the caller's AUTOBAHN_USE_NVX.
+The testees run with this interpreter and the caller's AUTOBAHN_USE_NVX, on asyncio or
+(``--framework twisted``) on Twisted.
 
 wstest runs on Python 2.7 only, so it is found outside this environment: the command in
 $WSTEST (``{dir}`` there is replaced by the output directory, for a docker volume, e.g.
@@ -80,12 +82,15 @@ def case_selection(mode: str) -> dict[str, object]:
     return {"cases": mode.split(","), "exclude-cases": [], "exclude-agent-cases": {}}
 
 
-def run_server_direction(wstest: list[str], outdir: Path, mode: str, agent: str, command: str | None) -> None:
+def run_server_direction(
+    wstest: list[str], outdir: Path, mode: str, agent: str, command: str | None, framework: str
+) -> None:
     port = free_port()
     if command:
         args = shlex.split(command.replace("{port}", str(port)))
     else:
-        args = [sys.executable, "-m", "autobahn.testee", "server", "--host", "127.0.0.1", "--port", str(port)]
+        args = [sys.executable, "-m", "autobahn.testee", "--framework", framework, "server"]
+        args += ["--host", "127.0.0.1", "--port", str(port)]
     with open(outdir / "testee.log", "w") as log:
         testee = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -102,7 +107,7 @@ def run_server_direction(wstest: list[str], outdir: Path, mode: str, agent: str,
         stop(testee)
 
 
-def run_client_direction(wstest: list[str], outdir: Path, mode: str, agent: str) -> None:
+def run_client_direction(wstest: list[str], outdir: Path, mode: str, agent: str, framework: str) -> None:
     port = free_port()
     spec = {
         "url": f"ws://127.0.0.1:{port}",
@@ -119,7 +124,8 @@ def run_client_direction(wstest: list[str], outdir: Path, mode: str, agent: str)
         with open(outdir / "testee.log", "w") as log:
             url = f"ws://127.0.0.1:{port}"
             subprocess.run(
-                [sys.executable, "-m", "autobahn.testee", "client", "--url", url, "--agent", agent],
+                [sys.executable, "-m", "autobahn.testee", "--framework", framework, "client", "--url", url]
+                + ["--agent", agent],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 check=True,
@@ -154,6 +160,7 @@ def main() -> int:
     parser.add_argument(
         "--server-command", help="server direction: start this server instead of ours ({port} is replaced)"
     )
+    parser.add_argument("--framework", choices=["asyncio", "twisted"], default="asyncio", help="the testees' framework")
     parser.add_argument("--agent", help="agent name in the reports (default: from direction and NVX switch)")
     args = parser.parse_args()
     outdir = args.outdir.resolve()
@@ -163,19 +170,22 @@ def main() -> int:
         print("wstest not found: set WSTEST, put it on PATH, or run ../shared/tools/wstest.sh once", file=sys.stderr)
         return 2
     switch = os.environ.get("AUTOBAHN_USE_NVX", "auto") or "auto"
-    agent = args.agent or f"autobahn-{args.direction}-nvx-{switch}"
+    suffix = "" if args.framework == "asyncio" else f"-{args.framework}"
+    agent = args.agent or f"autobahn-{args.direction}{suffix}-nvx-{switch}"
     shutil.rmtree(outdir / "reports", ignore_errors=True)
     started = time.monotonic()
     if args.direction == "server":
-        run_server_direction(wstest, outdir, args.mode, agent, args.server_command)
+        run_server_direction(wstest, outdir, args.mode, agent, args.server_command, args.framework)
         index = outdir / "reports" / "index.json"
     else:
-        run_client_direction(wstest, outdir, args.mode, agent)
+        run_client_direction(wstest, outdir, args.mode, agent, args.framework)
         index = outdir / "reports" / "clients" / "index.json"
         if not index.exists():
             index = outdir / "reports" / "index.json"
     elapsed = time.monotonic() - started
-    print(f"wstest {args.mode}, {args.direction} direction, AUTOBAHN_USE_NVX={switch}: {elapsed:.0f}s")
+    print(
+        f"wstest {args.mode}, {args.direction} direction, {args.framework}, AUTOBAHN_USE_NVX={switch}: {elapsed:.0f}s"
+    )
     if not index.exists():
         print(f"no report at {index}; see {outdir / 'wstest.log'}", file=sys.stderr)
         return 1

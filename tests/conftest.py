@@ -5,6 +5,10 @@ so no kernel goes untested. ``nvx-cffi`` is NVX called through CFFI (what PyPy u
 
 When NVX is not installed the ``nvx`` runs are skipped, unless AUTOBAHN_USE_NVX requires
 NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
+
+Every test that takes the ``framework`` fixture runs once on asyncio and once on Twisted
+(both on one event loop, see tests/frameworks.py; Twisted is in the ``test`` extra, so a
+missing Twisted fails those runs instead of skipping them).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+import frameworks
 import pytest
 
 from autobahn._switch import REQUIRED, read_switch
@@ -130,3 +135,14 @@ def event_loop_policy(request: pytest.FixtureRequest) -> Iterator[str]:
         yield "uvloop"
     finally:
         asyncio.set_event_loop_policy(previous)
+
+
+# --- frameworks: asyncio and Twisted ---------------------------------------------------------
+
+# Before anything imports twisted.internet.reactor (which would install the default reactor).
+frameworks.install_twisted_reactor()
+
+
+@pytest.fixture(params=frameworks.frameworks())
+def framework(request: pytest.FixtureRequest) -> frameworks.Framework:
+    return frameworks.load(request.param)

@@ -1,4 +1,5 @@
-"""The echo testee as a process: it echoes, and on SIGTERM closes connections with 1001."""
+"""The echo testee as a process, on asyncio and on Twisted: it echoes, and on SIGTERM closes
+connections with 1001."""
 
 from __future__ import annotations
 
@@ -34,12 +35,12 @@ def _free_port() -> int:
 
 
 @pytest.mark.parametrize("switch", ["1", "0"], ids=["nvx", "py"])
-def test_echo_then_clean_shutdown(switch):
+def test_echo_then_clean_shutdown(framework, switch):
     if switch == "1" and not HAS_NVX:
         pytest.skip("NVX is not built into this installation")
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "autobahn.testee", "server", "--port", str(port)],
+        [sys.executable, "-m", "autobahn.testee", "--framework", framework.name, "server", "--port", str(port)],
         env={**os.environ, "AUTOBAHN_USE_NVX": switch},
         stdout=subprocess.PIPE,
         text=True,

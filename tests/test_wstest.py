@@ -1,5 +1,5 @@
-"""Autobahn|Testsuite's quick set (all but 9.*, 12.*, 13.*) against our echo server, with
-NVX on and off. The full set in both directions is ``just wstest-full`` and wstest.yml."""
+"""Autobahn|Testsuite's quick set (all but 9.*, 12.*, 13.*) against our echo server, on asyncio
+and on Twisted, with NVX on and off. The full set in both directions is ``just wstest-full`` and wstest.yml."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _load_runner() -> Any:
 
 
 @pytest.mark.parametrize("switch", ["1", "0"], ids=["nvx", "py"])
-def test_quick_set_against_the_echo_server(tmp_path, switch):
+def test_quick_set_against_the_echo_server(tmp_path, framework, switch):
     if not RUNNER.exists():
         pytest.skip(".ci/wstest.py is not here (not a checkout)")
     if _load_runner().find_wstest(tmp_path) is None:
@@ -38,7 +38,17 @@ def test_quick_set_against_the_echo_server(tmp_path, switch):
         pytest.skip("NVX is not built into this installation")
     env = {**os.environ, "AUTOBAHN_USE_NVX": switch}
     result = subprocess.run(
-        [sys.executable, str(RUNNER), "server", "--mode", "quick", "--outdir", str(tmp_path)],
+        [
+            sys.executable,
+            str(RUNNER),
+            "server",
+            "--framework",
+            framework.name,
+            "--mode",
+            "quick",
+            "--outdir",
+            str(tmp_path),
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -6,6 +6,9 @@ message goes back as it came, permessage-deflate accepted) that runs until stopp
 ``python -m autobahn.testee client --url ws://127.0.0.1:9001 [--agent NAME]``: the client
 side of the testsuite's fuzzing server: fetch the case count, run every case echoing, then
 ask the fuzzing server to write its reports.
+
+``--framework twisted`` (before the mode) runs either on Twisted (``autobahn.twisted.websocket``,
+Twisted's default reactor) instead of asyncio: the same protocol classes, the same options.
 """
 
 from __future__ import annotations
@@ -135,8 +138,103 @@ async def run_client(url: str, agent: str) -> int:
     return 0
 
 
+# --- the same testees on Twisted ---
+
+
+def _twisted_protocols() -> tuple[Any, Any, Any]:
+    """(server factory, client protocol, case-count protocol) classes on Twisted."""
+    from autobahn.twisted import websocket as tw
+
+    class TwistedEchoServer(tw.WebSocketServerProtocol):
+        onOpen = EchoServerProtocol.onOpen
+        onMessage = EchoServerProtocol.onMessage
+        onClose = EchoServerProtocol.onClose
+
+    class TwistedEchoServerFactory(tw.WebSocketServerFactory):
+        protocol = TwistedEchoServer
+
+        def __init__(self, url: str) -> None:
+            super().__init__(url)
+            self.open_connections: set[Any] = set()
+
+    class TwistedEchoClient(tw.WebSocketClientProtocol):
+        onMessage = EchoClientProtocol.onMessage
+
+    class TwistedCaseCount(tw.WebSocketClientProtocol):
+        case_count: int | None = None
+        onMessage = CaseCountProtocol.onMessage
+
+    return TwistedEchoServerFactory, TwistedEchoClient, TwistedCaseCount
+
+
+def twisted_serve(host: str, port: int) -> None:
+    from twisted.internet import defer, reactor
+
+    factory_class, _, _ = _twisted_protocols()
+    factory = factory_class(f"ws://{host}:{port}")
+    factory.setProtocolOptions(
+        maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE, perMessageDeflate=True, openHandshakeTimeout=10
+    )
+    listener = reactor.listenTCP(port, factory, interface=host)  # type: ignore[attr-defined]
+    print(f"echo server on ws://{host}:{port} (Twisted; {NVX_REASON})", flush=True)
+
+    def shut_down() -> Any:
+        # As the asyncio server: stop accepting, close every connection with 1001, wait for it.
+        listener.stopListening()
+        waiting = [p.is_closed for p in list(factory.open_connections)]
+        for proto in list(factory.open_connections):
+            proto.sendClose(1001, "server shutting down")
+        done = defer.DeferredList(waiting)
+        timeout = reactor.callLater(factory.closeHandshakeTimeout + 1, done.cancel)  # type: ignore[attr-defined]
+        done.addBoth(lambda _: timeout.active() and timeout.cancel())
+        return done
+
+    reactor.addSystemEventTrigger("before", "shutdown", shut_down)  # type: ignore[attr-defined]
+    reactor.run()  # type: ignore[attr-defined]  # SIGINT/SIGTERM stop it
+
+
+def twisted_run_client(url: str, agent: str) -> int:
+    from twisted.internet import defer, endpoints, reactor, task
+
+    _, echo_client, case_count = _twisted_protocols()
+    from autobahn.twisted.websocket import WebSocketClientFactory as TwistedClientFactory
+    from autobahn.twisted.websocket import WebSocketClientProtocol as TwistedClientProtocol
+
+    async def connect(url: str, protocol: type) -> Any:
+        factory = TwistedClientFactory(url)
+        factory.protocol = protocol
+        factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE, perMessageDeflate=True)
+        endpoint = endpoints.TCP4ClientEndpoint(reactor, factory.host, factory.port)
+        proto = await endpoint.connect(factory)
+        await proto.is_closed
+        return proto
+
+    result: list[int] = []
+
+    async def run_cases(_reactor: Any) -> None:
+        base = url.rstrip("/")
+        counter = await connect(f"{base}/getCaseCount", case_count)
+        if counter.case_count is None:
+            print("the fuzzing server sent no case count", file=sys.stderr)
+            result.append(1)
+            return
+        print(f"{counter.case_count} cases against {base} as {agent!r} on Twisted ({NVX_REASON})", flush=True)
+        for case in range(1, counter.case_count + 1):
+            await connect(f"{base}/runCase?case={case}&agent={agent}", echo_client)
+        await connect(f"{base}/updateReports?agent={agent}", TwistedClientProtocol)
+        result.append(0)
+
+    try:
+        task.react(lambda r: defer.ensureDeferred(run_cases(r)))
+    except SystemExit as exc:  # react() always exits; its code tells whether run_cases failed
+        if exc.code:
+            return int(exc.code)
+    return result[0] if result else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autobahn.testee", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--framework", choices=["asyncio", "twisted"], default="asyncio")
     sub = parser.add_subparsers(dest="mode", required=True)
     server = sub.add_parser("server", help="echo server (runs until stopped)")
     server.add_argument("--host", default="127.0.0.1")
@@ -145,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     client.add_argument("--url", default="ws://127.0.0.1:9001")
     client.add_argument("--agent", default="autobahn-nvx")
     args = parser.parse_args(argv)
+    if args.framework == "twisted":
+        if args.mode == "server":
+            twisted_serve(args.host, args.port)
+            return 0
+        return twisted_run_client(args.url, args.agent)
     if args.mode == "server":
         asyncio.run(serve(args.host, args.port))
         return 0

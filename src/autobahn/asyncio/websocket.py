@@ -91,7 +91,7 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             except OSError:
                 pass  # not a TCP socket after all (e.g. a socketpair)
-        if self.is_closed is None:  # made outside a running loop
+        if getattr(self, "is_closed", None) is None:  # made outside a running loop (or no __init__ call)
             self.is_closed, self.is_open = self._create_future(), self._create_future()
         peer = _peer_string(transport.get_extra_info("peername"))
         self._connection_made(peer, _transport_details(transport, peer, self.factory.isServer))

@@ -368,6 +368,66 @@ def plot(runs: dict[str, Any], path: str) -> None:
     fig.savefig(path, dpi=110)
 
 
+# --- Twisted: ours against autobahn 26.10.2 (a separate section; see _twisted_echo.py) ---
+
+TWISTED_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_twisted_echo.py")
+
+
+def run_twisted_contender(
+    nvx: str | None, original: str | None, sizes: list[int], duration: float, repeat: int
+) -> list[dict[str, Any]]:
+    """Server and client processes on Twisted's default reactor: ours (``nvx`` "1" or "0"),
+    or autobahn 26.10.2 from the folder ``original`` (put first on PYTHONPATH)."""
+    env = dict(os.environ)
+    if original is not None:
+        env["PYTHONPATH"] = os.pathsep.join([original, *filter(None, [env.get("PYTHONPATH")])])
+        env.pop("AUTOBAHN_USE_NVX", None)
+    else:
+        env["AUTOBAHN_USE_NVX"] = nvx or "1"
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, TWISTED_SCRIPT, "server", str(port)], env=env)
+    try:
+        wait_until_listening(port, server, 30, "the Twisted echo server")
+        args = [sys.executable, TWISTED_SCRIPT, "client", str(port), ",".join(map(str, sizes))]
+        out = subprocess.run([*args, str(duration), str(repeat)], env=env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def twisted_table(results: dict[str, list[dict[str, Any]]], anchor: str) -> str:
+    """msg/s per contender, and each of ours as a multiple of ``anchor`` (autobahn 26.10.2)."""
+    names = list(results)
+    ours = [n for n in names if n != anchor]
+    head = "| kind | size | " + " | ".join(f"{n} msg/s" for n in names)
+    head += "".join(f" | {n} / {anchor}" for n in ours if anchor in results) + " |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for i, first in enumerate(next(iter(results.values()))):
+        cells = [first["kind"], size_label(first["size"])]
+        cells += [f"{results[n][i]['messages_per_s']:,.0f}" for n in names]
+        if anchor in results:
+            base = results[anchor][i]["messages_per_s"]
+            cells += [f"{results[n][i]['messages_per_s'] / base:.2f}x" for n in ours]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run_twisted(original: str | None, sizes: list[int], duration: float, repeat: int) -> dict[str, Any]:
+    anchor = "autobahn-26.10.2"
+    results: dict[str, list[dict[str, Any]]] = {}
+    for name, nvx in (("twisted-nvx", "1"), ("twisted-py", "0")):
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        results[name] = run_twisted_contender(nvx, None, sizes, duration, repeat)
+    if original:
+        print(f"{anchor} on Twisted (from {original}) ...", file=sys.stderr, flush=True)
+        results[anchor] = run_twisted_contender(None, original, sizes, duration, repeat)
+    else:
+        print("note: no --original-autobahn folder; leaving autobahn 26.10.2 out", file=sys.stderr)
+    print(twisted_table(results, anchor))
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark.echo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated, e.g. 16,4K,1M")
@@ -382,6 +442,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--plot", help="also draw them into this PNG (needs matplotlib)")
+    parser.add_argument(
+        "--twisted", action="store_true", help="Twisted instead: ours (nvx, py) against autobahn 26.10.2 on Twisted"
+    )
+    parser.add_argument(
+        "--original-autobahn",
+        metavar="DIR",
+        help="with --twisted: a folder with autobahn 26.10.2 and Twisted (pip install --target DIR)",
+    )
     parser.add_argument("--role", choices=["server", "client"], help=argparse.SUPPRESS)
     parser.add_argument("--impl", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -393,6 +461,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.role == "client":
         print(json.dumps(run_loop(CLIENT[args.impl](args.port, sizes, args.duration, args.repeat), args.loop)))
+        return 0
+    if args.twisted:
+        twisted_results = run_twisted(args.original_autobahn, sizes, args.duration, args.repeat)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(twisted_results, f, indent=1)
         return 0
     servers = args.servers.split(",")
     for name in servers:

@@ -49,6 +49,9 @@ except ImportError:  # the interfaces module is not part of this installation
     _ClientAgentBase = object  # type: ignore[assignment,misc]
 
 
+_IO_SIZE = 1024 * 1024  # bytes per read and per send() on TCP transports (see connectionMade)
+
+
 def _peer_string(transport: Any) -> str:
     """autobahn's peer notation for a transport: ``tcp4:HOST:PORT``, ``tcp6:HOST:PORT``, ``unix:PATH``."""
     try:
@@ -128,18 +131,33 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
                 transport.setTcpNoDelay(True)
             except (AttributeError, OSError, NotImplementedError):
                 pass  # not a TCP transport (UNIX socket, a transport in a test)
+        # Larger reads and sends than Twisted's defaults (64 KiB read, 128 KiB a send()): fewer
+        # reactor turns per large message. bufferSize is also where writes pause a producer.
+        if getattr(transport, "bufferSize", None) == 2**16:
+            transport.bufferSize = _IO_SIZE
+        if getattr(transport, "SEND_LIMIT", None) == 2**17:
+            transport.SEND_LIMIT = _IO_SIZE
+        peer = _peer_string(transport)
+        self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
+
+    def dataReceived(self, data: bytes) -> None:
+        if self._registered is None:
+            self._register_as_producer()
+        self._data_received(data)
+
+    # None: not yet (see _register_as_producer); True: we are the transport's producer.
+    _registered: bool | None = None
+
+    def _register_as_producer(self) -> None:
+        # Only once data arrives: over TLS, what we write during the TLS handshake is buffered
+        # and pauses the producer, and pausing reading then would stall the TLS handshake itself.
         try:
-            transport.registerProducer(self, True)
+            self.transport.registerProducer(self, True)
             self._registered = True
         except (AttributeError, RuntimeError):
             # A transport taken over from twisted.web still has the HTTP channel registered;
             # it pauses reading the same way when writes back up.
             self._registered = False
-        peer = _peer_string(transport)
-        self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
-
-    def dataReceived(self, data: bytes) -> None:
-        self._data_received(data)
 
     def connectionLost(self, reason: Failure = twisted.internet.protocol.connectionDone) -> None:
         self._transport_gone = True
@@ -151,15 +169,15 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
         if not self._reading_paused and not self._transport_gone:
             self._reading_paused = True
             self.transport.pauseProducing()
-        if self._app_producer is not None:
-            self._app_producer.pauseProducing()
+            if self._app_producer is not None:
+                self._app_producer.pauseProducing()
 
     def resumeProducing(self) -> None:
         if self._reading_paused and not self._transport_gone:
             self._reading_paused = False
             self.transport.resumeProducing()
-        if self._app_producer is not None:
-            self._app_producer.resumeProducing()
+            if self._app_producer is not None:
+                self._app_producer.resumeProducing()
 
     def stopProducing(self) -> None:
         if self._app_producer is not None:
@@ -171,6 +189,8 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
         pull producer is registered with the transport directly."""
         if self._app_producer is not None:
             raise RuntimeError(f"producer {self._app_producer!r} was never unregistered")
+        if self._registered is None:
+            self._register_as_producer()
         if streaming and self._registered:
             self._app_producer = producer
             if self._reading_paused:
@@ -399,14 +419,35 @@ class WrappingWebSocketClientProtocol(WrappingWebSocketAdapter, WebSocketClientP
     """Client protocol carrying a stream protocol over WebSocket."""
 
 
-def _wrapping_options(factory: Any, subprotocol: str | None, enableCompression: bool, autoFragmentSize: int) -> None:
-    factory.setProtocolOptions(
-        autoFragmentSize=autoFragmentSize, failByDrop=False, perMessageDeflate=bool(enableCompression)
-    )
+class _WrappingFactory:
+    """What the wrapping server and client factories share: the wrapped factory, the
+    subprotocols, and a protocol per connection around one of the wrapped factory's."""
+
+    _wrapper: type
+    _factory: Any
+    _subprotocols: list[str]
+
+    def _wrap(self, factory: Any, subprotocol: str | None) -> list[str]:
+        self._factory = factory
+        self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
+        return self._subprotocols
+
+    def _wrapping_options(self, enableCompression: bool, autoFragmentSize: int) -> None:
+        self.setProtocolOptions(  # type: ignore[attr-defined]
+            autoFragmentSize=autoFragmentSize, failByDrop=False, perMessageDeflate=bool(enableCompression)
+        )
+
+    def buildProtocol(self, addr: Any) -> Any:
+        proto = self._wrapper()
+        proto.factory = self
+        proto._proto = self._factory.buildProtocol(addr)
+        return proto
 
 
-class WrappingWebSocketServerFactory(WebSocketServerFactory):
+class WrappingWebSocketServerFactory(_WrappingFactory, WebSocketServerFactory):
     """Serves the stream protocols of ``factory`` (a Twisted factory) over WebSocket at ``url``."""
+
+    _wrapper = WrappingWebSocketServerProtocol
 
     def __init__(
         self,
@@ -417,16 +458,9 @@ class WrappingWebSocketServerFactory(WebSocketServerFactory):
         autoFragmentSize: int = 0,
         subprotocol: str | None = None,
     ) -> None:
-        self._factory = factory
-        self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
-        WebSocketServerFactory.__init__(self, url=url, reactor=reactor, protocols=self._subprotocols)
-        _wrapping_options(self, subprotocol, enableCompression, autoFragmentSize)
-
-    def buildProtocol(self, addr: Any) -> WrappingWebSocketServerProtocol:
-        proto = WrappingWebSocketServerProtocol()
-        proto.factory = self
-        proto._proto = self._factory.buildProtocol(addr)
-        return proto
+        protocols = self._wrap(factory, subprotocol)
+        WebSocketServerFactory.__init__(self, url=url, reactor=reactor, protocols=protocols)
+        self._wrapping_options(enableCompression, autoFragmentSize)
 
     def startFactory(self) -> None:
         self._factory.doStart()
@@ -437,8 +471,10 @@ class WrappingWebSocketServerFactory(WebSocketServerFactory):
         WebSocketServerFactory.stopFactory(self)
 
 
-class WrappingWebSocketClientFactory(WebSocketClientFactory):
+class WrappingWebSocketClientFactory(_WrappingFactory, WebSocketClientFactory):
     """Connects the stream protocol of ``factory`` (a Twisted factory) over WebSocket to ``url``."""
+
+    _wrapper = WrappingWebSocketClientProtocol
 
     def __init__(
         self,
@@ -449,16 +485,9 @@ class WrappingWebSocketClientFactory(WebSocketClientFactory):
         autoFragmentSize: int = 0,
         subprotocol: str | None = None,
     ) -> None:
-        self._factory = factory
-        self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
-        WebSocketClientFactory.__init__(self, url=url, reactor=reactor, protocols=self._subprotocols)
-        _wrapping_options(self, subprotocol, enableCompression, autoFragmentSize)
-
-    def buildProtocol(self, addr: Any) -> WrappingWebSocketClientProtocol:
-        proto = WrappingWebSocketClientProtocol()
-        proto.factory = self
-        proto._proto = self._factory.buildProtocol(addr)
-        return proto
+        protocols = self._wrap(factory, subprotocol)
+        WebSocketClientFactory.__init__(self, url=url, reactor=reactor, protocols=protocols)
+        self._wrapping_options(enableCompression, autoFragmentSize)
 
 
 # --- connecting and listening ---

@@ -641,6 +641,9 @@ class WebSocketProtocol(ObservableMixin):
     # --- driven by the adapters ---
 
     def _connection_made(self, peer: str, transport_details: Any = None) -> None:
+        if "trafficStats" not in self.__dict__:
+            # A subclass's __init__ did not call ours (autobahn's examples do that): set up now.
+            WebSocketProtocol.__init__(self)
         self.peer = peer
         self._transport_details = transport_details
         for name in self.CONFIG_ATTRS:
@@ -687,7 +690,9 @@ class WebSocketProtocol(ObservableMixin):
             code = conn.close_received[0] if conn.close_received[0] is not None else core.CLOSE_NO_STATUS
             reason = conn.close_received[1]
         else:
-            code, reason = core.CLOSE_ABNORMAL, "connection was closed uncleanly (peer dropped the TCP connection)"
+            # autobahn's wording, which programs print and match.
+            code = core.CLOSE_ABNORMAL
+            reason = 'connection was closed uncleanly ("peer dropped the TCP connection without previous WebSocket closing handshake")'  # noqa: E501
         was_clean = conn is not None and conn.was_clean and self.wasClean is not False
         if conn is not None:
             conn.state = core.CLOSED

@@ -1,0 +1,356 @@
+"""What only the Twisted API has: TLS through endpoints and listenWS/connectWS, WebSocket
+inside a twisted.web site (WebSocketResource), byte streams over WebSocket (Wrapping*),
+create_client_agent, application producers, Deferreds as is_open/is_closed."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import os
+import tempfile
+
+import pytest
+from frameworks import run, wait
+from twisted.internet import defer, endpoints, protocol, reactor, ssl
+from twisted.web.resource import Resource
+from twisted.web.server import Site
+
+from autobahn.twisted.resource import WebSocketResource, WSGIRootResource
+from autobahn.twisted.websocket import (
+    WebSocketClientFactory,
+    WebSocketClientProtocol,
+    WebSocketServerFactory,
+    WebSocketServerProtocol,
+    WrappingWebSocketClientFactory,
+    WrappingWebSocketServerFactory,
+    check_client_options,
+    check_transport_config,
+    connectWS,
+    create_client_agent,
+    listenWS,
+)
+
+
+class Data(Resource):
+    """A page of fixed bytes (twisted.web.static warns on import in current Twisted)."""
+
+    isLeaf = True
+
+    def __init__(self, body: bytes, content_type: str) -> None:
+        super().__init__()
+        self.body, self.content_type = body, content_type.encode()
+
+    def render_GET(self, request):
+        request.setHeader(b"content-type", self.content_type)
+        return self.body
+
+
+class Echo(WebSocketServerProtocol):
+    def onMessage(self, payload, isBinary):
+        self.sendMessage(payload, isBinary)
+
+
+class SendAndClose(WebSocketClientProtocol):
+    """Sends "hello", keeps the echo, closes."""
+
+    def onOpen(self):
+        self.sendMessage("hello ✓".encode())
+
+    def onMessage(self, payload, isBinary):
+        self.echo = payload
+        self.sendClose(1000)
+
+
+def _self_signed() -> tuple[bytes, bytes]:
+    """A key and certificate for "localhost", made here."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture(scope="module")
+def tls() -> tuple[object, object]:
+    """(server context factory, client context factory trusting only the server's certificate)."""
+    key_pem, cert_pem = _self_signed()
+    server = ssl.PrivateCertificate.loadPEM(key_pem + cert_pem).options()
+    client = ssl.optionsForClientTLS("localhost", trustRoot=ssl.Certificate.loadPEM(cert_pem))
+    return server, client
+
+
+def test_tls_through_endpoints(impl, tls):
+    server_tls, client_tls = tls
+
+    async def main():
+        factory = WebSocketServerFactory("wss://localhost")
+        factory.protocol = Echo
+        factory.setProtocolOptions(utf8Validator=impl.Utf8Validator, xorMasker=impl.XorMasker)
+        port = await wait(endpoints.SSL4ServerEndpoint(reactor, 0, server_tls, interface="127.0.0.1").listen(factory))
+        client = WebSocketClientFactory(f"wss://localhost:{port.getHost().port}")
+        client.protocol = SendAndClose
+        tcp = endpoints.TCP4ClientEndpoint(reactor, "127.0.0.1", port.getHost().port)
+        endpoint = endpoints.wrapClientTLS(client_tls, tcp)
+        proto = await wait(endpoint.connect(client))
+        closed = await wait(proto.is_closed)
+        await wait(port.stopListening())
+        return proto, closed
+
+    proto, closed = run(main())
+    assert closed is proto and proto.echo == "hello ✓".encode()
+    assert proto.wasClean
+
+
+def test_listen_ws_and_connect_ws_with_tls(tls):
+    server_tls, client_tls = tls
+
+    async def main():
+        factory = WebSocketServerFactory("wss://localhost:0")
+        factory.protocol = Echo
+        with pytest.raises(ValueError, match="TLS context"):
+            listenWS(factory)
+        port = listenWS(factory, server_tls, interface="127.0.0.1")
+        client = WebSocketClientFactory(f"wss://localhost:{port.getHost().port}")
+        opened = defer.Deferred()
+
+        class Opened(SendAndClose):
+            def onOpen(self):
+                opened.callback(self)
+                super().onOpen()
+
+        client.protocol = Opened
+        client.host = "127.0.0.1"  # connect by address, check the certificate for "localhost"
+        connectWS(client, client_tls)
+        proto = await wait(opened)
+        await wait(proto.is_closed)
+        await wait(port.stopListening())
+        return proto
+
+    assert run(main()).echo == "hello ✓".encode()
+
+
+def test_web_resource_beside_other_resources():
+    class Hello(WebSocketServerProtocol):
+        def onConnect(self, request):
+            self.factory.paths.append(request.path)
+
+        def onOpen(self):
+            self.sendMessage(b"from the site")
+
+    async def main():
+        factory = WebSocketServerFactory("ws://127.0.0.1")
+        factory.protocol = Hello
+        factory.paths = []
+        root = Resource()
+        root.putChild(b"ws", WebSocketResource(factory))
+        root.putChild(b"page", Data(b"plain page", "text/plain"))
+        port = reactor.listenTCP(0, Site(root), interface="127.0.0.1")
+        number = port.getHost().port
+
+        received = []
+
+        class Client(WebSocketClientProtocol):
+            def onMessage(self, payload, isBinary):
+                received.append(payload)
+                self.sendClose(1000)
+
+        client = WebSocketClientFactory(f"ws://127.0.0.1:{number}/ws")
+        client.protocol = Client
+        proto = await wait(endpoints.TCP4ClientEndpoint(reactor, "127.0.0.1", number).connect(client))
+        await wait(proto.is_closed)
+        # The same site still serves plain HTTP, and the resource refuses plain GETs.
+        reader, writer = await asyncio.open_connection("127.0.0.1", number)
+        writer.write(b"GET /page HTTP/1.0\r\n\r\nGET /ws HTTP/1.0\r\n\r\n")
+        page = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+        reader, writer = await asyncio.open_connection("127.0.0.1", number)
+        writer.write(b"GET /ws HTTP/1.0\r\n\r\n")
+        refused = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+        await wait(port.stopListening())
+        return received, factory.paths, proto, page, refused
+
+    received, paths, proto, page, refused = run(main())
+    assert received == [b"from the site"] and paths == ["/ws"] and proto.wasClean
+    assert page.endswith(b"plain page")
+    assert refused.startswith(b"HTTP/1.0 426 ") or refused.startswith(b"HTTP/1.1 426 ")
+
+
+def test_wsgi_root_resource_keeps_children():
+    from twisted.web.wsgi import WSGIResource
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [f"wsgi {environ['PATH_INFO']}".encode()]
+
+    async def main():
+        wsgi = WSGIResource(reactor, reactor.getThreadPool(), app)
+        root = WSGIRootResource(wsgi, {b"static": Data(b"child", "text/plain")})
+        port = reactor.listenTCP(0, Site(root), interface="127.0.0.1")
+        answers = []
+        for path in (b"/static", b"/some/where"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port.getHost().port)
+            writer.write(b"GET " + path + b" HTTP/1.0\r\n\r\n")
+            answers.append(await asyncio.wait_for(reader.read(), 5))
+            writer.close()
+        await wait(port.stopListening())
+        return answers
+
+    static, other = run(main())
+    assert static.endswith(b"child") and other.endswith(b"wsgi /some/where")
+
+
+class LineEcho(protocol.Protocol):
+    def dataReceived(self, data):
+        self.transport.write(data.upper())
+
+
+class Collect(protocol.Protocol):
+    def connectionMade(self):
+        self.data = b""
+        self.transport.write(b"stream ")
+        self.transport.writeSequence([b"over ", b"websocket"])
+
+    def dataReceived(self, data):
+        self.data += data
+        if self.data == b"STREAM OVER WEBSOCKET":
+            self.transport.loseConnection()
+
+    def connectionLost(self, reason):
+        self.factory.done.callback((self.data, reason))
+
+
+@pytest.mark.parametrize("subprotocol", ["binary", "base64"])
+def test_wrapping_carries_a_stream(subprotocol):
+    async def main():
+        server = WrappingWebSocketServerFactory(protocol.Factory.forProtocol(LineEcho), "ws://127.0.0.1")
+        port = reactor.listenTCP(0, server, interface="127.0.0.1")
+        inner = protocol.ClientFactory.forProtocol(Collect)
+        inner.done = defer.Deferred()
+        client = WrappingWebSocketClientFactory(inner, f"ws://127.0.0.1:{port.getHost().port}")
+        client.protocols = [subprotocol]
+        await wait(endpoints.TCP4ClientEndpoint(reactor, "127.0.0.1", port.getHost().port).connect(client))
+        data, reason = await wait(inner.done)
+        await wait(port.stopListening())
+        return data, reason
+
+    data, reason = run(main())
+    assert data == b"STREAM OVER WEBSOCKET"
+    from twisted.internet.error import ConnectionDone
+
+    assert reason.check(ConnectionDone)
+
+
+def test_client_agent():
+    async def main():
+        factory = WebSocketServerFactory("ws://127.0.0.1")
+        factory.protocol = Echo
+        port = reactor.listenTCP(0, factory, interface="127.0.0.1")
+        agent = create_client_agent(reactor)
+        url = f"ws://127.0.0.1:{port.getHost().port}/"
+        proto = await wait(agent.open(url, {"headers": {"X-Test": "1"}}))
+        assert isinstance(proto, WebSocketClientProtocol) and proto.state == proto.STATE_OPEN
+        got = defer.Deferred()
+        proto.onMessage = lambda payload, isBinary: got.callback(payload)
+        proto.sendMessage(b"agent")
+        echo = await wait(got)
+        proto.sendClose(1000)
+        await wait(proto.is_closed)
+        # A refused handshake fails the Deferred instead of leaving it unfired.
+        factory.setProtocolOptions(allowedOrigins=["https://only.example"])
+        with pytest.raises(Exception):  # noqa: B017 (the failure is the handshake's)
+            await wait(agent.open(url, {"origin": "https://other.example"}))
+        await wait(port.stopListening())
+        return echo
+
+    assert run(main()) == b"agent"
+    with pytest.raises(ValueError):
+        check_transport_config("http://x")
+    with pytest.raises(ValueError):
+        check_client_options({"bogus": 1})
+    check_client_options({"origin": "o", "protocols": [], "useragent": "u", "headers": {}, "proxy": None})
+
+
+def test_application_push_producer_follows_the_transport():
+    class Producer:
+        def __init__(self):
+            self.events = []
+
+        def pauseProducing(self):
+            self.events.append("pause")
+
+        def resumeProducing(self):
+            self.events.append("resume")
+
+        def stopProducing(self):
+            self.events.append("stop")
+
+    producer = Producer()
+
+    class Flood(WebSocketServerProtocol):
+        def onOpen(self):
+            self.registerProducer(producer, True)
+            for _ in range(64):  # 8 MB the peer does not read yet
+                self.sendMessage(b"\0" * 131072, isBinary=True)
+
+    async def main():
+        factory = WebSocketServerFactory("ws://127.0.0.1")
+        factory.protocol = Flood
+        port = reactor.listenTCP(0, factory, interface="127.0.0.1")
+        from ws_helpers import request
+
+        reader, writer = await asyncio.open_connection("127.0.0.1", port.getHost().port, limit=16 * 1024 * 1024)
+        writer.write(request())
+        await reader.readuntil(b"\r\n\r\n")
+        writer.transport.pause_reading()
+        await asyncio.sleep(0.2)
+        assert producer.events == ["pause"]
+        writer.transport.resume_reading()
+        total = 0
+        while total < 64 * (131072 + 10):
+            total += len(await asyncio.wait_for(reader.read(1 << 20), 5))
+        await asyncio.sleep(0.1)
+        writer.close()
+        await asyncio.sleep(0.1)
+        await wait(port.stopListening())
+
+    run(main())
+    assert producer.events[:2] == ["pause", "resume"]
+
+
+def test_unix_socket_peer():
+    async def main():
+        factory = WebSocketServerFactory("ws://localhost")
+        factory.protocol = type("Peer", (Echo,), {"onOpen": lambda self: factory.peers.append(self.peer)})
+        factory.peers = []
+        path = os.path.join(tempfile.mkdtemp(), "ws.sock")
+        port = reactor.listenUNIX(path, factory)
+        client = WebSocketClientFactory("ws://localhost")
+        client.protocol = SendAndClose
+        proto = await wait(endpoints.UNIXClientEndpoint(reactor, path).connect(client))
+        await wait(proto.is_closed)
+        await wait(port.stopListening())
+        return factory.peers, proto
+
+    peers, proto = run(main())
+    assert peers == ["unix"] or peers[0].startswith("unix")
+    assert proto.peer.startswith("unix:") and proto.echo == "hello ✓".encode()

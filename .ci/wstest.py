@@ -160,7 +160,12 @@ def main() -> int:
     parser.add_argument(
         "--server-command", help="server direction: start this server instead of ours ({port} is replaced)"
     )
-    parser.add_argument("--framework", choices=["asyncio", "twisted"], default="asyncio", help="the testees' framework")
+    parser.add_argument(
+        "--framework",
+        choices=["asyncio", "asyncio-uvloop", "twisted"],
+        default="asyncio",
+        help="the testees' framework",
+    )
     parser.add_argument("--agent", help="agent name in the reports (default: from direction and NVX switch)")
     args = parser.parse_args()
     outdir = args.outdir.resolve()

@@ -8,10 +8,34 @@ import asyncio
 import struct
 
 import pytest
-from test_asyncio_websocket import _port, _raw_open, _serve
-from ws_helpers import frame
+from ws_helpers import frame, request
 
-from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketServerFactory
+from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketServerFactory, WebSocketServerProtocol
+
+
+class EchoServer(WebSocketServerProtocol):
+    def onMessage(self, payload, isBinary):
+        self.sendMessage(payload, isBinary)
+
+
+async def _serve(impl, protocol=EchoServer, **kw):
+    factory = WebSocketServerFactory("ws://127.0.0.1")
+    factory.protocol = protocol
+    factory.setProtocolOptions(utf8Validator=impl.Utf8Validator, xorMasker=impl.XorMasker, **kw)
+    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
+    return server, factory
+
+
+def _port(server):
+    return server.sockets[0].getsockname()[1]
+
+
+async def _raw_open(port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request())
+    assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101 ")
+    return reader, writer
+
 
 pytestmark = pytest.mark.usefixtures("event_loop_policy")
 

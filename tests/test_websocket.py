@@ -103,7 +103,7 @@ def test_echo_round_trip(framework, impl, deflate):
 def test_subprotocol_and_async_callbacks(framework, impl):
     class AsyncServer:
         async def onConnect(self, request):
-            await asyncio.sleep(0.01) if framework.name == "asyncio" else None
+            await asyncio.sleep(0.01) if framework.is_asyncio else None
             return "v2"
 
         async def onMessage(self, payload, isBinary):
@@ -264,7 +264,7 @@ def test_server_close_timeout_drops_a_silent_peer(framework, impl):
 
 def test_backpressure_pauses_reading(framework, impl):
     # The hook each framework calls when the transport's write buffer is full.
-    hook = "pause_writing" if framework.name == "asyncio" else "pauseProducing"
+    hook = "pause_writing" if framework.is_asyncio else "pauseProducing"
 
     class Recording(EchoServer):
         pass

@@ -234,7 +234,12 @@ def twisted_run_client(url: str, agent: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autobahn.testee", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--framework", choices=["asyncio", "twisted"], default="asyncio")
+    parser.add_argument(
+        "--framework",
+        choices=["asyncio", "asyncio-uvloop", "twisted"],
+        default="asyncio",
+        help="asyncio-uvloop: asyncio on uvloop's event loop",
+    )
     sub = parser.add_subparsers(dest="mode", required=True)
     server = sub.add_parser("server", help="echo server (runs until stopped)")
     server.add_argument("--host", default="127.0.0.1")
@@ -248,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
             twisted_serve(args.host, args.port)
             return 0
         return twisted_run_client(args.url, args.agent)
+    if args.framework == "asyncio-uvloop":
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     if args.mode == "server":
         asyncio.run(serve(args.host, args.port))
         return 0

@@ -231,6 +231,26 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
             abort = getattr(self.transport, "abortConnection", None)
             (abort or self.transport.loseConnection)()
 
+    def _set_reading(self, reading: bool) -> None:
+        # The frame budget of a chunk ran out (or was renewed): stop or resume reading,
+        # unless backpressure (pauseProducing) holds reading paused anyway.
+        if self._transport_gone:
+            return
+        if not reading:
+            self.transport.pauseProducing()
+        elif not self._reading_paused:
+            self.transport.resumeProducing()
+
+    def _close_after_answer(self) -> None:
+        # Half-close after an HTTP error answer: FIN after the answer, so bytes the peer still
+        # sends do not make the kernel reset the connection before the answer is read.
+        lose_write = getattr(self.transport, "loseWriteConnection", None)
+        if lose_write is not None and not self._transport_gone:
+            lose_write()
+            self._restart_timer(self.closeHandshakeTimeout or 1.0, self._close_transport)
+        else:
+            self._close_transport_gracefully()
+
     def _call_later(self, delay: float, callback: Any) -> _Timer:
         reactor = getattr(self.factory, "reactor", None)
         if reactor is None:

@@ -66,7 +66,8 @@ def _cffi_impls() -> list[Impl]:
     class XorMasker(_nvx_cffi.XorMasker):
         native_from = inplace_native_from = 0
 
-    return [Impl("nvx-cffi", Utf8Validator, XorMasker)]
+    # The pure frame parser, so that every byte goes through the CFFI validator and masker.
+    return [Impl("nvx-cffi", Utf8Validator, XorMasker, PyFrameParser)]
 
 
 NVX_IMPLS = _nvx_impls() + _cffi_impls()

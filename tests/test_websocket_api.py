@@ -630,3 +630,27 @@ def test_streaming_receive_sees_the_frames_as_sent(impl):
         assert proto.received == [(b"firstsecond", True)]
 
     asyncio.run(main())
+
+
+class HostRecorder(Echo):
+    def onConnect(self, request):
+        self.factory.hosts.append((request.host, self.http_request_host))
+
+
+@pytest.mark.parametrize("external_port, status", [(None, b"101"), (9000, b"101"), (9001, b"400")])
+def test_host_header_port(impl, external_port, status):
+    """request.host has no port, as in autobahn; with externalPort, another port is refused."""
+
+    async def main():
+        server, factory, port = await serve(impl, protocol=HostRecorder)
+        factory.hosts, factory.externalPort = [], external_port
+        async with server:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(request().replace(b"Host: server.example.com", b"Host: server.example.com:9000"))
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n"), 5)
+            writer.close()
+        assert head.startswith(b"HTTP/1.1 " + status), head
+        refused = status == b"400"
+        assert factory.hosts == ([] if refused else [("server.example.com", "server.example.com")])
+
+    asyncio.run(main())

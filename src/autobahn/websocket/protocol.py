@@ -1034,6 +1034,15 @@ class WebSocketServerProtocol(WebSocketProtocol):
         if self.trustXForwardedFor and "x-forwarded-for" in request.headers:
             hops = [h.strip() for h in request.headers["x-forwarded-for"].split(",")]
             self.peer = hops[-self.trustXForwardedFor] if len(hops) >= self.trustXForwardedFor else hops[0]
+        host_header = request.headers.get("host", "").strip()
+        if ":" in host_header and not host_header.endswith("]"):
+            port = host_header.rsplit(":", 1)[1]
+            if not port.isdigit():
+                self._deny(ConnectionDeny(400, f"invalid port {port!r} in the Host header"))
+                return
+            if self.factory.externalPort and int(port) != self.factory.externalPort:
+                self._deny(ConnectionDeny(400, f"port {port} in the Host header is not {self.factory.externalPort}"))
+                return
         if self.maxConnections and self.factory.countConnections > self.maxConnections:
             self._deny(ConnectionDeny(503, "maximum number of connections reached"))
             return
@@ -1431,7 +1440,7 @@ class WebSocketServerFactory(WebSocketFactory):
         self.headers = dict(headers or {})
         if server:
             self.headers.setdefault("Server", server)
-        self.externalPort = externalPort if externalPort is not None else self.port
+        self.externalPort = externalPort  # when set, a Host header naming another port is refused
 
     def resetProtocolOptions(self) -> None:
         """Every option back to its default."""

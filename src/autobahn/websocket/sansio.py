@@ -102,6 +102,14 @@ SERVER = "server"
 CLIENT = "client"
 
 
+def host_without_port(host: str) -> str:
+    """The host part of a Host header ("example.com:9000" -> "example.com", "[::1]:80" -> "[::1]")."""
+    host = host.strip()
+    if ":" in host and not host.endswith("]"):
+        return host.rsplit(":", 1)[0]
+    return host
+
+
 def is_valid_close_code(code: int) -> bool:
     """True for a code a close frame may carry on the wire."""
     return code in _VALID_WIRE_CODES or 3000 <= code <= 4999
@@ -729,7 +737,7 @@ class ServerConnection(Connection):
         return ConnectionRequest(
             peer=self.peer,
             headers=headers,
-            host=headers["host"],
+            host=host_without_port(headers["host"]),
             path=url.path,
             params=parse_qs(url.query),
             version=13,

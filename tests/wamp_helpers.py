@@ -207,7 +207,7 @@ async def connect(
         await loop.create_unix_connection(factory, router.unix_path)
     else:
         raise ValueError(transport)
-    for _ in range(100):  # the session is made when the WebSocket/RawSocket handshake completes
+    for _ in range(1000):  # the session is made when the WebSocket/RawSocket handshake completes (10 s)
         if sessions:
             break
         await asyncio.sleep(0.01)
@@ -235,5 +235,8 @@ def run(coro: Any, timeout: float = 60.0) -> Any:
     try:
         return loop.run_until_complete(asyncio.wait_for(coro, timeout))
     finally:
+        # Transports closed at the end of a test finish closing on the loop (connection_lost is
+        # a callback): give them a moment, or closing the loop leaves their sockets open.
+        loop.run_until_complete(asyncio.sleep(0.1))
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()

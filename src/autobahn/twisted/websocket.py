@@ -68,10 +68,14 @@ def _peer_string(transport: Any) -> str:
     return str(addr)
 
 
+try:  # looked up once, here: a failing import per connection would be slow
+    from autobahn.wamp.types import TransportDetails
+except ImportError:  # WAMP is not part of this installation
+    TransportDetails = None
+
+
 def _transport_details(transport: Any, peer: str, is_server: bool) -> Any:
-    try:
-        from autobahn.wamp.types import TransportDetails
-    except ImportError:  # WAMP is not part of this installation
+    if TransportDetails is None:
         return None
     return TransportDetails(
         channel_type=TransportDetails.CHANNEL_TYPE_TLS

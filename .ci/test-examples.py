@@ -174,16 +174,13 @@ def comparable(lines: set[str]) -> set[str]:
 
 # Cases whose outputs differ for a known reason (printed as "known", not counted as failures).
 KNOWN = {
-    "twisted/echo_compressed": "needs autobahn.websocket.compress (branch small-modules)",
-    "twisted/echo_compressed advanced": "needs autobahn.websocket.compress (branch small-modules)",
     "twisted/echo_httpheaders": "prints ConnectionResponse: the original's str() is a pformat'ed dict",
     "twisted/echo_tls": "the original logs its factory options at debug level; ours does not",
-    "twisted/multiproto 1": "request.host: the original strips the port; our client sends no Pragma/Cache-Control",
+    "twisted/multiproto 1": "the server prints the request headers: our client sends no Pragma/Cache-Control, in another order",
     "twisted/ping": "connectWS verifies wss:// certificates by default (the original does not): self-signed fails",
     "twisted/streaming": "frames of 2^63-1 bytes streamed: receiving is not incremental in websocket.protocol yet",
     "twisted/streaming producer": "as twisted/streaming",
     "twisted/streaming frames": "as twisted/streaming",
-    "twisted/agent": "proto.on('message', ...): ObservableMixin (autobahn.util, branch small-modules)",
 }
 # Clients that pick random numbers: only "does not crash where the original does not" is compared.
 RANDOM = {"twisted/slowsquare", "asyncio/slowsquare"}

@@ -654,3 +654,26 @@ def test_host_header_port(impl, external_port, status):
         assert factory.hosts == ([] if refused else [("server.example.com", "server.example.com")])
 
     asyncio.run(main())
+
+
+class CloseThenEcho(Echo):
+    """Closes on its first message; the client's next message arrives while we are closing."""
+
+    def onMessage(self, payload, isBinary):
+        super().onMessage(payload, isBinary)  # the second echo raises Disconnected: ignored
+        self.sendClose(1000) if payload == b"first" else None
+
+
+def test_message_while_closing_is_delivered_and_closing_goes_on(impl):
+    def script(proto):
+        proto.sendMessage(b"first")
+        proto.sendMessage(b"second")
+
+    async def main():
+        server, factory, port = await serve(impl, protocol=CloseThenEcho)
+        async with server:
+            proto = await connect(impl, port, script, expect=99)
+        assert factory.messages == [(b"first", False), (b"second", False)]
+        assert factory.closes == [(True, 1000, None)] and proto.close_info == (True, 1000, None)
+
+    asyncio.run(main())

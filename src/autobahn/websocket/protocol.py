@@ -810,6 +810,16 @@ class WebSocketProtocol(ObservableMixin):
         fails the connection with 1011. False when it raised."""
         try:
             result = callback(*args)
+        except Disconnected as exc:
+            conn = self._conn
+            if conn is not None and conn.state in (core.CLOSING, core.CLOSED):
+                # E.g. an echo of a message that arrived while we were closing: nothing to
+                # fail, the closing handshake goes on.
+                log.debug("%s: %s", getattr(callback, "__qualname__", callback), exc)
+                return False
+            log.exception("error in %s", getattr(callback, "__qualname__", callback))
+            self._internal_error()
+            return False
         except Exception:
             log.exception("error in %s", getattr(callback, "__qualname__", callback))
             self._internal_error()
@@ -1244,6 +1254,9 @@ class WebSocketClientProtocol(WebSocketProtocol):
             self.http_response = event.response
             self.http_headers = event.response.headers
             self.websocket_version = event.response.version
+            # As in autobahn: the response lists the extensions in use as their processors
+            # (autobahn.websocket.compress objects), not as the header's strings.
+            event.response.extensions = _extensions_in_use(self._conn)
             self._track("onHandshake")
             self._call(self.onConnect, event.response)
             self._opened()

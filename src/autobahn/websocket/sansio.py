@@ -613,8 +613,10 @@ class Connection:
         """The event for a parsed item, with its effects (automatic replies, state changes)
         applied now, in event order; None when the item gives none in the current state."""
         kind = item[0]
+        # Data that arrives after we sent our close frame (CLOSING) is still delivered, as in
+        # autobahn: the peer sent it before it saw our close (RFC 6455 §7.1.2 lets it).
         if kind <= OP_BINARY:
-            return Message(item[1], kind == OP_BINARY) if self.state == OPEN else None
+            return Message(item[1], kind == OP_BINARY) if self.state in (OPEN, CLOSING) else None
         if kind == OP_PING:
             if self.state != OPEN:
                 return None
@@ -628,7 +630,7 @@ class Connection:
         if kind == _frames_py.FAIL:
             self.fail(item[1], item[2])
             return None
-        if self.state != OPEN:
+        if self.state not in (OPEN, CLOSING):
             return None
         if kind == _frames_py.FRAME_DATA:
             return FrameData(item[1])

@@ -144,6 +144,12 @@ def event_loop_policy(request: pytest.FixtureRequest) -> Iterator[str]:
 frameworks.install_twisted_reactor()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_twisted_reactor_at_the_end() -> Iterator[None]:
+    yield
+    frameworks.stop_twisted_reactor()
+
+
 @pytest.fixture(params=frameworks.frameworks())
 def framework(request: pytest.FixtureRequest) -> frameworks.Framework:
     return frameworks.load(request.param)

@@ -40,6 +40,17 @@ def install_twisted_reactor() -> bool:
     return True
 
 
+def stop_twisted_reactor() -> None:
+    """Stop the reactor's thread pool (name resolution starts it): its threads are not daemons,
+    so without this the interpreter would wait for them forever when the test run ends."""
+    import sys
+
+    reactor = sys.modules.get("twisted.internet.reactor")
+    pool = getattr(reactor, "threadpool", None)
+    if pool is not None:
+        pool.stop()
+
+
 def run(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run a test's coroutine on the framework's loop (instead of ``asyncio.run``)."""
     return _current[0].run_until_complete(coro)

@@ -1007,9 +1007,6 @@ class WebSocketServerProtocol(WebSocketProtocol):
             self._counted = False
             self.factory.countConnections -= 1
 
-    def _data_before_handshake(self, data: bytes) -> None:
-        pass
-
     def _data_received(self, data: bytes) -> None:
         conn = self._conn
         if (

@@ -23,6 +23,7 @@ A message being assembled is held in one ``bytearray`` whatever its fragment cou
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
 from typing import Any
 
@@ -51,6 +52,11 @@ CLOSE_INVALID_PAYLOAD = 1007
 CLOSE_MESSAGE_TOO_BIG = 1009
 
 # Payload chunks up to this size are unmasked with integer XOR instead of a masker call.
+# On PyPy, memoryviews and CFFI buffers of the message buffer are released by the GC, not when
+# the call that made them returns: unmasking in place inside the growing buffer would leave it
+# exported, and the next append would raise BufferError. There, frames are unmasked into a new
+# object and appended (one more copy).
+_UNMASK_IN_PLACE = sys.implementation.name != "pypy"
 _SMALL = 64
 
 _UNPACK_16 = struct.Struct("!H").unpack_from
@@ -305,7 +311,7 @@ class FrameParser:
             elif self._valid(chunk, items):
                 self._msg_size += n
                 self._deliver_chunk(chunk, items)
-        elif n <= _SMALL or self._mask is None:
+        elif n <= _SMALL or self._mask is None or not _UNMASK_IN_PLACE:
             chunk = self._unmasked(data, pos, n)
             if self._valid(chunk, items):
                 self._buffer += chunk

@@ -102,6 +102,21 @@ SERVER = "server"
 CLIENT = "client"
 
 
+def _engine_kernels() -> tuple[frozenset[Any], frozenset[Any]]:
+    """The validator and masker classes the native engine stands in for: the selected ones,
+    and NVX's own (PyO3) classes, which are the selected ones except on PyPy (CFFI there)."""
+    validators, maskers = {Utf8Validator}, {XorMasker}
+    if FrameParser is not PyFrameParser:
+        from autobahn import nvx
+
+        validators.add(nvx.Utf8Validator)
+        maskers.add(nvx.XorMasker)
+    return frozenset(validators), frozenset(maskers)
+
+
+_ENGINE_VALIDATORS, _ENGINE_MASKERS = _engine_kernels()
+
+
 def host_without_port(host: str) -> str:
     """The host part of a Host header ("example.com:9000" -> "example.com", "[::1]:80" -> "[::1]")."""
     host = host.strip()
@@ -587,7 +602,7 @@ class Connection:
             # streamed messages take the pure parser (with the selected validator and masker).
             parser_class = PyFrameParser
         elif parser_class is FrameParser and (
-            options.utf8_validator is not Utf8Validator or options.xor_masker is not XorMasker
+            options.utf8_validator not in _ENGINE_VALIDATORS or options.xor_masker not in _ENGINE_MASKERS
         ):
             # Other validator or masker classes than the selected ones: only the pure parser
             # uses them (the native engine has its own kernels).

@@ -29,7 +29,6 @@ from typing import Any
 import twisted.internet.protocol
 import txaio
 from twisted.internet import endpoints
-from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.interfaces import IPushProducer, ISSLTransport, ITransport
@@ -38,6 +37,7 @@ from zope.interface import implementer
 
 from autobahn._txaio import use_framework
 from autobahn.exception import Disconnected
+from autobahn.twisted.util import peer2str
 from autobahn.websocket import protocol
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
 
@@ -50,22 +50,6 @@ except ImportError:  # the interfaces module is not part of this installation
 
 
 _IO_SIZE = 1024 * 1024  # bytes per read and per send() on TCP transports (see connectionMade)
-
-
-def _peer_string(transport: Any) -> str:
-    """autobahn's peer notation for a transport: ``tcp4:HOST:PORT``, ``tcp6:HOST:PORT``, ``unix:PATH``."""
-    try:
-        addr = transport.getPeer()
-    except Exception:  # a transport without addresses (a pipe, a test double)
-        return "unknown"
-    if isinstance(addr, IPv4Address):
-        return f"tcp4:{addr.host}:{addr.port}"
-    if isinstance(addr, IPv6Address):
-        return f"tcp6:{addr.host}:{addr.port}"
-    if isinstance(addr, UNIXAddress):
-        name = addr.name.decode("utf-8", "replace") if isinstance(addr.name, bytes) else addr.name
-        return f"unix:{name}" if name else "unix"
-    return str(addr)
 
 
 try:  # looked up once, here: a failing import per connection would be slow
@@ -141,7 +125,7 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
             transport.bufferSize = _IO_SIZE
         if getattr(transport, "SEND_LIMIT", None) == 2**17:
             transport.SEND_LIMIT = _IO_SIZE
-        peer = _peer_string(transport)
+        peer = peer2str(transport)
         self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
 
     def dataReceived(self, data: bytes) -> None:

@@ -1,2 +1,59 @@
 """Twisted integration: ``autobahn.twisted.websocket`` has autobahn's WebSocket classes,
-``autobahn.twisted.resource`` the ``twisted.web`` resources (install ``autobahn[twisted]``)."""
+``autobahn.twisted.wamp`` its WAMP ones, ``autobahn.twisted.resource`` the ``twisted.web``
+resources (install ``autobahn[twisted]``).
+
+The names autobahn re-exports here (``install_reactor``, ``sleep``, ``ApplicationSession``, the
+WebSocket factories and protocols, ``USES_NVX``) import on first use: importing this package
+neither loads WAMP nor installs a reactor, so ``from autobahn.twisted import install_reactor``
+works before any reactor exists (Crossbar.io does that first).
+"""
+
+import platform as _platform
+
+import twisted as _twisted
+
+from autobahn._version import __version__ as _version
+
+_LAZY = {
+    "install_reactor": "autobahn.twisted.choosereactor",
+    "sleep": "autobahn.twisted.util",
+    "ApplicationSession": "autobahn.twisted.wamp",
+    "WebSocketClientFactory": "autobahn.twisted.websocket",
+    "WebSocketClientProtocol": "autobahn.twisted.websocket",
+    "WebSocketServerFactory": "autobahn.twisted.websocket",
+    "WebSocketServerProtocol": "autobahn.twisted.websocket",
+    "WrappingWebSocketClientFactory": "autobahn.twisted.websocket",
+    "WrappingWebSocketServerFactory": "autobahn.twisted.websocket",
+    "USES_NVX": "autobahn.websocket",
+}
+
+__ident__ = (
+    f"Autobahn/{_version}-Twisted/{_twisted.__version__}-"
+    f"{_platform.python_implementation()}/{_platform.python_version()}"
+)
+"""Library, framework and interpreter, as autobahn identifies its Twisted backend."""
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autobahn.twisted' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+__all__ = (
+    "ApplicationSession",
+    "WebSocketClientFactory",
+    "WebSocketClientProtocol",
+    "WebSocketServerFactory",
+    "WebSocketServerProtocol",
+    "WrappingWebSocketServerFactory",
+    "install_reactor",
+    "sleep",
+)

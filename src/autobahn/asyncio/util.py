@@ -83,11 +83,11 @@ def transport_channel_id(transport: Any, is_server: bool, channel_id_type: str |
     return hashlib.sha256(binding).digest()
 
 
-def extract_peer_certificate(ssl_object: Any) -> dict[str, Any] | None:
+def extract_peer_certificate(ssl_obj: Any) -> dict[str, Any] | None:
     """What ``TransportDetails.peer_cert`` holds about the certificate the TLS peer presented
     (see ``autobahn.util.peer_certificate_details``); None when it presented none, or one
     ``cryptography`` cannot parse."""
-    der = ssl_object.getpeercert(binary_form=True)
+    der = ssl_obj.getpeercert(binary_form=True)
     if not isinstance(der, bytes) or not der:
         return None
     from cryptography import x509

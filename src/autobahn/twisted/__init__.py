@@ -11,7 +11,6 @@ works before any reactor exists (Crossbar.io does that first).
 import platform as _platform
 
 import twisted as _twisted
-
 from autobahn._version import __version__ as _version
 
 _LAZY = {

@@ -88,9 +88,9 @@ if HAS_CRYPTOSIGN_SSHAGENT:
 
             return _with_agent(reactor, find)
 
-        def sign(self, data: bytes) -> Deferred:
-            """A Deferred of the 64-byte Ed25519 signature of ``data``, made by the agent."""
-            if type(data) is not bytes:
+        def sign(self, challenge: bytes) -> Deferred:
+            """A Deferred of the 64-byte Ed25519 signature of ``challenge``, made by the agent."""
+            if type(challenge) is not bytes:
                 raise Exception("data to be signed must be binary")
             key_blob = _pack([_ED25519, self.public_key(binary=True)])
 
@@ -101,6 +101,6 @@ if HAS_CRYPTOSIGN_SSHAGENT:
                         raise Exception(f"ssh-agent returned a {algorithm!r} signature of {len(sig)} bytes")
                     return sig
 
-                return agent.signData(key_blob, data).addCallback(signature)
+                return agent.signData(key_blob, challenge).addCallback(signature)
 
             return _with_agent(self._reactor, ask)

@@ -125,3 +125,9 @@ def _before_handshake(get: Any, *args: Any) -> Any:
         return get(*args)
     except Exception:  # pyOpenSSL raises before the handshake completed
         return None
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import util as _util  # noqa: E402
+
+peer_certificate_details = _util.peer_certificate_details

@@ -171,6 +171,31 @@ def _read_signify_ed25519_pubkey(pubkey_file):
     return pubkey
 
 
+def _qrcode_from_signify_ed25519_pubkey(pubkey_file, mode="text"):
+    """A QR code of an OpenBSD signify public key file's key line (its base64 second line), to
+    compare a key out of band: ``mode="text"`` for a terminal (str), ``"svg"`` (bytes).
+    Needs ``qrcode`` (``autobahn[encryption]``)."""
+    if mode not in ("text", "svg"):
+        raise ValueError(f"mode must be 'text' or 'svg', not {mode!r}")
+    with open(pubkey_file) as f:
+        lines = f.read().splitlines()
+    if len(lines) < 2:
+        raise Exception(f"{pubkey_file}: not a signify public key file (no key line)")
+    import qrcode
+
+    code = qrcode.QRCode(box_size=3, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    code.add_data(lines[1])
+    if mode == "svg":
+        import qrcode.image.svg
+
+        return code.make_image(image_factory=qrcode.image.svg.SvgImage).to_string()
+    import io
+
+    with io.StringIO() as out:
+        code.print_ascii(out=out, invert=True)
+        return out.getvalue()
+
+
 def _verify_signify_ed25519_signature(pubkey_file, signature_file, message):
     """Raise unless ``message`` carries a valid signify signature for the public key."""
     verify_key = signing.VerifyKey(_read_signify_ed25519_pubkey(pubkey_file))
@@ -536,3 +561,9 @@ if HAS_CRYPTOSIGN:
         pass
     else:
         ICryptosignKey.register(CryptosignKey)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import util  # noqa: E402, F401
+from autobahn.util import parse_keyfile  # noqa: E402, F401
+from autobahn.wamp.message import _URI_PAT_REALM_NAME_ETH  # noqa: E402, F401

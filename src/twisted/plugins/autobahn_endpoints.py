@@ -26,6 +26,8 @@ from twisted.internet.interfaces import (
 from twisted.plugin import IPlugin
 from zope.interface import implementer
 
+from autobahn.twisted.websocket import WrappingWebSocketClientFactory, WrappingWebSocketServerFactory
+
 _BOOLEANS = {"true": True, "false": False}
 
 
@@ -68,8 +70,6 @@ class AutobahnServerEndpoint:
         self._options = options
 
     def listen(self, protocolFactory: Any) -> Any:
-        from autobahn.twisted.websocket import WrappingWebSocketServerFactory
-
         return self._endpoint.listen(
             WrappingWebSocketServerFactory(protocolFactory, reactor=self._reactor, **self._options)
         )
@@ -85,8 +85,6 @@ class AutobahnClientEndpoint:
         self._options = options
 
     def connect(self, protocolFactory: Any) -> Any:
-        from autobahn.twisted.websocket import WrappingWebSocketClientFactory
-
         return self._endpoint.connect(
             WrappingWebSocketClientFactory(protocolFactory, reactor=self._reactor, **self._options)
         )

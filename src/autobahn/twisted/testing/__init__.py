@@ -34,6 +34,7 @@ from autobahn.twisted.websocket import (
     WebSocketClientProtocol,
     WebSocketServerFactory,
     WebSocketServerProtocol,
+    _TwistedWebSocketClientAgent,  # noqa: F401 - autobahn's testing module has it too
     check_client_options,
     check_transport_config,
 )

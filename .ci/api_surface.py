@@ -348,7 +348,8 @@ DEPENDENT_PACKAGES = ("crossbar", "cfxdb", "xbr", "zlmdb")
 
 def scan_dependents(site_packages: str, daphne_dir: str) -> dict:
     modules = set(read_module_list())
-    roots = [(name, Path(site_packages) / name) for name in DEPENDENT_PACKAGES] + [("daphne", Path(daphne_dir) / "daphne")]
+    roots = [(name, Path(site_packages) / name) for name in DEPENDENT_PACKAGES]
+    roots.append(("daphne", Path(daphne_dir) / "daphne"))
     versions = {}
     users: dict[str, dict[str, set[str]]] = {}
     for package, root in roots:
@@ -446,7 +447,8 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["modules"] and len(argv) == 2:
         print(f"# The modules of autobahn {NEWEST}'s wheel, test modules left out; regenerate with")
-        print(f"#   python .ci/api_surface.py modules autobahn-{NEWEST}-<platform>.whl > {MODULE_LIST.relative_to(ROOT)}")
+        target = MODULE_LIST.relative_to(ROOT)
+        print(f"#   python .ci/api_surface.py modules autobahn-{NEWEST}-<platform>.whl > {target}")
         print("\n".join(wheel_modules(argv[1])))
         return 0
     if argv[:1] == ["dependents"] and len(argv) == 3:

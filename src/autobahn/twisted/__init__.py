@@ -10,8 +10,14 @@ works before any reactor exists (Crossbar.io does that first).
 
 import platform as _platform
 
-import twisted as _twisted
 from autobahn._version import __version__ as _version
+
+try:
+    # (A bare "import twisted" would succeed without Twisted: twisted/plugins/ of this package
+    # makes a namespace package of that name.)
+    from twisted import __version__ as _twisted_version
+except ImportError as exc:
+    raise ImportError("autobahn.twisted needs Twisted: pip install autobahn[twisted]", name="twisted") from exc
 
 _LAZY = {
     "install_reactor": "autobahn.twisted.choosereactor",
@@ -27,8 +33,7 @@ _LAZY = {
 }
 
 __ident__ = (
-    f"Autobahn/{_version}-Twisted/{_twisted.__version__}-"
-    f"{_platform.python_implementation()}/{_platform.python_version()}"
+    f"Autobahn/{_version}-Twisted/{_twisted_version}-{_platform.python_implementation()}/{_platform.python_version()}"
 )
 """Library, framework and interpreter, as autobahn identifies its Twisted backend."""
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
+from typing import Any
 
 
-def forward(name: str, library: str) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+def forward(name: str, library: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for module ``name`` that defer to module ``library``."""
     target = importlib.import_module(library)
 
-    def __getattr__(attr: str) -> object:
+    def __getattr__(attr: str) -> Any:
         try:
             return getattr(target, attr)
         except AttributeError:

@@ -11,7 +11,7 @@ from autobahn.nvx._compile_args import get_compile_args
 if sys.implementation.name == "pypy":
     from autobahn.websocket._nvx_cffi import Utf8Validator
 else:
-    from autobahn._nvx import Utf8Validator
+    from autobahn._nvx import Utf8Validator  # type: ignore[assignment]
 
 # autobahn's build-time settings of its CFFI module, for code that reads them: whether the
 # native module may be missing (AUTOBAHN_USE_NVX not forcing it) and the C compiler flags.

@@ -43,6 +43,7 @@ class DestEndpointForwardingProtocol(Protocol):
 
     log = txaio.make_logger()
     factory: DestEndpointForwardingFactory
+    transport: Any  # (Twisted's interfaces do not type-check as classes)
 
     def connectionMade(self) -> None:
         self.log.debug("forwarder: destination connected")
@@ -62,14 +63,13 @@ class DestEndpointForwardingProtocol(Protocol):
 class DestEndpointForwardingFactory(Factory):
     """Builds the one destination connection of ``sourceProtocol``."""
 
-    protocol = DestEndpointForwardingProtocol
     noisy = False
 
     def __init__(self, sourceProtocol: EndpointForwardingProtocol) -> None:
         self._sourceProtocol: EndpointForwardingProtocol | None = sourceProtocol
         self._proto: DestEndpointForwardingProtocol | None = None
 
-    def buildProtocol(self, addr: Any) -> DestEndpointForwardingProtocol:
+    def buildProtocol(self, addr: Any) -> Any:
         self._proto = DestEndpointForwardingProtocol()
         self._proto.factory = self
         return self._proto
@@ -80,6 +80,7 @@ class EndpointForwardingProtocol(Protocol):
 
     log = txaio.make_logger()
     factory: Any  # a Factory whose ``service`` is the EndpointForwardingService
+    transport: Any
 
     _destFactory: DestEndpointForwardingFactory | None = None
     _connecting: Deferred | None = None

@@ -54,6 +54,13 @@ def _vtable_slot(table: str, field: str) -> int | None:
     return None if described is None else 4 + 2 * described.id
 
 
+def _get_root_as(cls: Any, buf: Any, offset: int = 0) -> Any:
+    """The table at the root of ``buf``, as an instance of ``cls``."""
+    table = cls()
+    table.Init(buf, encode.Get(packer.uoffset, buf, offset) + offset)
+    return table
+
+
 class _PayloadVectors:
     """Zero-copy access to the payload vectors of a generated message table."""
 
@@ -61,12 +68,7 @@ class _PayloadVectors:
     _tab: Any
     _table: str  # the schema table, "Event", ...
 
-    @classmethod
-    def GetRootAs(cls, buf: Any, offset: int = 0) -> Any:
-        """The table at the root of ``buf``, as this class."""
-        table = cls()
-        table.Init(buf, encode.Get(packer.uoffset, buf, offset) + offset)
-        return table
+    GetRootAs = classmethod(_get_root_as)
 
     def _vector(self, field: str) -> memoryview | None:
         slot = _vtable_slot(self._table, field)
@@ -97,44 +99,44 @@ class _PayloadVectors:
 class Event(_PayloadVectors, EventGen.Event):
     __slots__ = ()
     _table = "Event"
-    GetRootAsEvent = classmethod(_PayloadVectors.GetRootAs.__func__)
+    GetRootAsEvent = classmethod(_get_root_as)
 
 
 class Publish(_PayloadVectors, PublishGen.Publish):
     __slots__ = ()
     _table = "Publish"
-    GetRootAsPublish = classmethod(_PayloadVectors.GetRootAs.__func__)
-    GetRootAsEvent = classmethod(_PayloadVectors.GetRootAs.__func__)  # autobahn's Publish has it under this name too
+    GetRootAsPublish = classmethod(_get_root_as)
+    GetRootAsEvent = classmethod(_get_root_as)  # autobahn's Publish has it under this name too
 
 
 class Error(_PayloadVectors, ErrorGen.Error):
     __slots__ = ()
     _table = "Error"
-    GetRootAsError = classmethod(_PayloadVectors.GetRootAs.__func__)
+    GetRootAsError = classmethod(_get_root_as)
 
 
 class Call(_PayloadVectors, CallGen.Call):
     __slots__ = ()
     _table = "Call"
-    GetRootAsCall = classmethod(_PayloadVectors.GetRootAs.__func__)
+    GetRootAsCall = classmethod(_get_root_as)
 
 
 class Result(_PayloadVectors, ResultGen.Result):
     __slots__ = ()
     _table = "Result"
-    GetRootAsResult = classmethod(_PayloadVectors.GetRootAs.__func__)
+    GetRootAsResult = classmethod(_get_root_as)
 
 
 class Invocation(_PayloadVectors, InvocationGen.Invocation):
     __slots__ = ()
     _table = "Invocation"
-    GetRootAsInvocation = classmethod(_PayloadVectors.GetRootAs.__func__)
+    GetRootAsInvocation = classmethod(_get_root_as)
 
 
 class Yield(_PayloadVectors, YieldGen.Yield):
     __slots__ = ()
     _table = "Yield"
-    GetRootAsYield = classmethod(_PayloadVectors.GetRootAs.__func__)
+    GetRootAsYield = classmethod(_get_root_as)
 
 
 __all__ = (

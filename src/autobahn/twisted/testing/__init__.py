@@ -26,7 +26,7 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.testing import MemoryReactorClock
 from twisted.test import iosim
-from zope.interface import directlyProvides
+from zope.interface import directlyProvides  # type: ignore[import-untyped]
 
 from autobahn.exception import Disconnected
 from autobahn.twisted.websocket import (
@@ -63,7 +63,7 @@ class _Pumper:
     def __init__(self) -> None:
         from twisted.internet import reactor
 
-        self._reactor = reactor
+        self._reactor: Any = reactor
         self._pumps: set[iosim.IOPump] = set()
         self._pumping = False
         self._call: Any = None
@@ -116,9 +116,9 @@ class _MemoryAgent(IWebSocketClientAgent):
         check_client_options(options)
         factory = WebSocketClientFactory(url=transport_config, reactor=self._reactor, **options)
         factory.protocol = WebSocketClientProtocol if protocol_class is None else protocol_class
-        server_address = IPv4Address("TCP", "127.0.0.1", factory.port)
+        server_address: Any = IPv4Address("TCP", "127.0.0.1", factory.port)
 
-        client = factory.buildProtocol(server_address)
+        client: Any = factory.buildProtocol(server_address)
         server = self._server_protocol()
         if getattr(server, "factory", None) is None:
             server.factory = WebSocketServerFactory(reactor=self._reactor)

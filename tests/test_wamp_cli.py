@@ -41,9 +41,11 @@ def until_done(
             if waiter.poll() is not None or (until_success and runs[-1].returncode == 0):
                 break
     finally:
-        if waiter.poll() is None:
+        try:  # a waiter that got what it waited for exits by itself (bounded: 60 s)
+            out, err = waiter.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
             waiter.kill()
-        out, err = waiter.communicate(timeout=60)
+            out, err = waiter.communicate(timeout=60)
     return runs, out, err
 
 

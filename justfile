@@ -88,6 +88,11 @@ generate:
     cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/wamp/flatbuffers wamp.fbs
     {{python}} flatbuffers/generate_packages.py
 
+# Regenerate the API-surface data of autobahn 26.11.1 (module list, dependents' names, every module's names)
+# from its wheel; tests/test_api_surface.py and tests/test_module_list.py check ours against it.
+api-data wheel:
+    bash .ci/api-data.sh {{wheel}}
+
 # Build flatc from Debian's FlatBuffers source package into a wheel, for real (slow; needs root for apt).
 test-flatc-source:
     {{python}} -m pytest -m slow tests/test_distributions.py -k debian

@@ -12,6 +12,7 @@ import copy
 import traceback
 from typing import Any
 
+from autobahn import _transport_details
 from autobahn.rawsocket import sansio
 from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost
 from autobahn.wamp.interfaces import ITransport
@@ -44,6 +45,7 @@ class RawSocketFraming:
     _conn: Any = None
     _serializer: Any = None
     _transport_details: Any = None
+    _transport_facts: Any = None  # the framework's TransportFacts, set when the connection is made
     _max_message_size = sansio.MAX_LENGTH
 
     def _set_max_message_size(self, max_size: int) -> None:
@@ -80,10 +82,11 @@ class RawSocketFraming:
 
     # --- driven by the framework protocol ---
 
-    def _started(self) -> None:
-        """The connection is made: begin the handshake."""
-        if self._transport_details is not None:
-            self.peer = self._transport_details.peer
+    def _started(self, facts: Any) -> None:
+        """The connection is made (``facts``: the framework's TransportFacts): begin the handshake."""
+        self._transport_facts = facts
+        self._transport_details = _transport_details.create(facts, "rawsocket")
+        self.peer = facts.peer()
         if self.is_server:
             self._conn = sansio.ServerConnection(self._server_serializer_ids(), self._max_message_size)
         else:
@@ -102,7 +105,7 @@ class RawSocketFraming:
             if isinstance(event, sansio.MessageReceived):
                 self.stringReceived(event.payload)
             elif isinstance(event, sansio.HandshakeDone):
-                self._on_handshake_complete()
+                self._handshake_done()
             elif isinstance(event, sansio.PongReceived):
                 self.pong(event.payload)
             elif isinstance(event, sansio.Failed):
@@ -122,6 +125,12 @@ class RawSocketFraming:
     @property
     def serializer_id(self) -> int:
         raise NotImplementedError
+
+    def _handshake_done(self) -> None:
+        # The TLS handshake has completed by now: its channel ID and the peer certificate are known
+        # before the hook runs (Crossbar's override reads the details there).
+        _transport_details.complete(self._transport_details, self._transport_facts)
+        self._on_handshake_complete()
 
     def _on_handshake_complete(self) -> None:
         """Both sides agreed on the serializer and lengths."""
@@ -165,11 +174,16 @@ class WampRawSocketTransport(RawSocketFraming):
             return self.factory._serializer.RAWSOCKET_SERIALIZER_ID
         return self._serializer.RAWSOCKET_SERIALIZER_ID
 
-    def _on_handshake_complete(self) -> None:
+    def _handshake_done(self) -> None:
+        # The serializer is chosen before the hook runs, as in autobahn: Crossbar's override of
+        # _on_handshake_complete reads self._serializer before calling this class's.
         if self.is_server:
             self._serializer = copy.copy(self.factory._serializers[self._conn.serializer_id])
         else:
             self._serializer = copy.copy(self.factory._serializer)
+        super()._handshake_done()
+
+    def _on_handshake_complete(self) -> None:
         try:
             self._session = self.factory._factory()
             self._session._transport = self

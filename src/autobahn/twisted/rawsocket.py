@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import txaio
-from twisted.internet.interfaces import ISSLTransport
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
 
 from autobahn._txaio import use_framework
 from autobahn.rawsocket._wamp import WampRawSocketFactoryBase, WampRawSocketTransport
+from autobahn.twisted.util import TwistedTransportFacts
 
 use_framework("twisted")
 
@@ -30,27 +30,6 @@ __all__ = (
 )
 
 
-def _transport_details(transport: Any, is_server: bool) -> Any:
-    from twisted.internet.address import IPv4Address, IPv6Address
-
-    from autobahn.wamp.types import TransportDetails
-
-    addr = transport.getPeer()
-    if isinstance(addr, (IPv4Address, IPv6Address)):
-        peer = f"tcp{'6' if isinstance(addr, IPv6Address) else '4'}:{addr.host}:{addr.port}"
-    else:
-        name = getattr(addr, "name", "") or ""
-        peer = f"unix:{name.decode() if isinstance(name, bytes) else name}"
-    is_tls = ISSLTransport.providedBy(transport)
-    return TransportDetails(
-        channel_type=TransportDetails.CHANNEL_TYPE_TLS if is_tls else TransportDetails.CHANNEL_TYPE_TCP,
-        channel_framing=TransportDetails.CHANNEL_FRAMING_RAWSOCKET,
-        peer=peer,
-        is_server=is_server,
-        is_secure=is_tls,
-    )
-
-
 class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     """Twisted WAMP-over-RawSocket protocol: bytes between a Twisted transport and the WAMP-RawSocket transport."""
 
@@ -59,8 +38,7 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     _gone = False
 
     def connectionMade(self) -> None:
-        self._transport_details = _transport_details(self.transport, self.is_server)
-        self._started()
+        self._started(TwistedTransportFacts(self.transport, self.is_server))
 
     def dataReceived(self, data: bytes) -> None:
         self._received(data)

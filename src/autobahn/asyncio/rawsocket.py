@@ -65,6 +65,16 @@ class PrefixProtocol(RawSocketFraming, asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self._received(data)
 
+    # Backpressure: while the peer does not take what we send (pongs to its pings included), we
+    # stop reading what it sends, so a peer that writes faster than it reads cannot make us buffer.
+    def pause_writing(self) -> None:
+        if self.transport is not None:
+            self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        if self.transport is not None:
+            self.transport.resume_reading()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
         if self._wait_closed is not None and not self._wait_closed.done():

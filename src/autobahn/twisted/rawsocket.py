@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import txaio
+from twisted.internet.interfaces import IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
+from zope.interface import implementer
 
 from autobahn._txaio import use_framework
 from autobahn.rawsocket._wamp import WampRawSocketFactoryBase, WampRawSocketTransport
@@ -30,6 +32,7 @@ __all__ = (
 )
 
 
+@implementer(IPushProducer)
 class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     """Twisted WAMP-over-RawSocket protocol: bytes between a Twisted transport and the WAMP-RawSocket transport."""
 
@@ -42,6 +45,35 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
 
     def dataReceived(self, data: bytes) -> None:
         self._received(data)
+        self._pace_pongs()
+
+    # Backpressure for pongs: a ping is answered as it arrives (see autobahn.rawsocket.sansio), so a
+    # peer that pings without reading the pongs would fill our write buffer. While a ping is being
+    # answered we are the transport's streaming producer, and Twisted pauses our reading when the
+    # buffer is full. Only then, and only when the program has not registered a producer of its own.
+    _pacing = False
+    _reading_paused = False
+
+    def _pace_pongs(self) -> None:
+        answering = not self._gone and self._conn is not None and self._conn.answering_ping
+        if answering and not self._pacing and getattr(self.transport, "producer", None) is None:
+            self._pacing = True
+            self.transport.registerProducer(self, True)
+        elif not answering and self._pacing and not self._reading_paused and not self._gone:
+            self._pacing = False
+            self.transport.unregisterProducer()
+
+    def pauseProducing(self) -> None:
+        self._reading_paused = True
+        self.transport.pauseProducing()
+
+    def resumeProducing(self) -> None:
+        self._reading_paused = False
+        self.transport.resumeProducing()
+        self._pace_pongs()
+
+    def stopProducing(self) -> None:
+        pass
 
     def connectionLost(self, reason: Any = None) -> None:
         self._gone = True

@@ -432,3 +432,48 @@ def test_cryptosign_with_tls_unique_channel_binding(certs, server_fw, framing, b
         assert result == ("joined", "cryptosign")
     else:
         assert result == ("left", "wamp.error.not_authorized")
+
+
+@pytest.mark.parametrize("server_fw", FRAMEWORKS)
+def test_rawsocket_handshake_hook_sees_serializer_and_tls_details(certs, server_fw):
+    """Crossbar overrides ``_on_handshake_complete`` and reads ``self._serializer`` and the transport
+    details before calling the base class's: both must be set by then, as in autobahn."""
+    seen = LOOP.create_future()
+    S, _ = _factories(server_fw, "rawsocket")
+
+    class CrossbarLike(S.protocol):
+        def _on_handshake_complete(self):
+            details = self._transport_details
+            details.channel_serializer = TransportDetails.CHANNEL_SERIALIZER_FROM_STR[self._serializer.SERIALIZER_ID]
+            details.websocket_protocol = f"wamp.2.{self._serializer.SERIALIZER_ID}"
+            if not seen.done():
+                seen.set_result((self._serializer.SERIALIZER_ID, dict(details.channel_id), details.peer_cert))
+            return super()._on_handshake_complete()
+
+    async def main():
+        opened = LOOP.create_future()
+        factory = S(lambda: Recorder(opened), serializers=[JsonSerializer()])
+        factory.protocol = CrossbarLike
+        port, stop = await _listen(server_fw, factory, certs, "1.2", client_cert=True)
+        try:
+            client_opened = LOOP.create_future()
+            client = await _connect(
+                "asyncio",
+                _client_factory("asyncio", "rawsocket", lambda: Recorder(client_opened), port),
+                port,
+                certs,
+                "1.2",
+                True,
+            )
+            hooked = await wait(seen)
+            server_side, client_side = await wait(opened), await wait(client_opened)
+            _close(client)
+            return hooked, server_side, client_side
+        finally:
+            await stop()
+
+    (serializer_id, channel_id, peer_cert), server_side, client_side = run(main())
+    assert serializer_id == "json"
+    assert channel_id["tls-unique"] == client_side["channel_id"]["tls-unique"] == client_side["ssl_binding"]
+    assert peer_cert["subject"]["cn"] == "client-7"
+    assert server_side["websocket_protocol"] == "wamp.2.json"  # what the override set is kept

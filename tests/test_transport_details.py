@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import hashlib
+import json
 import os
 import ssl
 
@@ -477,3 +478,79 @@ def test_rawsocket_handshake_hook_sees_serializer_and_tls_details(certs, server_
     assert channel_id["tls-unique"] == client_side["channel_id"]["tls-unique"] == client_side["ssl_binding"]
     assert peer_cert["subject"]["cn"] == "client-7"
     assert server_side["websocket_protocol"] == "wamp.2.json"  # what the override set is kept
+
+
+# --- against the original autobahn (in the Crossbar venv) ---------------------------------------
+
+ORIGINAL_PEER = os.path.join(os.path.dirname(__file__), "transport_peer_original.py")
+
+
+def _original_python():
+    from autobahn import _crossbar
+
+    python = _crossbar.peer_python()
+    if not python.is_file():
+        reason = f"the original autobahn is not installed in {_crossbar.venv_path()} (bash .ci/setup-crossbar.sh)"
+        if os.environ.get("AUTOBAHN_REQUIRE_CROSSBAR") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return str(python)
+
+
+@pytest.mark.parametrize("ours", FRAMEWORKS)
+@pytest.mark.parametrize("framing", FRAMINGS)
+@pytest.mark.parametrize("original_is", ["server", "client"])
+def test_channel_id_agrees_with_the_original_autobahn(certs, ours, framing, original_is):
+    """Ours and autobahn 26.10.2 compute the same tls-unique channel ID for one connection (what a
+    cryptosign signature bound to the channel is checked against), and see each other's certificate."""
+    import subprocess
+
+    server_cert, server_key, client_crt, client_key = certs
+    python = _original_python()
+
+    async def main():
+        opened = LOOP.create_future()
+        if original_is == "server":
+            peer = subprocess.Popen(
+                [python, ORIGINAL_PEER, "server", framing, server_cert, server_key, client_crt],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            try:
+                port = int(await LOOP.run_in_executor(None, peer.stdout.readline))
+                client = await _connect(
+                    ours, _client_factory(ours, framing, lambda: Recorder(opened), port), port, certs, "1.3", True
+                )
+                ours_side = await wait(opened)
+                report = await LOOP.run_in_executor(None, peer.stdout.readline)
+                _close(client)
+            finally:
+                peer.kill()
+                peer.wait()
+                peer.stdout.close()
+            return ours_side, json.loads(report)
+        port, stop = await _listen(ours, _server_factory(ours, framing, lambda: Recorder(opened)), certs, "1.3", True)
+        try:
+            peer = subprocess.Popen(
+                [python, ORIGINAL_PEER, "client", framing, str(port), server_cert, client_crt, client_key],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            try:
+                ours_side = await wait(opened, 30)
+                report = await LOOP.run_in_executor(None, peer.stdout.readline)
+            finally:
+                peer.kill()
+                peer.wait()
+                peer.stdout.close()
+        finally:
+            await stop()
+        return ours_side, json.loads(report)
+
+    ours_side, original = run(main())
+    assert ours_side["channel_id"]["tls-unique"].hex() == original["channel_id"]
+    assert ours_side["channel_id"]["tls-unique"] != _transport_details.NO_CHANNEL_ID
+    if original_is == "server":
+        assert original["peer_cn"] == "client-7" and ours_side["peer_cert"]["subject"]["cn"] == "localhost"
+    else:
+        assert ours_side["peer_cert"]["subject"]["cn"] == "client-7"

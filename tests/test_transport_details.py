@@ -395,10 +395,14 @@ def _router(expected_channel_id=None):
     return react
 
 
+@pytest.mark.parametrize("client_fw", FRAMEWORKS)
 @pytest.mark.parametrize("server_fw", FRAMEWORKS)
 @pytest.mark.parametrize("framing", FRAMINGS)
 @pytest.mark.parametrize("binding_matches", [True, False], ids=["bound", "other-channel"])
-def test_cryptosign_with_tls_unique_channel_binding(certs, server_fw, framing, binding_matches):
+def test_cryptosign_with_tls_unique_channel_binding(certs, server_fw, client_fw, framing, binding_matches):
+    if client_fw == "twisted":
+        _twisted_cryptosign(certs, server_fw, framing, binding_matches)
+        return
     from autobahn.asyncio.wamp import Session
     from autobahn.wamp import auth
     from autobahn.wamp.types import ComponentConfig
@@ -433,6 +437,30 @@ def test_cryptosign_with_tls_unique_channel_binding(certs, server_fw, framing, b
         assert result == ("joined", "cryptosign")
     else:
         assert result == ("left", "wamp.error.not_authorized")
+
+
+def _twisted_cryptosign(certs, server_fw, framing, binding_matches):
+    """The cryptosign test with our Twisted client, which runs in a process of its own (see its script)."""
+    import sys
+
+    script = os.path.join(os.path.dirname(__file__), "transport_twisted_cryptosign.py")
+
+    async def main():
+        react = _router(None if binding_matches else os.urandom(32))
+        factory = _server_factory(server_fw, framing, lambda: Recorder(LOOP.create_future(), react))
+        port, stop = await _listen(server_fw, factory, certs, "1.3", client_cert=False)
+        try:
+            client = await asyncio.create_subprocess_exec(
+                sys.executable, script, framing, str(port), certs[0], SEED.hex(), stdout=asyncio.subprocess.PIPE
+            )
+            out, _ = await asyncio.wait_for(client.communicate(), 60)
+            return client.returncode, out.decode().split()
+        finally:
+            await stop()
+
+    returncode, out = run(main())
+    assert returncode == 0
+    assert out == (["joined", "cryptosign"] if binding_matches else ["left", "wamp.error.not_authorized"])
 
 
 @pytest.mark.parametrize("server_fw", FRAMEWORKS)
@@ -554,3 +582,69 @@ def test_channel_id_agrees_with_the_original_autobahn(certs, ours, framing, orig
         assert original["peer_cn"] == "client-7" and ours_side["peer_cert"]["subject"]["cn"] == "localhost"
     else:
         assert ours_side["peer_cert"]["subject"]["cn"] == "client-7"
+
+
+# --- peer notation and the helpers' contracts ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        (("127.0.0.1", 8080), "tcp4:127.0.0.1:8080"),
+        (("::1", 8080, 0, 0), "tcp6:::1:8080"),
+        ("/run/crossbar.sock", "unix:/run/crossbar.sock"),
+        (b"/run/x.sock", "unix:/run/x.sock"),
+        ("", "unix"),
+        ("\x00abstract", "unix:@abstract"),
+        (None, "unknown"),
+        (42, "unknown"),
+    ],
+)
+def test_peer_notation(address, expected):
+    assert _transport_details.peer_notation(address) == expected
+
+
+class FakeAsyncioTransport:
+    def __init__(self, **extra):
+        self.extra = extra
+
+    def get_extra_info(self, name, default=None):
+        return self.extra.get(name, default)
+
+
+def test_asyncio_util_helpers():
+    from autobahn.asyncio import util
+
+    assert util.peer2str(FakeAsyncioTransport(peername=("10.0.0.1", 5))) == "tcp4:10.0.0.1:5"
+    assert util.peer2str(FakeAsyncioTransport(subprocess=type("P", (), {"pid": 77})())) == "process:77"
+    assert util.peer2str(FakeAsyncioTransport()) == "unknown"
+    plain = FakeAsyncioTransport(peername=("10.0.0.1", 5))
+    details = util.create_transport_details(plain, is_server=False)
+    assert (details.is_secure, details.channel_type, details.channel_id, details.peer_cert) == (
+        False,
+        TransportDetails.CHANNEL_TYPE_TCP,
+        {},
+        None,
+    )
+    assert details.channel_framing == TransportDetails.CHANNEL_FRAMING_WEBSOCKET and details.is_server is False
+    # as autobahn: no type asked for gives 32 NUL bytes; tls-unique needs TLS; other types are refused
+    assert util.transport_channel_id(plain, False) == b"\x00" * 32
+    with pytest.raises(Exception, match="has no TLS"):
+        util.transport_channel_id(plain, False, "tls-unique")
+    with pytest.raises(Exception, match="invalid channel ID type"):
+        util.transport_channel_id(plain, False, "tls-exporter")
+    names = [cls.__name__ for cls in util.get_serializers()]
+    assert "JsonSerializer" in names and names == sorted(
+        names, key=["CBORSerializer", "MsgPackSerializer", "UBJSONSerializer", "JsonSerializer"].index
+    )
+
+    async def running_loop():
+        return util.get_or_create_event_loop()
+
+    assert run(running_loop()) is LOOP
+
+
+def test_channel_id_is_the_sha256_of_tls_unique():
+    finished = bytes(range(12))  # a TLS 1.2 Finished message is 12 bytes; cryptosign needs 32
+    assert _transport_details.tls_unique_channel_id(finished) == hashlib.sha256(finished).digest()
+    assert _transport_details.tls_unique_channel_id(None) == _transport_details.NO_CHANNEL_ID

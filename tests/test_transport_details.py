@@ -648,3 +648,36 @@ def test_channel_id_is_the_sha256_of_tls_unique():
     finished = bytes(range(12))  # a TLS 1.2 Finished message is 12 bytes; cryptosign needs 32
     assert _transport_details.tls_unique_channel_id(finished) == hashlib.sha256(finished).digest()
     assert _transport_details.tls_unique_channel_id(None) == _transport_details.NO_CHANNEL_ID
+
+
+def test_listen_ws_and_connect_ws_over_tls(certs):
+    """The Twisted API's own TLS path (listenWS/connectWS: reactor.listenSSL/connectSSL) fills the
+    same details as TLS through endpoints."""
+    from autobahn.twisted.websocket import WampWebSocketClientFactory, WampWebSocketServerFactory, connectWS, listenWS
+
+    server_opts, client_opts = _twisted_options(certs, "1.2", client_cert=True)
+
+    async def main():
+        server_opened, client_opened = LOOP.create_future(), LOOP.create_future()
+        server = WampWebSocketServerFactory(
+            lambda: Recorder(server_opened), url="wss://localhost:0", serializers=[JsonSerializer()]
+        )
+        port = listenWS(server, server_opts, interface="127.0.0.1")
+        try:
+            client = WampWebSocketClientFactory(
+                lambda: Recorder(client_opened),
+                url=f"wss://localhost:{port.getHost().port}",
+                serializers=[JsonSerializer()],
+            )
+            connector = connectWS(client, client_opts)
+            server_side, client_side = await wait(server_opened), await wait(client_opened)
+            connector.disconnect()
+            return server_side, client_side
+        finally:
+            await wait(port.stopListening())
+
+    server_side, client_side = run(main())
+    assert server_side["channel_id"]["tls-unique"] == client_side["channel_id"]["tls-unique"]
+    assert server_side["channel_id"]["tls-unique"] != _transport_details.NO_CHANNEL_ID
+    assert server_side["peer_cert"]["subject"]["cn"] == "client-7"
+    assert client_side["is_secure"] and client_side["channel_type"] == TransportDetails.CHANNEL_TYPE_TLS

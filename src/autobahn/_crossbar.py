@@ -1,7 +1,9 @@
 """A Crossbar.io router on 127.0.0.1 for the WAMP tests and benchmarks.
 
 Crossbar depends on the original autobahn, so it lives in a virtual environment of its own
-(``.ci/setup-crossbar.sh``; ``AUTOBAHN_CROSSBAR_VENV`` names it). :class:`Router` writes a node
+(``.ci/setup-crossbar.sh``; ``AUTOBAHN_CROSSBAR_VENV`` names it). A second installation,
+"Crossbar on ours" (``.ci/setup-crossbar-ours.sh``; ``AUTOBAHN_CROSSBAR_OURS_VENV``), is the same
+Crossbar with our package installed over the original: the router tests run on both (:data:`ROUTERS`). :class:`Router` writes a node
 configuration into a directory, starts ``crossbar start`` on it and stops it again. The
 configuration has one realm (:data:`REALM`) and, on free ports:
 
@@ -27,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_VENV = "/var/cache/autobahn-ci/crossbar-venv"
+DEFAULT_OURS_VENV = "/var/cache/autobahn-ci/crossbar-ours-venv"
+# The two Crossbar installations a router can run on: with the original autobahn, and with ours.
+ROUTERS = ("crossbar", "crossbar-on-ours")
 REALM = "realm1"
 # Crossbar 26.10.1 fails to start a WebSocket transport that lists "flatbuffers": it constructs
 # FlatBuffersSerializer(batched=True), which autobahn 26.10.2 refuses with an AssertionError.
@@ -59,13 +64,23 @@ print(json.dumps({
 """
 
 
-def venv_path() -> Path:
+def venv_path(router: str = "crossbar") -> Path:
+    """The virtual environment of a router installation (one of :data:`ROUTERS`)."""
+    if router == "crossbar-on-ours":
+        return Path(os.environ.get("AUTOBAHN_CROSSBAR_OURS_VENV", DEFAULT_OURS_VENV))
+    if router != "crossbar":
+        raise ValueError(f"unknown router installation {router!r} (one of {ROUTERS})")
     return Path(os.environ.get("AUTOBAHN_CROSSBAR_VENV", DEFAULT_VENV))
 
 
-def crossbar_executable() -> Path | None:
-    """The ``crossbar`` script of the Crossbar venv, or None when it is not installed."""
-    exe = venv_path() / "bin" / "crossbar"
+def setup_command(router: str = "crossbar") -> str:
+    """The command that installs a router installation."""
+    return "bash .ci/setup-crossbar-ours.sh" if router == "crossbar-on-ours" else "bash .ci/setup-crossbar.sh"
+
+
+def crossbar_executable(router: str = "crossbar") -> Path | None:
+    """The ``crossbar`` script of a router installation, or None when it is not installed."""
+    exe = venv_path(router) / "bin" / "crossbar"
     return exe if exe.is_file() and os.access(exe, os.X_OK) else None
 
 
@@ -206,10 +221,10 @@ def _tail(log: Path, lines: int = 40) -> str:
 class CrossbarProcess:
     """``crossbar start`` on a node directory (``<dir>/.crossbar/config.json``), stopped by :meth:`stop`."""
 
-    def __init__(self, node_dir: Path):
-        exe = crossbar_executable()
+    def __init__(self, node_dir: Path, router: str = "crossbar"):
+        exe = crossbar_executable(router)
         if exe is None:
-            raise FileNotFoundError(f"crossbar is not installed in {venv_path()} (run .ci/setup-crossbar.sh)")
+            raise FileNotFoundError(f"crossbar is not installed in {venv_path(router)} (run {setup_command(router)})")
         self.node_dir = node_dir
         self.log = node_dir / "crossbar.log"
         self._logfile = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
@@ -239,15 +254,16 @@ class CrossbarProcess:
 class Router:
     """The test router: :data:`REALM` on WebSocket and RawSocket, anonymous and authenticated."""
 
-    def __init__(self, node_dir: Path, start_timeout: float = 60.0):
+    def __init__(self, node_dir: Path, start_timeout: float = 60.0, router: str = "crossbar"):
         node_dir.mkdir(parents=True, exist_ok=True)
+        self.router = router
         self.ports = {name: free_port() for name in ("ws", "auth_ws", "rs", "auth_rs")}
         self.unix_path = str(node_dir / "rawsocket.sock")
         cbdir = node_dir / ".crossbar"
         cbdir.mkdir(exist_ok=True)
         config = node_config(self.ports, self.unix_path, derive_server_credentials())
         (cbdir / "config.json").write_text(json.dumps(config, indent=2))
-        self.process = CrossbarProcess(node_dir)
+        self.process = CrossbarProcess(node_dir, router)
         try:
             wait_for_ports(
                 self.process.proc, list(self.ports.values()), self.unix_path, start_timeout, self.process.log

@@ -127,10 +127,15 @@ class RawSocketFraming:
         raise NotImplementedError
 
     def _handshake_done(self) -> None:
-        # The TLS handshake has completed by now: its channel ID and the peer certificate are known
-        # before the hook runs (Crossbar's override reads the details there).
+        # As autobahn, before the hook runs: the serializer is chosen, and the TLS channel ID and peer
+        # certificate (the TLS handshake has completed by now) are in the transport details
+        # (Crossbar.io's override of _on_handshake_complete reads both first).
+        self._select_serializer()
         _transport_details.complete(self._transport_details, self._transport_facts)
         self._on_handshake_complete()
+
+    def _select_serializer(self) -> None:
+        """Set ``_serializer`` for the serializer both sides agreed on."""
 
     def _on_handshake_complete(self) -> None:
         """Both sides agreed on the serializer and lengths."""
@@ -174,14 +179,11 @@ class WampRawSocketTransport(RawSocketFraming):
             return self.factory._serializer.RAWSOCKET_SERIALIZER_ID
         return self._serializer.RAWSOCKET_SERIALIZER_ID
 
-    def _handshake_done(self) -> None:
-        # The serializer is chosen before the hook runs, as in autobahn: Crossbar's override of
-        # _on_handshake_complete reads self._serializer before calling this class's.
+    def _select_serializer(self) -> None:
         if self.is_server:
             self._serializer = copy.copy(self.factory._serializers[self._conn.serializer_id])
         else:
             self._serializer = copy.copy(self.factory._serializer)
-        super()._handshake_done()
 
     def _on_handshake_complete(self) -> None:
         try:

@@ -33,7 +33,7 @@ def _payload_exceeded(text: str) -> Exception:
 
 class RawSocketFraming:
     """A RawSocket connection with autobahn's method names (``sendString``, ``stringReceived``, ``ping``, ...) on
-    the sans-IO core. The framework protocol calls ``_started()``, ``_received(data)``, ``_lost(was_clean)`` and
+    the sans-IO core. The framework protocol calls ``_started(facts)``, ``_received(data)``, ``_lost(was_clean)`` and
     provides ``_write(data)``, ``_close()``, ``_abort()``, ``_writable()``."""
 
     log: Any  # the framework protocol sets one (txaio needs its framework chosen first)

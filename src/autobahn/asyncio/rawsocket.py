@@ -176,3 +176,12 @@ class WampRawSocketClientFactory(WampRawSocketFactory):
 
     def __init__(self, factory: Any, serializer: Any = None) -> None:
         self._init_client(factory, serializer)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.asyncio.util import create_transport_details, get_serializers, transport_channel_id  # noqa: E402, F401
+from autobahn.util import _LazyHexFormatter, hltype, public  # noqa: E402, F401
+from autobahn.wamp import types as _wamp_types  # noqa: E402
+from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost  # noqa: E402, F401
+
+TransportDetails = _wamp_types.TransportDetails

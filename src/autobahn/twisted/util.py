@@ -137,3 +137,9 @@ def create_transport_details(transport: Any, is_server: bool) -> Any:
     when WAMP's types are not installed). The TLS handshake is still running then: the channel ID
     and peer certificate are filled in when the opening handshake of WebSocket or RawSocket completes."""
     return _transport_details.create(TwistedTransportFacts(transport, is_server))
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import util as _util  # noqa: E402
+
+peer_certificate_details = _util.peer_certificate_details

@@ -563,3 +563,8 @@ def _run(reactor, components, done_callback=None):
     if done_callback:
         api.add_callbacks(done, lambda r: done_callback(reactor, r), lambda f: done_callback(reactor, f))
     return done
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import ObservableMixin  # noqa: E402, F401
+from autobahn.wamp.serializer import SERID_TO_SER  # noqa: E402, F401

@@ -1304,3 +1304,13 @@ class ApplicationSessionFactory:
         session = self.session(self.config)
         session.factory = self
         return session
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import wamp  # noqa: E402, F401
+from autobahn.exception import PayloadExceededError  # noqa: E402, F401
+from autobahn.util import IdGenerator, ObservableMixin, public  # noqa: E402, F401
+from autobahn.wamp.interfaces import IMessage  # noqa: E402, F401
+from autobahn.wamp.types import RegisterOptions, SubscribeOptions  # noqa: E402, F401
+
+exception = wamp.exception  # a function here imports it by that name too

@@ -10,6 +10,7 @@ from asyncio import sleep
 from typing import Any
 
 from autobahn import _transport_details
+from autobahn.wamp.types import TransportDetails  # noqa: F401 - autobahn's programs import it from here
 from autobahn.util import peer_certificate_details, tls_unique
 
 __all__ = (
@@ -70,7 +71,7 @@ class AsyncioTransportFacts(_transport_details.TransportFacts):
 
 def peer2str(transport: Any) -> str:
     """autobahn's peer descriptor of an asyncio transport: ``tcp4:HOST:PORT``, ``tcp6:HOST:PORT``,
-    ``unix:PATH``, ``process:PID`` (a subprocess transport), or ``unknown``."""
+    ``unix:PATH``, ``process:PID`` (a subprocess transport), ``pipe:PIPE``, or ``unknown``."""
     get = getattr(transport, "get_extra_info", None)
     if get is None:
         return "unknown"
@@ -80,6 +81,9 @@ def peer2str(transport: Any) -> str:
     process = get("subprocess")
     if process is not None:
         return f"process:{process.pid}"
+    pipe = get("pipe")
+    if pipe is not None:
+        return f"pipe:{pipe}"
     sock = get("socket")
     if sock is not None and getattr(sock, "family", None) is not None and sock.family.name == "AF_UNIX":
         return "unix"  # an unnamed Unix socket peer
@@ -89,14 +93,14 @@ def peer2str(transport: Any) -> str:
 def transport_channel_id(transport: Any, is_server: bool, channel_id_type: str | None = None) -> bytes:
     """The TLS channel ID of ``channel_id_type`` (only ``"tls-unique"``) of an asyncio TLS transport:
     SHA-256 of the first TLS Finished message (32 NUL bytes before the TLS handshake completed, or
-    when no type is asked for). Exception for another type, or a transport without TLS."""
+    when no type is asked for). ValueError for another type, or a transport without TLS."""
     if channel_id_type is None:
         return _transport_details.NO_CHANNEL_ID
     if channel_id_type != "tls-unique":
-        raise Exception(f"invalid channel ID type {channel_id_type}")
+        raise ValueError(f"invalid channel ID type {channel_id_type} (only tls-unique)")
     facts = AsyncioTransportFacts(transport, is_server)
     if not facts.is_secure():
-        raise Exception("TLS transport channel_id for tls-unique requested, but the transport has no TLS")
+        raise ValueError("TLS transport channel_id for tls-unique requested, but the transport has no TLS")
     return _transport_details.tls_unique_channel_id(facts.tls_finished())
 
 

@@ -16,6 +16,7 @@ except ImportError:  # not on every platform
     PipeAddress = type(None)  # type: ignore[assignment,misc]
 
 from autobahn import _transport_details
+from autobahn.wamp.types import TransportDetails  # noqa: F401 - autobahn's programs import it from here
 
 __all__ = ("sleep", "peer2str", "transport_channel_id", "extract_peer_certificate", "create_transport_details")
 

@@ -10,8 +10,8 @@ from asyncio import sleep
 from typing import Any
 
 from autobahn import _transport_details
-from autobahn.wamp.types import TransportDetails  # noqa: F401 - autobahn's programs import it from here
 from autobahn.util import peer_certificate_details, tls_unique
+from autobahn.wamp.types import TransportDetails  # noqa: F401 - autobahn's programs import it from here
 
 __all__ = (
     "sleep",

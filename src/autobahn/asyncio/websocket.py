@@ -315,6 +315,5 @@ __all__ += [
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).
-from autobahn.asyncio.util import create_transport_details, get_or_create_event_loop, transport_channel_id  # noqa: E402, F401
 from autobahn.util import hltype, public  # noqa: E402, F401
 from autobahn.wamp import websocket  # noqa: E402, F401

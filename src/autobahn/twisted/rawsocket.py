@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import txaio
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
 from zope.interface import implementer
@@ -42,7 +43,7 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     is_closed: Any = None  # a Deferred fired with the protocol when the connection is lost (as autobahn)
 
     def connectionMade(self) -> None:
-        self.is_closed = txaio.create_future()
+        self.is_closed = Deferred()  # not txaio's future: that follows whichever framework txaio last chose
         self._started(TwistedTransportFacts(self.transport, self.is_server))
 
     def dataReceived(self, data: bytes) -> None:
@@ -82,7 +83,7 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
         from twisted.internet.error import ConnectionDone
 
         if self.is_closed is not None and not self.is_closed.called:
-            txaio.resolve(self.is_closed, self)
+            self.is_closed.callback(self)
         self._lost(reason is None or reason.check(ConnectionDone) is not None)
 
     def _write(self, data: bytes) -> None:

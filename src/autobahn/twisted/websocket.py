@@ -675,7 +675,6 @@ __all__ += [
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).
-from autobahn.twisted.util import create_transport_details, extract_peer_certificate, transport_channel_id  # noqa: E402, F401
 from autobahn.util import _is_tls_error, _maybe_tls_reason, hltype, hlval, public  # noqa: E402, F401
 from autobahn.wamp import websocket  # noqa: E402, F401
 from autobahn.websocket.compress_deflate import (  # noqa: E402, F401

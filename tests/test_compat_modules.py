@@ -311,6 +311,9 @@ def test_default_dependencies_and_extras():
     unconditional = {r.split(";")[0].split(">")[0].split("=")[0].strip() for r in metadata.get_all("Requires-Dist")
                      if "extra ==" not in r}  # fmt: skip
     assert {"msgpack", "cbor2", "txaio", "flatbuffers", "cryptography"} <= unconditional
+    scripts = {e.name: e.value for e in importlib.metadata.entry_points(group="console_scripts") if e.dist and
+               e.dist.name == "autobahn"}  # fmt: skip
+    assert scripts == {"flatc": "autobahn.flatc:main", "wamp": "autobahn.__main__:_main"}
     from autobahn.wamp import serializer
 
     for cls in (serializer.JsonSerializer, serializer.MsgPackSerializer, serializer.CBORSerializer):

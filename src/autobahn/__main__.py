@@ -14,6 +14,8 @@ import sys
 from importlib import resources
 from typing import Any
 
+from autobahn import _cli
+
 
 def report() -> dict[str, Any]:
     """Everything ``python -m autobahn`` prints, as a dict (``--json`` prints it as JSON)."""
@@ -62,12 +64,11 @@ def _build_record() -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args not in ([], ["--json"]):
-        print("usage: python -m autobahn [--json]", file=sys.stderr)
-        return 2
+    parser = _cli.parser("python -m autobahn", __doc__)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
     info = report()
-    if args:
+    if args.json:
         print(json.dumps(info, indent=2))
         return 0
     width = max(map(len, info))

@@ -131,14 +131,21 @@ class Component(component.Component):
 
 
 def run(components, start_loop=True, log_level="info"):
-    """Start ``components`` (one or a list) and run the event loop until all are done (or SIGINT/SIGTERM)."""
+    """Start ``components`` (one or a list) and run the event loop until all are done (or SIGINT/SIGTERM).
+
+    With ``start_loop`` (the default), a component that failed or gave up makes this raise
+    ``SystemExit(1)`` once the loop has closed (the error is logged already), so the program's exit
+    status says so, as Twisted's ``react`` does; a stop by SIGINT/SIGTERM (Ctrl-C) is not a failure.
+    """
     loop = _event_loop()
     txaio.config.loop = loop
     if log_level is not None:
         txaio.start_logging(level=log_level)
     log = txaio.make_logger()
+    stopped_by = []  # the signal that stopped the run, if one did
 
     async def shut_down(name):
+        stopped_by.append(name)
         log.info("Shutting down due to {signal}", signal=name)
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for t in tasks:
@@ -151,11 +158,22 @@ def run(components, start_loop=True, log_level="info"):
             loop.add_signal_handler(sig, lambda name=sig.name: asyncio.ensure_future(shut_down(name)))
         except (NotImplementedError, RuntimeError):
             pass
-    done = component._run(loop, components, lambda loop_, _: loop_.stop())
+    failures: list = []
+    done = component._run(loop, components, lambda loop_, _: loop_.stop(), failures)
     if start_loop:
         try:
             loop.run_forever()
-        except asyncio.CancelledError:
-            pass
+        except (asyncio.CancelledError, KeyboardInterrupt):  # KeyboardInterrupt: no signal handlers (Windows)
+            stopped_by.append("SIGINT")
+            loop.run_until_complete(shut_down("SIGINT"))
+        if done.done() and not done.cancelled():
+            done.exception()  # retrieved: each component's error has been logged
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError):
+                pass
         loop.close()
+        if failures and not stopped_by:
+            raise SystemExit(1)
     return done

@@ -151,13 +151,24 @@ class Component(component.Component):
 
 
 def run(components, log_level="info", stop_at_close=True):
-    """Start ``components`` (one or a list) under ``twisted.internet.task.react`` until all are done."""
+    """Start ``components`` (one or a list) under ``twisted.internet.task.react`` until all are done.
+
+    Exits the process (``react`` does) with status 1 when a component failed or gave up (the error
+    is logged already), 0 otherwise, Ctrl-C included.
+    """
     from twisted.internet.task import react
+    from twisted.python.failure import Failure
 
     if log_level is not None:
         txaio.start_logging(level=log_level)
 
     def main(reactor):
-        return component._run(reactor, components)
+        failures = []
+
+        def exit_status(result):
+            # SystemExit: react exits with its code without logging a traceback
+            return Failure(SystemExit(1)) if failures else result
+
+        return component._run(reactor, components, failures=failures).addBoth(exit_status)
 
     react(main)

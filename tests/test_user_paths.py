@@ -1,0 +1,210 @@
+"""What a newcomer meets outside the API: help texts, exit statuses, messages that name the fix,
+the skip summary at the end of a test run. Each entry point runs as a user runs it, in a
+subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import skip_summary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every `python -m` entry point with an argparse --help.
+ENTRY_POINTS = [
+    "autobahn",
+    "autobahn.benchmark",
+    "autobahn.benchmark.echo",
+    "autobahn.benchmark.wamp",
+    "autobahn.benchmark.attack",
+    "autobahn.benchmark.load",
+    "autobahn.testee",
+]
+
+
+def run_python(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.mark.parametrize("module", ENTRY_POINTS)
+def test_help_is_plain_text_with_the_real_program_name(module):
+    result = run_python("-m", module, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: python -m {module} "), result.stdout[:200]
+    assert "``" not in result.stdout and ":func:" not in result.stdout and "`" not in result.stdout
+    # the description is the docstring's whole first paragraph, ending as a sentence does
+    description = result.stdout.split("\n\n")[1]
+    assert description.rstrip().endswith((".", ")")), description
+
+
+def test_plain_takes_out_rest_markup():
+    from autobahn import _cli
+
+    assert _cli.plain("``python -m x`` and :func:`~a.b` or `c`") == "python -m x and a.b or c"
+    assert _cli.summary("``a``: one\ntwo.\n\nrest") == "a: one two."
+
+
+def test_unknown_option_exits_non_zero():
+    result = run_python("-m", "autobahn", "--bogus")
+    assert result.returncode == 2
+    assert "usage: python -m autobahn" in result.stderr
+
+
+# --- optional dependencies: the error names the extra ---
+
+# A child interpreter without some distributions: None in sys.modules makes their import fail
+# (ModuleNotFoundError) and importlib.util.find_spec report them missing.
+BLOCK = "import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
+
+
+@pytest.mark.parametrize(
+    "module", ["autobahn.twisted.websocket", "autobahn.twisted.wamp", "autobahn.twisted.component", "autobahn.twisted"]
+)
+@pytest.mark.parametrize("blocked", ["twisted", "zope"])
+def test_twisted_modules_without_twisted_name_the_extra(module, blocked):
+    code = BLOCK.format(blocked={blocked}) + f"import {module}\n"
+    result = run_python("-c", code)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: autobahn.twisted needs Twisted"), last
+    assert 'pip install "autobahn[twisted]"' in last
+
+
+def test_serializer_without_its_library_names_the_extra():
+    code = (
+        BLOCK.format(blocked={"msgpack"})
+        + "from autobahn.wamp.serializer import MsgPackSerializer\nMsgPackSerializer()\n"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 1
+    assert "autobahn[serialization]" in result.stderr.strip().splitlines()[-1]
+
+
+# --- the echo benchmark: missing peers named with their install command, failures exit non-zero ---
+
+
+def test_echo_benchmark_names_missing_peers():
+    code = BLOCK.format(blocked={"picows", "aiohttp"}) + (
+        "from autobahn.benchmark.echo import main\n"
+        "sys.exit(main(['--servers', 'nvx,aiohttp', '--loops', 'asyncio', '--pinning', 'unpinned']))\n"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 2
+    assert "pip install picows aiohttp" in result.stderr
+
+
+def test_echo_benchmark_exits_non_zero_when_a_point_fails(monkeypatch, capsys):
+    from autobahn.benchmark import echo
+
+    monkeypatch.setattr(echo, "missing_peers", lambda *a: [])
+    monkeypatch.setattr(echo, "run_point", lambda server, *a: "server failed: it did not start")
+    status = echo.main(["--servers", "nvx", "--loops", "asyncio", "--pinning", "unpinned", "--sizes", "16"])
+    assert status == 1
+    assert "nvx: server failed: it did not start" in capsys.readouterr().err
+
+
+# --- WAMP: run() exits non-zero when a component gives up; Ctrl-C ends cleanly ---
+
+COMPONENT = textwrap.dedent(
+    """
+    import sys
+    if sys.argv[1] == "asyncio":
+        from autobahn.asyncio.component import Component, run
+    else:
+        from autobahn.twisted.component import Component, run
+    port, retries, delay = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    transport = {"url": f"ws://127.0.0.1:{port}/ws", "max_retries": retries, "initial_retry_delay": delay}
+    component = Component(transports=[transport], realm="realm1")
+    component.on_connectfailure(lambda *a: print("ATTEMPT FAILED", flush=True))
+    run([component])
+    """
+)
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("framework", ["asyncio", "twisted"])
+def test_component_run_exits_non_zero_when_it_gives_up(framework):
+    result = run_python("-c", COMPONENT, framework, str(closed_port()), "1", "0.05")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Exhausted all transport connect attempts" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("framework", ["asyncio", "twisted"])
+def test_component_run_ends_cleanly_on_ctrl_c(framework):
+    # Retrying forever, every 30 s: the SIGINT comes during the wait after the first attempt.
+    proc = subprocess.Popen(
+        [sys.executable, "-c", COMPONENT, framework, str(closed_port()), "-1", "30"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # a SIGINT ignored by whoever started the test run must not be inherited
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        lines = []
+        for line in proc.stdout:  # bounded: the child prints this within a few seconds, or exits
+            lines.append(line)
+            if "ATTEMPT FAILED" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, "".join(lines) + rest
+    # after the SIGINT: the shutdown notice, and no error, traceback or interpreter-exit noise
+    for noise in ("Traceback", "never retrieved", "CancelledError", "Error", "error", "sys.meta_path"):
+        assert noise not in rest, rest
+
+
+# --- the skip summary at the end of a test run ---
+
+
+def test_skip_summary_groups_reasons():
+    reasons = [
+        "crossbar is not installed in /x (bash .ci/setup-crossbar.sh)",
+        "crossbar is not installed in /x (bash .ci/setup-crossbar.sh)",
+        "wstest not found (set WSTEST, put it on PATH, or run .ci/setup-wstest.sh once)",
+        "this interpreter has no tracemalloc",
+    ]
+    lines = skip_summary.summary_lines(reasons)
+    assert lines[0].startswith("WAMP router tests (Crossbar.io): 2 skipped; to run them: bash .ci/setup-crossbar.sh")
+    assert lines[1] == "conformance tests (Autobahn|Testsuite): 1 skipped; to run them: bash .ci/setup-wstest.sh"
+    assert lines[2] == "other skips: 1 (pytest -rs lists each with its reason)"
+
+
+def test_skip_summary_at_the_end_of_a_run(tmp_path):
+    (tmp_path / "conftest.py").write_text("from skip_summary import pytest_terminal_summary  # noqa: F401\n")
+    (tmp_path / "test_x.py").write_text(
+        "import pytest\n"
+        "def test_router():\n"
+        "    pytest.skip('crossbar is not installed in /nowhere (bash .ci/setup-crossbar.sh)')\n"
+        "def test_ok():\n"
+        "    pass\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    result = run_python(
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path),
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    tail = result.stdout[result.stdout.index("skipped integration groups") :]
+    assert "WAMP router tests (Crossbar.io): 1 skipped; to run them: bash .ci/setup-crossbar.sh" in tail
+    assert "1 passed, 1 skipped" in tail

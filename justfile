@@ -105,8 +105,8 @@ docs:
 
 # Lint and format checks (Python and Rust).
 lint:
-    {{python}} -m ruff check src tests benchmarks hatch_build.py flatbuffers .ci
-    {{python}} -m ruff format --check src tests benchmarks hatch_build.py flatbuffers .ci
+    {{python}} -m ruff check src tests benchmarks examples hatch_build.py flatbuffers .ci
+    {{python}} -m ruff format --check src tests benchmarks examples hatch_build.py flatbuffers .ci
     cargo fmt --check
     cargo clippy --locked --all-targets -- -D warnings
     {{python}} -m mypy

@@ -46,8 +46,9 @@ def clone_and_env(tmp_path):
 
 def test_pip_install_dot_leaves_the_checkout_clean(clone_and_env, tmp_path):
     clone, env = clone_and_env
-    sh(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", tmp_path / "site", ".", cwd=clone, env=env)
-    assert list((tmp_path / "site" / "autobahn").glob("_nvx.*")), "the build did not include NVX"
+    site = tmp_path / "site"
+    sh(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, ".", cwd=clone, env=env)
+    assert list((site / "autobahn").glob("_nvx.*")), "the build did not include NVX"
     assert untracked(clone, env) == set()
 
 

@@ -98,10 +98,11 @@ test-dist:
 dev-tools:
     AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q -e ".[test,dev]" hatchling maturin
 
-# The documentation site into docs/_build/html (Sphinx; warnings are errors).
+# The documentation site into docs/_build/html (Sphinx; warnings are errors), then its internal links checked.
 docs:
     AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q ".[docs]"
     {{python}} -m sphinx -W --keep-going -b html docs docs/_build/html
+    {{python}} docs/check_links.py docs/_build/html
 
 # Lint and format checks (Python and Rust).
 lint:

@@ -44,10 +44,15 @@ GROUPS = [
         'AUTOBAHN_BUNDLE_FLATC=1 pip install ".[test]"',
     ),
     Group(
+        "documentation build",
+        re.compile(r"documentation build needs"),
+        'pip install ".[docs]"',
+    ),
+    Group(
         "build hook tests",
         re.compile(r"^(hatchling|maturin)$|could not import '(hatchling|maturin)'"),
         "pip install hatchling maturin",
-    ),  # fmt: skip
+    ),
 ]
 
 

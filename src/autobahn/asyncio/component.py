@@ -1,12 +1,15 @@
 """Component and run() on asyncio::
 
-component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
+    component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
 
-@component.register("com.example.add2")
-def add2(a, b):
-    return a + b
+    @component.register("com.example.add2")
+    def add2(a, b):
+        return a + b
 
-run([component])
+    run([component])
+
+``run()`` returns when every component is done; when one failed or gave up it raises
+``SystemExit(1)``, so the exit status says so.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Component and run() on Twisted::
 
-component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
+    component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
 
-@component.register("com.example.add2")
-def add2(a, b):
-    return a + b
+    @component.register("com.example.add2")
+    def add2(a, b):
+        return a + b
 
-run([component])
+    run([component])
+
+``run()`` exits the process when every component is done: with status 1 when one failed or
+gave up.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ set -euo pipefail
 venv=${AUTOBAHN_CROSSBAR_VENV:-/var/cache/autobahn-ci/crossbar-venv}
 version=26.10.1
 # crossbar's dependency tree is pinned by crossbar itself; we pin the router and the peer autobahn.
-pins=("crossbar==$version" "autobahn==26.10.2")
-if [ -x "$venv/bin/crossbar" ] && "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('crossbar') != '$version')" 2>/dev/null; then
+# mock and pytest: what Crossbar's own unit suite imports (`trial crossbar`, tests/test_crossbar_suite.py).
+pins=("crossbar==$version" "autobahn==26.10.2" "mock==5.2.0" "pytest>=8")
+if [ -x "$venv/bin/crossbar" ] && "$venv/bin/python" -c "import importlib.metadata as m, sys, mock; sys.exit(m.version('crossbar') != '$version')" 2>/dev/null; then
     echo "crossbar $version already installed in $venv"
     exit 0
 fi

@@ -95,20 +95,29 @@ def impl(request: pytest.FixtureRequest) -> Iterator[Impl]:
 # --- WAMP: the Crossbar.io router (autobahn._crossbar), one per test session ---------------------
 
 
-@pytest.fixture(scope="session")
-def crossbar_router(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A Crossbar router on free 127.0.0.1 ports (see autobahn._crossbar.Router). Skips when crossbar is not
-    installed (.ci/setup-crossbar.sh), unless AUTOBAHN_REQUIRE_CROSSBAR=1 (CI): then the tests fail."""
+def require_router(router: str) -> None:
+    """Skip (or, under AUTOBAHN_REQUIRE_CROSSBAR=1 as in CI, fail) when a router installation is missing."""
     import os
 
     from autobahn import _crossbar
 
-    if _crossbar.crossbar_executable() is None:
-        reason = f"crossbar is not installed in {_crossbar.venv_path()} (bash .ci/setup-crossbar.sh)"
+    if _crossbar.crossbar_executable(router) is None:
+        reason = f"{router} is not installed in {_crossbar.venv_path(router)} ({_crossbar.setup_command(router)})"
         if os.environ.get("AUTOBAHN_REQUIRE_CROSSBAR") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    router = _crossbar.Router(tmp_path_factory.mktemp("crossbar"))
+
+
+@pytest.fixture(scope="session", params=["crossbar", "crossbar-on-ours"])
+def crossbar_router(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Crossbar router on free 127.0.0.1 ports (see autobahn._crossbar.Router), once on Crossbar with the
+    original autobahn and once on Crossbar with our package in its place. Skips when that installation is
+    missing (.ci/setup-crossbar.sh, .ci/setup-crossbar-ours.sh), unless AUTOBAHN_REQUIRE_CROSSBAR=1 (CI):
+    then the tests fail."""
+    from autobahn import _crossbar
+
+    require_router(request.param)
+    router = _crossbar.Router(tmp_path_factory.mktemp(request.param), router=request.param)
     try:
         yield router
     finally:

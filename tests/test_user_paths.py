@@ -22,6 +22,7 @@ ENTRY_POINTS = [
     "autobahn.benchmark",
     "autobahn.benchmark.echo",
     "autobahn.benchmark.wamp",
+    "autobahn.benchmark.router",
     "autobahn.benchmark.attack",
     "autobahn.benchmark.load",
     "autobahn.testee",

@@ -264,6 +264,76 @@ def test_authenticators(crossbar_router, method):
     run(main())
 
 
+TLS_TRANSPORTS = ["tls-websocket", "tls-rawsocket"]
+
+
+@pytest.mark.parametrize("transport", TLS_TRANSPORTS)
+def test_tls_client_certificate_authentication(crossbar_router, transport):
+    """authmethod "tls": the router authenticates the client certificate, and both sides see the TLS
+    details filled in after the handshake (the channel ID, the peer's certificate)."""
+
+    class ByCertificate(Client):
+        authmethods = ["tls"]
+
+    async def main():
+        session = await connect(crossbar_router, transport, "cbor", ByCertificate)
+        try:
+            details = session.session_details
+            assert (details.authid, details.authmethod, details.authrole) == (
+                _crossbar.TLS_CLIENT, "tls", "authenticated")
+            ours = session._transport.transport_details
+            assert ours.is_secure and ours.channel_type == ours.CHANNEL_TYPE_TLS
+            assert len(ours.channel_id["tls-unique"]) == 32 and any(ours.channel_id["tls-unique"])
+            assert ours.peer_cert["subject"]["cn"] == "localhost"
+        finally:
+            await close(session)
+
+    run(main())
+
+
+@pytest.mark.parametrize("transport", TLS_TRANSPORTS)
+@pytest.mark.parametrize("channel_binding", [None, "tls-unique"])
+def test_tls_cryptosign_channel_binding(crossbar_router, transport, channel_binding):
+    """WAMP-cryptosign over TLS, the signature bound to the TLS channel (tls-unique) or not: the router
+    computes the same channel ID as our client does, or the join fails."""
+    from autobahn.asyncio.wamp import Session
+    from autobahn.wamp import auth
+
+    class Signer(Session, Client):
+        def __init__(self, config=None):
+            Client.__init__(self, config)
+            authextra = {"channel_binding": channel_binding} if channel_binding else {}
+            self.add_authenticator(auth.create_authenticator(
+                "cryptosign", authid=_crossbar.CRYPTOSIGN["authid"], privkey=_crossbar.CRYPTOSIGN["seed_hex"],
+                authextra=authextra))
+
+        def onConnect(self):
+            return Session.onConnect(self)
+
+        def onChallenge(self, challenge):
+            if channel_binding:
+                assert challenge.extra.get("channel_binding") == channel_binding
+            return Session.onChallenge(self, challenge)
+
+        def on_join(self, details):
+            Client.onJoin(self, details)
+
+        def on_leave(self, details):
+            Client.onLeave(self, details)
+
+        def on_disconnect(self):
+            Client.onDisconnect(self)
+
+    async def main():
+        session = await connect(crossbar_router, transport, "json", Signer)
+        try:
+            assert session.session_details.authmethod == "cryptosign"
+        finally:
+            await close(session)
+
+    run(main())
+
+
 def test_malformed_message_from_peer_aborts_session(crossbar_router):
     """A message our parser refuses (here: fed as if the router had sent it) aborts with protocol_violation
     on the real connection, and the router sees the session end."""

@@ -8,7 +8,8 @@ fixed ports (8080, 1883, 8083) moved to free ones and its Unix socket into a tem
 For each pair, the backend runs, then the frontend until it exits by itself (each frontend leaves
 after its work and stops its loop), bounded by a timeout. The same pair runs once with our package
 (this interpreter) and once with autobahn 26.10.2 (the Crossbar venv's interpreter); the frontends
-must exit 0 and print the same lines; where the output depends on timing (event counters, publication
+must exit 0 and print the same lines (on both routers: Crossbar with the original autobahn, and Crossbar
+with our package in its place); where the output depends on timing (event counters, publication
 ids, clock times, durations, how many events arrive before leaving) the same set of lines with the
 numbers masked.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from autobahn import _crossbar
+from conftest import require_router
 
 EXAMPLES_DIR = Path(os.environ.get("AUTOBAHN_EXAMPLES_DIR", "/var/cache/autobahn-ci/autobahn-26.10.2-examples"))
 
@@ -67,16 +69,18 @@ NUMPY_NOISE = re.compile(
 NUMBER = re.compile(r"\d+(\.\d+)?(e[-+]?\d+)?")
 
 
-@pytest.fixture(scope="module")
-def examples_router(tmp_path_factory):
-    if not (EXAMPLES_DIR / ".complete").exists() or _crossbar.crossbar_executable() is None:
-        reason = f"autobahn's examples ({EXAMPLES_DIR}, .ci/fetch-autobahn-examples.sh) or crossbar are missing"
+@pytest.fixture(scope="module", params=_crossbar.ROUTERS)
+def examples_router(request, tmp_path_factory):
+    """autobahn's examples router, on Crossbar with the original autobahn and on Crossbar with ours."""
+    if not (EXAMPLES_DIR / ".complete").exists():
+        reason = f"autobahn's examples are missing in {EXAMPLES_DIR} (bash .ci/fetch-autobahn-examples.sh)"
         if os.environ.get("AUTOBAHN_REQUIRE_CROSSBAR") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    node = tmp_path_factory.mktemp("examples-router")
+    require_router(request.param)
+    node = tmp_path_factory.mktemp(f"examples-{request.param}")
     ports, _ = _crossbar.examples_node(EXAMPLES_DIR, node)
-    process = _crossbar.CrossbarProcess(node)
+    process = _crossbar.CrossbarProcess(node, request.param)
     try:
         _crossbar.wait_for_ports(process.proc, list(ports.values()), None, 60, process.log)
         yield f"ws://127.0.0.1:{ports['8080']}/ws"

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import ssl
 from typing import Any
 
 import txaio
@@ -194,7 +195,17 @@ async def connect(
         return session
 
     ser = make_serializer(serializer, batched)
-    if transport == "websocket":
+    if transport in ("tls-websocket", "tls-rawsocket"):
+        # the router's TLS transports ask for a client certificate: ours (router.certs)
+        tls = ssl.create_default_context(cafile=str(router.certs / "server.crt"))
+        tls.load_cert_chain(str(router.certs / "client.crt"), str(router.certs / "client.key"))
+    if transport == "tls-websocket":
+        factory = WampWebSocketClientFactory(make_session, url=router.tls_ws_url, serializers=[ser])
+        await loop.create_connection(factory, "127.0.0.1", factory.port, ssl=tls, server_hostname="localhost")
+    elif transport == "tls-rawsocket":
+        factory = WampRawSocketClientFactory(make_session, serializer=ser)
+        await loop.create_connection(factory, "127.0.0.1", router.tls_rs_port, ssl=tls, server_hostname="localhost")
+    elif transport == "websocket":
         url = router.auth_ws_url if auth else router.ws_url
         factory: Any = WampWebSocketClientFactory(make_session, url=url, serializers=[ser])
         await loop.create_connection(factory, "127.0.0.1", factory.port)

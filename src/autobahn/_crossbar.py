@@ -1,14 +1,20 @@
 """A Crossbar.io router on 127.0.0.1 for the WAMP tests and benchmarks.
 
 Crossbar depends on the original autobahn, so it lives in a virtual environment of its own
-(``.ci/setup-crossbar.sh``; ``AUTOBAHN_CROSSBAR_VENV`` names it). :class:`Router` writes a node
+(``.ci/setup-crossbar.sh``; ``AUTOBAHN_CROSSBAR_VENV`` names it). A second installation,
+"Crossbar on ours" (``.ci/setup-crossbar-ours.sh``; ``AUTOBAHN_CROSSBAR_OURS_VENV``), is the same
+Crossbar with our package installed over the original: the router tests run on both (:data:`ROUTERS`). :class:`Router` writes a node
 configuration into a directory, starts ``crossbar start`` on it and stops it again. The
 configuration has one realm (:data:`REALM`) and, on free ports:
 
 - ``ws_url``: WebSocket, anonymous, every serializer Crossbar can load (:data:`SERIALIZERS`);
 - ``auth_ws_url``: WebSocket with ticket, WAMP-CRA, WAMP-SCRAM and WAMP-cryptosign;
 - ``rs_port``: RawSocket over TCP, anonymous; ``auth_rs_port``: RawSocket with the same auth;
-- ``unix_path``: RawSocket over a Unix socket, anonymous.
+- ``unix_path``: RawSocket over a Unix socket, anonymous;
+- ``tls_ws_url``, ``tls_rs_port``: WebSocket and RawSocket over TLS that ask for a client certificate:
+  authentication by it (``tls``, the principal :data:`TLS_CLIENT`) or by cryptosign, which may bind
+  the signature to the TLS channel (``tls-unique``). The certificates are self-signed, made in the
+  node directory (:attr:`Router.certs`).
 
 The server side of the SCRAM and cryptosign credentials (stored/server keys, the public key) is
 derived inside the Crossbar venv with its own libraries, so the router never trusts our code for it.
@@ -27,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_VENV = "/var/cache/autobahn-ci/crossbar-venv"
+DEFAULT_OURS_VENV = "/var/cache/autobahn-ci/crossbar-ours-venv"
+# The two Crossbar installations a router can run on: with the original autobahn, and with ours.
+ROUTERS = ("crossbar", "crossbar-on-ours")
 REALM = "realm1"
 # Crossbar 26.10.1 fails to start a WebSocket transport that lists "flatbuffers": it constructs
 # FlatBuffersSerializer(batched=True), which autobahn 26.10.2 refuses with an AssertionError.
@@ -39,6 +48,35 @@ WAMPCRA = {"authid": "cra-user", "secret": "cra-secret-1"}
 WAMPCRA_SALTED = {"authid": "cra-salted", "secret": "cra-secret-2", "salt": "salt123", "iterations": 100, "keylen": 32}
 SCRAM = {"authid": "scram-user", "password": "scram-secret-1"}
 CRYPTOSIGN = {"authid": "cryptosign-user", "seed_hex": "4d" * 32}
+# The TLS client certificate's common name, which is also the principal authenticated by it.
+TLS_CLIENT = "tls-client"
+
+# Self-signed certificates for the TLS transports: the router's (localhost, 127.0.0.1) and a client's;
+# prints the client certificate's SHA-1 fingerprint as Crossbar's static TLS principals name it.
+_CERTS = r"""
+import datetime, ipaddress, sys
+from pathlib import Path
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+folder = Path(sys.argv[1])
+now = datetime.datetime.now(datetime.timezone.utc)
+def make(name, cn, san):
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName(san), critical=False).sign(key, hashes.SHA256()))
+    (folder / (name + ".key")).write_bytes(key.private_bytes(serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+    (folder / (name + ".crt")).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert
+make("server", "localhost", [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+client = make("client", sys.argv[2], [x509.DNSName(sys.argv[2])])
+print(":".join(f"{b:02X}" for b in client.fingerprint(hashes.SHA1())))
+"""
 
 _DERIVE = r"""
 import base64, binascii, hashlib, hmac, json, sys
@@ -59,13 +97,23 @@ print(json.dumps({
 """
 
 
-def venv_path() -> Path:
+def venv_path(router: str = "crossbar") -> Path:
+    """The virtual environment of a router installation (one of :data:`ROUTERS`)."""
+    if router == "crossbar-on-ours":
+        return Path(os.environ.get("AUTOBAHN_CROSSBAR_OURS_VENV", DEFAULT_OURS_VENV))
+    if router != "crossbar":
+        raise ValueError(f"unknown router installation {router!r} (one of {ROUTERS})")
     return Path(os.environ.get("AUTOBAHN_CROSSBAR_VENV", DEFAULT_VENV))
 
 
-def crossbar_executable() -> Path | None:
-    """The ``crossbar`` script of the Crossbar venv, or None when it is not installed."""
-    exe = venv_path() / "bin" / "crossbar"
+def setup_command(router: str = "crossbar") -> str:
+    """The command that installs a router installation."""
+    return "bash .ci/setup-crossbar-ours.sh" if router == "crossbar-on-ours" else "bash .ci/setup-crossbar.sh"
+
+
+def crossbar_executable(router: str = "crossbar") -> Path | None:
+    """The ``crossbar`` script of a router installation, or None when it is not installed."""
+    exe = venv_path(router) / "bin" / "crossbar"
     return exe if exe.is_file() and os.access(exe, os.X_OK) else None
 
 
@@ -117,8 +165,11 @@ def _auth_config(derived: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def node_config(ports: dict[str, int], unix_path: str, derived: dict[str, Any]) -> dict[str, Any]:
-    """The Crossbar node configuration (``config.json``) for the given ports."""
+def node_config(
+    ports: dict[str, int], unix_path: str, derived: dict[str, Any], client_cert_sha1: str | None = None
+) -> dict[str, Any]:
+    """The Crossbar node configuration (``config.json``) for the given ports; with ``client_cert_sha1``,
+    also the TLS transports (``tls_ws``, ``tls_rs``; the certificates in the node's ``.crossbar``)."""
     auth = _auth_config(derived)
     anonymous = {"anonymous": {"type": "static", "role": "anonymous"}}
     # generous limits: the tests send oversized payloads on purpose and the benchmark 64 KiB args
@@ -142,6 +193,27 @@ def node_config(ports: dict[str, int], unix_path: str, derived: dict[str, Any]) 
             "auth": auth_cfg,
         }
 
+    transports = [
+        ws(ports["ws"], anonymous),
+        ws(ports["auth_ws"], auth),
+        rs({"type": "tcp", "interface": "127.0.0.1", "port": ports["rs"]}, anonymous),
+        rs({"type": "tcp", "interface": "127.0.0.1", "port": ports["auth_rs"]}, auth),
+        rs({"type": "unix", "path": unix_path}, anonymous),
+    ]
+    if client_cert_sha1 is not None:
+        tls = {"certificate": "server.crt", "key": "server.key", "ca_certificates": ["client.crt"]}
+        tls_auth = {
+            "tls": {
+                "type": "static",
+                "principals": {TLS_CLIENT: {"certificate-sha1": client_cert_sha1, "role": "authenticated"}},
+            },
+            "cryptosign": auth["cryptosign"],
+        }
+        for name, make in (("tls_ws", ws), ("tls_rs", lambda port, cfg: rs(
+            {"type": "tcp", "interface": "127.0.0.1", "port": port}, cfg))):
+            transport = make(ports[name], tls_auth)
+            transport["endpoint"]["tls"] = tls
+            transports.append(transport)
     return {
         "version": 2,
         "controller": {},
@@ -157,13 +229,7 @@ def node_config(ports: dict[str, int], unix_path: str, derived: dict[str, Any]) 
                         ],
                     }
                 ],
-                "transports": [
-                    ws(ports["ws"], anonymous),
-                    ws(ports["auth_ws"], auth),
-                    rs({"type": "tcp", "interface": "127.0.0.1", "port": ports["rs"]}, anonymous),
-                    rs({"type": "tcp", "interface": "127.0.0.1", "port": ports["auth_rs"]}, auth),
-                    rs({"type": "unix", "path": unix_path}, anonymous),
-                ],
+                "transports": transports,
             }
         ],
     }
@@ -176,6 +242,16 @@ def derive_server_credentials() -> dict[str, Any]:
         [str(peer_python()), "-c", _DERIVE, json.dumps(args)], capture_output=True, text=True, timeout=120, check=True
     )
     return json.loads(out.stdout)
+
+
+def make_certificates(folder: Path) -> str:
+    """Write the router's and the client's self-signed certificates and keys into ``folder`` (with the
+    Crossbar venv's ``cryptography``); returns the client certificate's SHA-1 fingerprint."""
+    out = subprocess.run(
+        [str(peer_python()), "-c", _CERTS, str(folder), TLS_CLIENT],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return out.stdout.strip()
 
 
 def wait_for_ports(proc: subprocess.Popen, ports: list[int], unix_path: str | None, timeout: float, log: Path) -> None:
@@ -206,10 +282,10 @@ def _tail(log: Path, lines: int = 40) -> str:
 class CrossbarProcess:
     """``crossbar start`` on a node directory (``<dir>/.crossbar/config.json``), stopped by :meth:`stop`."""
 
-    def __init__(self, node_dir: Path):
-        exe = crossbar_executable()
+    def __init__(self, node_dir: Path, router: str = "crossbar"):
+        exe = crossbar_executable(router)
         if exe is None:
-            raise FileNotFoundError(f"crossbar is not installed in {venv_path()} (run .ci/setup-crossbar.sh)")
+            raise FileNotFoundError(f"crossbar is not installed in {venv_path(router)} (run {setup_command(router)})")
         self.node_dir = node_dir
         self.log = node_dir / "crossbar.log"
         self._logfile = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
@@ -239,15 +315,18 @@ class CrossbarProcess:
 class Router:
     """The test router: :data:`REALM` on WebSocket and RawSocket, anonymous and authenticated."""
 
-    def __init__(self, node_dir: Path, start_timeout: float = 60.0):
+    def __init__(self, node_dir: Path, start_timeout: float = 60.0, router: str = "crossbar"):
         node_dir.mkdir(parents=True, exist_ok=True)
-        self.ports = {name: free_port() for name in ("ws", "auth_ws", "rs", "auth_rs")}
+        self.router = router
+        self.ports = {name: free_port() for name in ("ws", "auth_ws", "rs", "auth_rs", "tls_ws", "tls_rs")}
         self.unix_path = str(node_dir / "rawsocket.sock")
         cbdir = node_dir / ".crossbar"
         cbdir.mkdir(exist_ok=True)
-        config = node_config(self.ports, self.unix_path, derive_server_credentials())
+        self.certs = cbdir  # server.crt/.key, client.crt/.key
+        client_sha1 = make_certificates(cbdir)
+        config = node_config(self.ports, self.unix_path, derive_server_credentials(), client_sha1)
         (cbdir / "config.json").write_text(json.dumps(config, indent=2))
-        self.process = CrossbarProcess(node_dir)
+        self.process = CrossbarProcess(node_dir, router)
         try:
             wait_for_ports(
                 self.process.proc, list(self.ports.values()), self.unix_path, start_timeout, self.process.log
@@ -260,6 +339,8 @@ class Router:
         self.auth_ws_url = f"ws://127.0.0.1:{self.ports['auth_ws']}/ws"
         self.rs_port = self.ports["rs"]
         self.auth_rs_port = self.ports["auth_rs"]
+        self.tls_ws_url = f"wss://localhost:{self.ports['tls_ws']}/ws"
+        self.tls_rs_port = self.ports["tls_rs"]
 
     def stop(self) -> None:
         self.process.stop()

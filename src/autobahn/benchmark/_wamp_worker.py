@@ -7,7 +7,7 @@ one JSON line ``{"ops": ..., "seconds": ..., "cpu": ...}``, ``cpu`` being this p
 (both sessions' work: what the client library costs, without the router's share). ``rpc``: calls
 one at a time (each waits for its result) for DURATION seconds. ``events``: publishes without
 acknowledgement, at most WINDOW events in flight (counted back by the subscriber), for DURATION
-seconds.
+seconds. A URL ``rs://HOST:PORT`` joins over RawSocket instead of WebSocket.
 """
 
 import asyncio
@@ -15,6 +15,7 @@ import json
 import sys
 import time
 
+from autobahn.asyncio.rawsocket import WampRawSocketClientFactory
 from autobahn.asyncio.wamp import ApplicationSession
 from autobahn.asyncio.websocket import WampWebSocketClientFactory
 from autobahn.wamp import serializer as wamp_serializer
@@ -37,11 +38,17 @@ class Session(ApplicationSession):
 async def join(url, realm, ser):
     loop = asyncio.get_running_loop()
     joined = loop.create_future()
-    factory = WampWebSocketClientFactory(
-        lambda: Session(ComponentConfig(realm, {"joined": joined})), url=url, serializers=[ser]
-    )
-    factory.setProtocolOptions(maxFramePayloadSize=16 * 2**20, maxMessagePayloadSize=16 * 2**20)
-    await loop.create_connection(factory, factory.host, factory.port)
+    def make_session():
+        return Session(ComponentConfig(realm, {"joined": joined}))
+
+    if url.startswith("rs://"):
+        host, port = url[len("rs://") :].rsplit(":", 1)
+        factory = WampRawSocketClientFactory(make_session, serializer=ser)
+        await loop.create_connection(factory, host, int(port))
+    else:
+        factory = WampWebSocketClientFactory(make_session, url=url, serializers=[ser])
+        factory.setProtocolOptions(maxFramePayloadSize=16 * 2**20, maxMessagePayloadSize=16 * 2**20)
+        await loop.create_connection(factory, factory.host, factory.port)
     return await asyncio.wait_for(joined, 20)
 
 

@@ -102,6 +102,9 @@ class RawSocketFraming:
             if isinstance(event, sansio.MessageReceived):
                 self.stringReceived(event.payload)
             elif isinstance(event, sansio.HandshakeDone):
+                # As autobahn: the serializer is chosen before the hook runs (Crossbar.io's
+                # override of _on_handshake_complete reads self._serializer first).
+                self._select_serializer()
                 self._on_handshake_complete()
             elif isinstance(event, sansio.PongReceived):
                 self.pong(event.payload)
@@ -122,6 +125,9 @@ class RawSocketFraming:
     @property
     def serializer_id(self) -> int:
         raise NotImplementedError
+
+    def _select_serializer(self) -> None:
+        """Set ``_serializer`` for the serializer both sides agreed on."""
 
     def _on_handshake_complete(self) -> None:
         """Both sides agreed on the serializer and lengths."""
@@ -165,11 +171,13 @@ class WampRawSocketTransport(RawSocketFraming):
             return self.factory._serializer.RAWSOCKET_SERIALIZER_ID
         return self._serializer.RAWSOCKET_SERIALIZER_ID
 
-    def _on_handshake_complete(self) -> None:
+    def _select_serializer(self) -> None:
         if self.is_server:
             self._serializer = copy.copy(self.factory._serializers[self._conn.serializer_id])
         else:
             self._serializer = copy.copy(self.factory._serializer)
+
+    def _on_handshake_complete(self) -> None:
         try:
             self._session = self.factory._factory()
             self._session._transport = self

@@ -57,8 +57,10 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     log = txaio.make_logger()
 
     _gone = False
+    is_closed: Any = None  # a Deferred fired with the protocol when the connection is lost (as autobahn)
 
     def connectionMade(self) -> None:
+        self.is_closed = txaio.create_future()
         self._transport_details = _transport_details(self.transport, self.is_server)
         self._started()
 
@@ -69,6 +71,8 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
         self._gone = True
         from twisted.internet.error import ConnectionDone
 
+        if self.is_closed is not None and not self.is_closed.called:
+            txaio.resolve(self.is_closed, self)
         self._lost(reason is None or reason.check(ConnectionDone) is not None)
 
     def _write(self, data: bytes) -> None:

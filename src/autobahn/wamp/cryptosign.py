@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import importlib
+import io
 import os
 import re
 import struct
@@ -169,6 +170,29 @@ def _read_signify_ed25519_pubkey(pubkey_file):
     if len(pubkey) != 32:
         raise Exception(f"bogus Ed25519 public key: raw key length was {len(pubkey)}, but expected 32")
     return pubkey
+
+
+def _qrcode_from_signify_ed25519_pubkey(pubkey_file, mode="text"):
+    """The public key line of a signify public key file as a QR code: terminal text
+    (``mode="text"``) or an SVG document (``mode="svg"``). Crossbar.io shows its release key
+    this way. Needs the ``qrcode`` package (``pip install "autobahn[encryption]"``)."""
+    if mode not in ("text", "svg"):
+        raise ValueError(f"mode must be 'text' or 'svg', not {mode!r}")
+    try:
+        import qrcode
+    except ImportError as e:
+        raise ImportError('QR codes need the qrcode package: pip install "autobahn[encryption]"') from e
+    with open(pubkey_file) as f:
+        pubkey_line = f.read().splitlines()[1]
+    code = qrcode.QRCode(box_size=3, error_correction=qrcode.ERROR_CORRECT_L)
+    code.add_data(pubkey_line)
+    if mode == "svg":
+        import qrcode.image.svg
+
+        return code.make_image(image_factory=qrcode.image.svg.SvgImage).to_string()
+    text = io.StringIO()
+    code.print_ascii(out=text, invert=True)
+    return text.getvalue()
 
 
 def _verify_signify_ed25519_signature(pubkey_file, signature_file, message):

@@ -27,6 +27,11 @@ GROUPS = [
         re.compile(r"crossbar is not installed|or crossbar are missing"),
         "bash .ci/setup-crossbar.sh && bash .ci/fetch-autobahn-examples.sh   (or: just wamp-setup)",
     ),
+    Group(
+        "WAMP router tests on Crossbar.io running this package",
+        re.compile(r"crossbar-on-ours is not installed"),
+        "pip wheel --no-deps -w dist/wheel . && bash .ci/setup-crossbar-ours.sh dist/wheel/autobahn-*.whl",
+    ),
     Group("conformance tests (Autobahn|Testsuite)", re.compile(r"wstest"), "bash .ci/setup-wstest.sh"),
     Group(
         "release gate and workflow tests",

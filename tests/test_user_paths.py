@@ -183,12 +183,14 @@ def test_skip_summary_groups_reasons():
         "crossbar is not installed in /x (bash .ci/setup-crossbar.sh)",
         "crossbar is not installed in /x (bash .ci/setup-crossbar.sh)",
         "wstest not found (set WSTEST, put it on PATH, or run .ci/setup-wstest.sh once)",
+        "crossbar-on-ours is not installed in /y (bash .ci/setup-crossbar-ours.sh)",
         "this interpreter has no tracemalloc",
     ]
     lines = skip_summary.summary_lines(reasons)
     assert lines[0].startswith("WAMP router tests (Crossbar.io): 2 skipped; to run them: bash .ci/setup-crossbar.sh")
-    assert lines[1] == "conformance tests (Autobahn|Testsuite): 1 skipped; to run them: bash .ci/setup-wstest.sh"
-    assert lines[2] == "other skips: 1 (pytest -rs lists each with its reason)"
+    assert lines[1].startswith("WAMP router tests on Crossbar.io running this package: 1 skipped; to run them: pip")
+    assert lines[2] == "conformance tests (Autobahn|Testsuite): 1 skipped; to run them: bash .ci/setup-wstest.sh"
+    assert lines[3] == "other skips: 1 (pytest -rs lists each with its reason)"
 
 
 def test_skip_summary_at_the_end_of_a_run(tmp_path):

@@ -211,3 +211,43 @@ def test_skip_summary_at_the_end_of_a_run(tmp_path):
     tail = result.stdout[result.stdout.index("skipped integration groups") :]
     assert "WAMP router tests (Crossbar.io): 1 skipped; to run them: bash .ci/setup-crossbar.sh" in tail
     assert "1 passed, 1 skipped" in tail
+
+
+# --- a refused opening handshake: onClose says what the server answered ---
+
+
+def test_refused_handshake_reason_names_the_http_status(framework):
+    import asyncio
+
+    from frameworks import run, wait
+
+    closed: list = []
+
+    class Client:
+        def onClose(self, wasClean, code, reason):
+            closed.append((wasClean, code, reason))
+            self.factory.done.set_result(None)
+
+    async def not_websocket(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    async def main():
+        server = await asyncio.start_server(not_websocket, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            factory = framework.client_factory(f"ws://127.0.0.1:{port}/wrong-path")
+            factory.protocol = framework.client_class(Client)
+            factory.done = asyncio.get_running_loop().create_future()
+            await framework.connect(factory, port)
+            await wait(factory.done)
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    run(main())
+    [(was_clean, code, reason)] = closed
+    assert (was_clean, code) == (False, 1006)
+    assert "opening handshake failed: the server answered with HTTP status 404" in reason

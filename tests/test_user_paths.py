@@ -149,8 +149,41 @@ def test_component_run_exits_non_zero_when_it_gives_up(framework):
 @pytest.mark.parametrize("framework", ["asyncio", "twisted"])
 def test_component_run_ends_cleanly_on_ctrl_c(framework):
     # Retrying forever, every 30 s: the SIGINT comes during the wait after the first attempt.
+    args = [sys.executable, "-c", COMPONENT, framework, str(closed_port()), "-1", "30"]
+    status, before, after = interrupt_after("ATTEMPT FAILED", args)
+    assert status == 0, before + after
+    # after the SIGINT: the shutdown notice, and no error, traceback or interpreter-exit noise
+    for noise in ("Traceback", "never retrieved", "CancelledError", "Error", "error", "destroyed", "sys.meta_path"):
+        assert noise not in after, after
+
+
+JOINED_COMPONENT = textwrap.dedent(
+    """
+    import sys
+    if sys.argv[1] == "asyncio":
+        import asyncio
+        from autobahn.asyncio.component import Component, run
+        pause = lambda: asyncio.sleep(60)
+    else:
+        from autobahn.twisted.component import Component, run
+        from autobahn.twisted.util import sleep
+        pause = lambda: sleep(60)
+    component = Component(transports=[{"url": sys.argv[2], "max_retries": 0}], realm=sys.argv[3])
+
+    @component.on_join
+    async def joined(session, details):
+        print("JOINED", flush=True)
+        await pause()
+
+    run([component])
+    """
+)
+
+
+def interrupt_after(marker: str, args: list[str]) -> tuple[int, str, str]:
+    """Run ``args``, send SIGINT once a line holds ``marker``: (exit status, output before, output after)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", COMPONENT, framework, str(closed_port()), "-1", "30"],
+        args,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -159,9 +192,9 @@ def test_component_run_ends_cleanly_on_ctrl_c(framework):
     )
     try:
         lines = []
-        for line in proc.stdout:  # bounded: the child prints this within a few seconds, or exits
+        for line in proc.stdout:  # bounded: the child prints the marker within seconds, or exits
             lines.append(line)
-            if "ATTEMPT FAILED" in line:
+            if marker in line:
                 break
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=30)
@@ -169,10 +202,17 @@ def test_component_run_ends_cleanly_on_ctrl_c(framework):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 0, "".join(lines) + rest
-    # after the SIGINT: the shutdown notice, and no error, traceback or interpreter-exit noise
-    for noise in ("Traceback", "never retrieved", "CancelledError", "Error", "error", "sys.meta_path"):
-        assert noise not in rest, rest
+    return proc.returncode, "".join(lines), rest
+
+
+@pytest.mark.parametrize("framework", ["asyncio", "twisted"])
+def test_component_run_ends_cleanly_on_ctrl_c_while_joined(crossbar_router, framework):
+    args = [sys.executable, "-c", JOINED_COMPONENT, framework, crossbar_router.ws_url, crossbar_router.realm]
+    status, before, after = interrupt_after("JOINED", args)
+    assert "JOINED" in before, before + after
+    assert status == 0, before + after
+    for noise in ("Traceback", "never retrieved", "CancelledError", "Error", "error", "destroyed", "sys.meta_path"):
+        assert noise not in after, after
 
 
 # --- the skip summary at the end of a test run ---

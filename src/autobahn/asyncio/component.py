@@ -133,32 +133,49 @@ class Component(component.Component):
         return self._start(loop=loop or _event_loop())
 
 
+# How long Ctrl-C waits for joined sessions to leave (GOODBYE) before cancelling what still runs.
+SHUTDOWN_LEAVE_TIMEOUT = 2.0
+
+
 def run(components, start_loop=True, log_level="info"):
     """Start ``components`` (one or a list) and run the event loop until all are done (or SIGINT/SIGTERM).
 
     With ``start_loop`` (the default), a component that failed or gave up makes this raise
     ``SystemExit(1)`` once the loop has closed (the error is logged already), so the program's exit
-    status says so, as Twisted's ``react`` does; a stop by SIGINT/SIGTERM (Ctrl-C) is not a failure.
+    status says so, as Twisted's ``react`` does. SIGINT/SIGTERM (Ctrl-C) is not a failure: joined
+    sessions leave (briefly waited for), then whatever still runs is cancelled, quietly.
     """
     loop = _event_loop()
     txaio.config.loop = loop
     if log_level is not None:
         txaio.start_logging(level=log_level)
     log = txaio.make_logger()
-    stopped_by = []  # the signal that stopped the run, if one did
+    stopping: list = []  # the shutdown task, once a signal came
+
+    def quiet_cancellations(loop_, context):
+        # after a signal, cancelled handlers and the futures gathering them are the shutdown, not errors
+        if not isinstance(context.get("exception"), asyncio.CancelledError):
+            loop_.default_exception_handler(context)
 
     async def shut_down(name):
-        stopped_by.append(name)
         log.info("Shutting down due to {signal}", signal=name)
+        loop.set_exception_handler(quiet_cancellations)
+        comps = components if isinstance(components, list) else [components]
+        leaving = [asyncio.ensure_future(txaio.as_future(c.stop)) for c in comps]
+        await asyncio.wait(leaving, timeout=SHUTDOWN_LEAVE_TIMEOUT)
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         loop.stop()
 
+    def on_signal(name):
+        if not stopping:
+            stopping.append(asyncio.ensure_future(shut_down(name)))
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, lambda name=sig.name: asyncio.ensure_future(shut_down(name)))
+            loop.add_signal_handler(sig, on_signal, sig.name)
         except (NotImplementedError, RuntimeError):
             pass
     failures: list = []
@@ -167,8 +184,10 @@ def run(components, start_loop=True, log_level="info"):
         try:
             loop.run_forever()
         except (asyncio.CancelledError, KeyboardInterrupt):  # KeyboardInterrupt: no signal handlers (Windows)
-            stopped_by.append("SIGINT")
-            loop.run_until_complete(shut_down("SIGINT"))
+            on_signal("SIGINT")
+        if stopping and not stopping[0].done():
+            # the components finished while leaving (their done callback stopped the loop): finish the shutdown
+            loop.run_until_complete(stopping[0])
         if done.done() and not done.cancelled():
             done.exception()  # retrieved: each component's error has been logged
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -177,6 +196,6 @@ def run(components, start_loop=True, log_level="info"):
             except (NotImplementedError, RuntimeError):
                 pass
         loop.close()
-        if failures and not stopped_by:
+        if failures and not stopping:
             raise SystemExit(1)
     return done

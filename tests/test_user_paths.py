@@ -77,14 +77,23 @@ def test_twisted_modules_without_twisted_name_the_extra(module, blocked):
     assert 'pip install "autobahn[twisted]"' in last
 
 
-def test_serializer_without_its_library_names_the_extra():
-    code = (
-        BLOCK.format(blocked={"msgpack"})
-        + "from autobahn.wamp.serializer import MsgPackSerializer\nMsgPackSerializer()\n"
-    )
-    result = run_python("-c", code)
+@pytest.mark.parametrize(
+    ("blocked", "code", "extra"),
+    [
+        ("msgpack", "from autobahn.wamp.serializer import MsgPackSerializer; MsgPackSerializer()", "serialization"),
+        ("cbor2", "from autobahn.wamp.serializer import CBORSerializer; CBORSerializer()", "serialization"),
+        ("bjdata", "from autobahn.wamp.serializer import UBJSONSerializer; UBJSONSerializer()", "serialization"),
+        ("nacl", "from autobahn.wamp.cryptosign import CryptosignKey", "encryption"),
+        ("nacl", "from autobahn.wamp.cryptobox import KeyRing", "encryption"),
+        ("nacl", "from autobahn.wamp.auth import *; create_authenticator('cryptosign', privkey='00'*32)", "encryption"),
+        ("argon2", "from autobahn.wamp.auth import *; derive_scram_credential('a', 'b')", "scram"),
+    ],
+)  # fmt: skip
+def test_wamp_without_an_optional_library_names_the_extra(blocked, code, extra):
+    result = run_python("-c", BLOCK.format(blocked={blocked}) + code + "\n")
     assert result.returncode == 1
-    assert "autobahn[serialization]" in result.stderr.strip().splitlines()[-1]
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"autobahn[{extra}]" in last, last
 
 
 # --- the echo benchmark: missing peers named with their install command, failures exit non-zero ---

@@ -161,3 +161,14 @@ if HAS_CRYPTOBOX:
         pass
     else:
         IPayloadCodec.register(KeyRing)
+
+
+_NEEDS_NACL = ("Key", "KeyRing")
+
+if not HAS_CRYPTOBOX:
+    # Without PyNaCl the classes above are not defined (as in autobahn); asking for one says
+    # what to install instead of a bare "cannot import name".
+    def __getattr__(name: str):
+        if name in _NEEDS_NACL:
+            raise ImportError(f'{__name__}.{name} needs PyNaCl: pip install "autobahn[encryption]"', name="nacl")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -478,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"{args.autobahn_2610} holds no autobahn: pip install --target {args.autobahn_2610} autobahn==26.10.2"
         )
-    missing = missing_peers(servers, args.loops.split(","), args.client_check)
+    missing = missing_peers(servers, args.loops.split(","))
     if missing:
         parser.error(
             f"the peers this run needs are not installed ({', '.join(missing)}): "
@@ -525,9 +525,9 @@ def main(argv: list[str] | None = None) -> int:
 PEER_MODULES = {"picows": "picows", "aiohttp": "aiohttp", "websockets": "websockets", "uvloop": "uvloop"}
 
 
-def missing_peers(servers: list[str], loops: list[str], client_check: bool) -> list[str]:
-    """The distributions (pip names) a run needs and this interpreter lacks: the picows client
-    always, each peer server named, uvloop for that loop."""
+def missing_peers(servers: list[str], loops: list[str]) -> list[str]:
+    """The distributions (pip names) a run needs and this interpreter lacks: picows always (the
+    client, and the server of --client-check), each peer server named, uvloop for that loop."""
     needed = ["picows", *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
     return [PEER_MODULES[n] for n in dict.fromkeys(needed) if importlib.util.find_spec(n) is None]
 

@@ -162,7 +162,8 @@ def run(components, start_loop=True, log_level="info"):
         loop.set_exception_handler(quiet_cancellations)
         comps = components if isinstance(components, list) else [components]
         leaving = [asyncio.ensure_future(txaio.as_future(c.stop)) for c in comps]
-        await asyncio.wait(leaving, timeout=SHUTDOWN_LEAVE_TIMEOUT)
+        if leaving:
+            await asyncio.wait(leaving, timeout=SHUTDOWN_LEAVE_TIMEOUT)
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for t in tasks:
             t.cancel()

@@ -98,3 +98,51 @@ def test_docs_build_without_warnings_and_internal_links_resolve(tmp_path):
     assert "com.example.add2" in started and "WebSocketServerProtocol" in started
     for page in ("migration", "security", "api", "benchmarks", "overview"):
         assert (out / f"{page}.html").is_file()
+
+
+# --- the README: its first screen and its map of the source tree ---
+
+README = (ROOT / "README.md").read_text()
+
+
+def section(title: str) -> str:
+    start = README.index(f"\n## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end >= 0 else None]
+
+
+def test_readme_first_screen_says_what_the_package_is():
+    title, _, rest = README.partition("\n")
+    assert "WebSocket and WAMP" in title and "asyncio and Twisted" in title
+    first_paragraph = rest.strip().split("\n\n")[0]
+    for words in ("WebSocket", "WAMP", "asyncio", "Twisted", "replaces", "faster", "hardened"):
+        assert words in first_paragraph, words
+    import tomllib
+
+    description = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["description"]
+    for words in ("WebSocket and WAMP", "asyncio and Twisted", "replaces autobahn"):
+        assert words in description, words
+
+
+def test_readme_quickstart_runs_files_that_exist():
+    quickstart = section("Quickstart")
+    commands = re.search(r"```sh\n(.*?)```", quickstart, re.S).group(1)
+    assert len(commands.strip().splitlines()) == 2
+    for path in re.findall(r"python ((?:examples|src)/\S+\.py)", commands):
+        assert (ROOT / path).is_file(), path
+
+
+def test_readme_section_titles_carry_no_issue_numbers():
+    titles = re.findall(r"^#+ .*$", README, re.M)
+    assert titles and not [t for t in titles if re.search(r"\bissue \d+", t, re.I)]
+
+
+def test_readme_layout_names_every_subpackage():
+    layout = section("Layout")
+    package = ROOT / "src" / "autobahn"
+    subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    missing = [name for name in subpackages if f"{name}/" not in layout]
+    assert not missing, f"README's Layout does not mention {missing}"
+    for framework in ("asyncio", "twisted"):  # the WAMP modules of each framework too
+        line = next(line for line in layout.splitlines() if f"{framework}/" in line)
+        assert "wamp.py" in line and "component.py" in line, line

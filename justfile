@@ -78,13 +78,15 @@ test-rust:
 dist:
     rm -rf dist && AUTOBAHN_USE_NVX=1 {{python}} -m hatchling build -d dist
 
-# Regenerate the committed FlatBuffers outputs (reflection.bfbs, wamp.bfbs and their Python classes) with the
+# Regenerate the committed FlatBuffers outputs (reflection.bfbs, wamp.bfbs, their Python classes, and the
+# per-type packages autobahn.flatbuffers.reflection and autobahn.wamp.gen) with the
 # bundled flatc; tests/test_flatbuffers.py and tests/test_wamp_flatbuffers.py fail while they are stale.
 generate:
     cd flatbuffers && {{python}} -m autobahn.flatc -b --schema -o ../src/autobahn/flatbuffers reflection.fbs
     cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/flatbuffers reflection.fbs
     cd flatbuffers && {{python}} -m autobahn.flatc -b --schema -o ../src/autobahn/wamp/flatbuffers wamp.fbs
     cd flatbuffers && {{python}} -m autobahn.flatc --python --gen-onefile -o ../src/autobahn/wamp/flatbuffers wamp.fbs
+    {{python}} flatbuffers/generate_packages.py
 
 # Build flatc from Debian's FlatBuffers source package into a wheel, for real (slow; needs root for apt).
 test-flatc-source:

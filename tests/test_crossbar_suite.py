@@ -62,8 +62,11 @@ def test_parse_trial_output():
     )
     counts, broken = parse_trial_output(output)
     assert counts == {"failures": 1, "errors": 2, "successes": 1}
-    assert broken == {"crossbar.a.test.test_x.T.test_two", "crossbar.b.test.test_y.U.test_three",
-                      "crossbar.b.test.test_y.U.test_four"}
+    assert broken == {
+        "crossbar.a.test.test_x.T.test_two",
+        "crossbar.b.test.test_y.U.test_three",
+        "crossbar.b.test.test_y.U.test_four",
+    }
 
 
 def test_crossbar_unit_suite_on_ours(tmp_path: Path):

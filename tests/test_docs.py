@@ -25,12 +25,15 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS))
 import check_links  # noqa: E402
 
+# Packages of flatc-generated modules, one per schema type: documented as a package.
+GENERATED_PACKAGES = ("autobahn.flatbuffers.reflection.", "autobahn.wamp.gen.")
+
 
 def public_modules() -> list[str]:
     return [
         m.name
         for m in pkgutil.walk_packages(autobahn.__path__, "autobahn.")
-        if not any(part.startswith("_") for part in m.name.split(".")[1:])
+        if not any(part.startswith("_") for part in m.name.split(".")[1:]) and not m.name.startswith(GENERATED_PACKAGES)
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -64,7 +66,102 @@ def test_shipped_reflection_bfbs_is_current(tmp_path):
 def test_generated_reflection_classes_are_current(tmp_path):
     flatc.run("--python", "--gen-onefile", "-o", tmp_path, "reflection.fbs", cwd=SCHEMA_DIR)
     fresh = (tmp_path / "reflection_generated.py").read_text()
-    assert fresh == Path(fb.reflection.__file__).read_text()
+    assert fresh == Path(fb.reflection_generated.__file__).read_text()
+
+
+def _generate_packages():
+    spec = importlib.util.spec_from_file_location("generate_packages", SCHEMA_DIR / "generate_packages.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_flatc
+def test_reflection_package_is_current(tmp_path):
+    """autobahn.flatbuffers.reflection (one module per type) is what flatc makes of
+    reflection.fbs, imports rewritten into the package (`just generate` refreshes it)."""
+    gen = _generate_packages()
+    (target,) = [t for t in gen.TARGETS if t.package == "autobahn.flatbuffers"]
+    assert gen.generate(target, tmp_path) == gen.committed(target)
+
+
+def test_reflection_package_reads_the_schema_with_nested_tables():
+    from autobahn.flatbuffers.reflection.BaseType import BaseType
+    from autobahn.flatbuffers.reflection.Object import Object
+    from autobahn.flatbuffers.reflection.Schema import Schema
+
+    data = bytearray(fb.reflection_bfbs())
+    assert Schema.SchemaBufferHasIdentifier(data, 0)
+    root = Schema.GetRootAs(data, 0)
+    objects = [root.Objects(i) for i in range(root.ObjectsLength())]  # imports ...reflection.Object inside
+    assert all(isinstance(o, Object) for o in objects)
+    assert sorted(o.Name().decode() for o in objects) == sorted(f"reflection.{t}" for t in REFLECTION_TABLES)
+    assert root.RootTable().Name() == b"reflection.Schema"
+    field = next(o for o in objects if o.Name() == b"reflection.Field").Fields(0)
+    assert field.Type().BaseType() in vars(BaseType).values()
+
+
+@pytest.mark.parametrize(
+    "name", ["builder", "compat", "encode", "flexbuffers", "number_types", "packer", "table", "util"]
+)
+def test_runtime_modules_are_the_pinned_library(name):
+    """autobahn.flatbuffers.<name> serves the PyPI runtime's flatbuffers.<name>: the same objects,
+    private names included; an unknown name is an AttributeError naming our module."""
+    ours = importlib.import_module(f"autobahn.flatbuffers.{name}")
+    library = importlib.import_module(f"flatbuffers.{name}")
+    for attr in [a for a in vars(library) if not a.startswith("__")]:
+        assert getattr(ours, attr) is getattr(library, attr), attr
+    assert set(dir(library)) <= set(dir(ours))
+    with pytest.raises(AttributeError, match=f"autobahn.flatbuffers.{name}"):
+        ours.no_such_name  # noqa: B018
+
+
+def test_runtime_builds_and_reads_a_buffer():
+    """Builder and Table under autobahn's names write and read a FlatBuffer (a vector of
+    strings in a table), as generated code does."""
+    from autobahn.flatbuffers import Builder, Table, number_types, packer
+
+    builder = Builder(0)
+    strings = [builder.CreateString(s) for s in ("alpha", "β")]
+    builder.StartVector(4, len(strings), 4)
+    for offset in reversed(strings):
+        builder.PrependUOffsetTRelative(offset)
+    vector = builder.EndVector()
+    builder.StartObject(2)
+    builder.PrependUOffsetTRelativeSlot(0, vector, 0)
+    builder.PrependUint32Slot(1, 7, 0)
+    builder.Finish(builder.EndObject())
+    buf = builder.Output()
+    table = Table(buf, fb.encode.Get(packer.uoffset, buf, 0))
+    at = table.Offset(4)
+    items = table.Vector(at)
+    assert [bytes(table.String(items + i * 4)) for i in range(table.VectorLen(at))] == [b"alpha", "β".encode()]
+    assert table.Get(number_types.Uint32Flags, table.Pos + table.Offset(6)) == 7
+
+
+def test_runtime_version_is_what_zlmdb_checks():
+    import flatbuffers
+
+    assert fb.__version__ == flatbuffers.__version__ == fb.FLATBUFFERS_VERSION == "25.12.19"
+    assert fb.__git_version__ == "v25.12.19"
+    assert fb.version() == (25, 12, 19, None, None)
+    assert fb.compat_range is fb.compat.range_func
+
+
+@pytest.mark.parametrize(
+    "described, expected",
+    [
+        ("v25.9.23", (25, 9, 23, None, None)),
+        ("v25.9.23-71", (25, 9, 23, 71, None)),
+        ("v25.9.23-71-g19b2300f", (25, 9, 23, 71, "19b2300f")),
+        ("19b2300f", (25, 12, 19, None, None)),  # a bare hash: the released version
+        ("unknown", (25, 12, 19, None, None)),
+    ],
+)
+def test_version_parses_git_describe(monkeypatch, described, expected):
+    monkeypatch.setattr(fb, "__git_version__", described)
+    assert fb.version() == expected
 
 
 REFLECTION_TABLES = [
@@ -110,8 +207,8 @@ def test_reflection_schema_describes_itself():
 
 
 def test_generated_classes_read_the_raw_buffer():
-    root = fb.reflection.Schema.GetRootAs(bytearray(fb.reflection_bfbs()), 0)
-    assert fb.reflection.Schema.SchemaBufferHasIdentifier(fb.reflection_bfbs(), 0)
+    root = fb.reflection_generated.Schema.GetRootAs(bytearray(fb.reflection_bfbs()), 0)
+    assert fb.reflection_generated.Schema.SchemaBufferHasIdentifier(fb.reflection_bfbs(), 0)
     names = sorted(root.Objects(i).Name().decode() for i in range(root.ObjectsLength()))
     assert names == sorted(f"reflection.{t}" for t in REFLECTION_TABLES)
 

@@ -40,6 +40,10 @@ def test_transport_details_of_a_plain_tcp_transport():
     details = util.create_transport_details(StringTransport(peerAddress=IPv4Address("TCP", "10.0.0.1", 1)), True)
     assert details.peer == "tcp4:10.0.0.1:1" and details.is_server and not details.is_secure
     assert details.channel_id == {} and details.peer_cert is None
-    assert util.transport_channel_id(StringTransport(), True, "tls-unique") is None
-    with pytest.raises(ValueError):
+    assert details.channel_framing == details.CHANNEL_FRAMING_WEBSOCKET and details.own_pid > 0
+    # as autobahn: no type asked for gives 32 NUL bytes; a transport without TLS has no tls-unique
+    assert util.transport_channel_id(StringTransport(), True) == b"\x00" * 32
+    with pytest.raises(RuntimeError, match="TLS is not available"):
+        util.transport_channel_id(StringTransport(), True, "tls-unique")
+    with pytest.raises(RuntimeError, match="invalid TLS channel ID type"):
         util.transport_channel_id(StringTransport(), True, "tls-server-end-point")

@@ -280,7 +280,10 @@ def test_tls_client_certificate_authentication(crossbar_router, transport):
         try:
             details = session.session_details
             assert (details.authid, details.authmethod, details.authrole) == (
-                _crossbar.TLS_CLIENT, "tls", "authenticated")
+                _crossbar.TLS_CLIENT,
+                "tls",
+                "authenticated",
+            )
             ours = session._transport.transport_details
             assert ours.is_secure and ours.channel_type == ours.CHANNEL_TYPE_TLS
             assert len(ours.channel_id["tls-unique"]) == 32 and any(ours.channel_id["tls-unique"])
@@ -303,9 +306,14 @@ def test_tls_cryptosign_channel_binding(crossbar_router, transport, channel_bind
         def __init__(self, config=None):
             Client.__init__(self, config)
             authextra = {"channel_binding": channel_binding} if channel_binding else {}
-            self.add_authenticator(auth.create_authenticator(
-                "cryptosign", authid=_crossbar.CRYPTOSIGN["authid"], privkey=_crossbar.CRYPTOSIGN["seed_hex"],
-                authextra=authextra))
+            self.add_authenticator(
+                auth.create_authenticator(
+                    "cryptosign",
+                    authid=_crossbar.CRYPTOSIGN["authid"],
+                    privkey=_crossbar.CRYPTOSIGN["seed_hex"],
+                    authextra=authextra,
+                )
+            )
 
         def onConnect(self):
             return Session.onConnect(self)

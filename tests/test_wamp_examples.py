@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import require_router
 
 from autobahn import _crossbar
-from conftest import require_router
 
 EXAMPLES_DIR = Path(os.environ.get("AUTOBAHN_EXAMPLES_DIR", "/var/cache/autobahn-ci/autobahn-26.10.2-examples"))
 

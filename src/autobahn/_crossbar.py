@@ -3,8 +3,8 @@
 Crossbar depends on the original autobahn, so it lives in a virtual environment of its own
 (``.ci/setup-crossbar.sh``; ``AUTOBAHN_CROSSBAR_VENV`` names it). A second installation,
 "Crossbar on ours" (``.ci/setup-crossbar-ours.sh``; ``AUTOBAHN_CROSSBAR_OURS_VENV``), is the same
-Crossbar with our package installed over the original: the router tests run on both (:data:`ROUTERS`). :class:`Router` writes a node
-configuration into a directory, starts ``crossbar start`` on it and stops it again. The
+Crossbar with our package installed over the original: the router tests run on both (:data:`ROUTERS`).
+:class:`Router` writes a node configuration into a directory, starts ``crossbar start`` on it and stops it again. The
 configuration has one realm (:data:`REALM`) and, on free ports:
 
 - ``ws_url``: WebSocket, anonymous, every serializer Crossbar can load (:data:`SERIALIZERS`);
@@ -209,8 +209,10 @@ def node_config(
             },
             "cryptosign": auth["cryptosign"],
         }
-        for name, make in (("tls_ws", ws), ("tls_rs", lambda port, cfg: rs(
-            {"type": "tcp", "interface": "127.0.0.1", "port": port}, cfg))):
+        for name, make in (
+            ("tls_ws", ws),
+            ("tls_rs", lambda port, cfg: rs({"type": "tcp", "interface": "127.0.0.1", "port": port}, cfg)),
+        ):
             transport = make(ports[name], tls_auth)
             transport["endpoint"]["tls"] = tls
             transports.append(transport)
@@ -249,7 +251,10 @@ def make_certificates(folder: Path) -> str:
     Crossbar venv's ``cryptography``); returns the client certificate's SHA-1 fingerprint."""
     out = subprocess.run(
         [str(peer_python()), "-c", _CERTS, str(folder), TLS_CLIENT],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return out.stdout.strip()
 

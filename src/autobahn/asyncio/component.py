@@ -200,3 +200,8 @@ def run(components, start_loop=True, log_level="info"):
         if failures and not stopping:
             raise SystemExit(1)
     return done
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.asyncio.util import get_or_create_event_loop  # noqa: E402, F401
+from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers  # noqa: E402, F401

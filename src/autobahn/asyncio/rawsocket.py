@@ -18,6 +18,7 @@ from typing import Any
 import txaio
 
 from autobahn._txaio import use_framework
+from autobahn.asyncio.util import AsyncioTransportFacts
 from autobahn.rawsocket import sansio
 from autobahn.rawsocket._wamp import RawSocketFraming, WampRawSocketFactoryBase, WampRawSocketTransport
 
@@ -29,25 +30,6 @@ __all__ = (
     "WampRawSocketServerFactory",
     "WampRawSocketServerProtocol",
 )
-
-
-def _transport_details(transport: asyncio.BaseTransport, is_server: bool) -> Any:
-    from autobahn.wamp.types import TransportDetails
-
-    peername = transport.get_extra_info("peername")
-    if isinstance(peername, tuple):
-        host, port = peername[0], peername[1]
-        peer = f"tcp6:{host}:{port}" if ":" in host else f"tcp4:{host}:{port}"
-    else:
-        peer = f"unix:{peername or transport.get_extra_info('sockname') or ''}"
-    is_tls = transport.get_extra_info("sslcontext") is not None
-    return TransportDetails(
-        channel_type=TransportDetails.CHANNEL_TYPE_TLS if is_tls else TransportDetails.CHANNEL_TYPE_TCP,
-        channel_framing=TransportDetails.CHANNEL_FRAMING_RAWSOCKET,
-        peer=peer,
-        is_server=is_server,
-        is_secure=is_tls,
-    )
 
 
 class HandshakeError(Exception):
@@ -69,8 +51,7 @@ class PrefixProtocol(RawSocketFraming, asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         self._wait_closed = asyncio.get_running_loop().create_future()
-        self._transport_details = _transport_details(transport, bool(self.is_server))
-        self._started()
+        self._started(AsyncioTransportFacts(transport, bool(self.is_server)))
 
     @property
     def is_closed(self) -> asyncio.Future[bool]:
@@ -83,6 +64,16 @@ class PrefixProtocol(RawSocketFraming, asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self._received(data)
+
+    # Backpressure: while the peer does not take what we send (pongs to its pings included), we
+    # stop reading what it sends, so a peer that writes faster than it reads cannot make us buffer.
+    def pause_writing(self) -> None:
+        if self.transport is not None:
+            self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        if self.transport is not None:
+            self.transport.resume_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -185,3 +176,12 @@ class WampRawSocketClientFactory(WampRawSocketFactory):
 
     def __init__(self, factory: Any, serializer: Any = None) -> None:
         self._init_client(factory, serializer)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.asyncio.util import create_transport_details, get_serializers, transport_channel_id  # noqa: E402, F401
+from autobahn.util import _LazyHexFormatter, hltype, public  # noqa: E402, F401
+from autobahn.wamp import types as _wamp_types  # noqa: E402
+from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost  # noqa: E402, F401
+
+TransportDetails = _wamp_types.TransportDetails

@@ -194,3 +194,14 @@ class Session(protocol._SessionShim):
 
     def on_welcome(self, welcome_msg):
         pass
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.asyncio.util import get_or_create_event_loop  # noqa: E402, F401
+from autobahn.util import public  # noqa: E402, F401
+from autobahn.websocket.compress_deflate import (  # noqa: E402, F401
+    PerMessageDeflateOffer,
+    PerMessageDeflateResponse,
+    PerMessageDeflateResponseAccept,
+)
+from autobahn.websocket.util import parse_url as parse_ws_url  # noqa: E402, F401

@@ -28,7 +28,14 @@ from typing import Any
 
 import txaio
 
+from autobahn import _transport_details
 from autobahn._txaio import use_framework
+from autobahn.asyncio.util import (  # noqa: F401 (autobahn's module has these names too)
+    AsyncioTransportFacts,
+    create_transport_details,
+    get_or_create_event_loop,
+    transport_channel_id,
+)
 from autobahn.exception import Disconnected
 from autobahn.websocket import protocol
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
@@ -42,25 +49,6 @@ except ImportError:  # WAMP is not part of this installation
 
 # Write-buffer high-water mark: above it we pause reading (see the module docstring).
 WRITE_BUFFER_HIGH = 1024 * 1024
-
-
-def _peer_string(peername: Any) -> str:
-    """autobahn's peer notation: ``tcp4:HOST:PORT``, ``tcp6:HOST:PORT``, ``unix:PATH``."""
-    if isinstance(peername, tuple):
-        host, port = peername[0], peername[1]
-        return f"tcp6:{host}:{port}" if ":" in host else f"tcp4:{host}:{port}"
-    if isinstance(peername, str) or peername is None:
-        return f"unix:{peername or ''}"
-    return str(peername)
-
-
-def _transport_details(transport: asyncio.BaseTransport, peer: str, is_server: bool) -> Any:
-    """autobahn's ``TransportDetails`` of a connection (None without WAMP's types)."""
-    if TransportDetails is None:
-        return None
-    tls = transport.get_extra_info("sslcontext") is not None
-    channel_type = TransportDetails.CHANNEL_TYPE_TLS if tls else TransportDetails.CHANNEL_TYPE_TCP
-    return TransportDetails(channel_type=channel_type, peer=peer, is_server=is_server)
 
 
 def yields(value: Any) -> bool:
@@ -93,8 +81,15 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
                 pass  # not a TCP socket after all (e.g. a socketpair)
         if getattr(self, "is_closed", None) is None:  # made outside a running loop (or no __init__ call)
             self.is_closed, self.is_open = self._create_future(), self._create_future()
-        peer = _peer_string(transport.get_extra_info("peername"))
-        self._connection_made(peer, _transport_details(transport, peer, self.factory.isServer))
+        self._transport_facts = AsyncioTransportFacts(transport, self.factory.isServer)
+        self._connection_made(self._transport_facts.peer(), _transport_details.create(self._transport_facts))
+
+    def _opened(self) -> None:
+        # The TLS channel ID, subprotocol and headers are known now (autobahn fills them in here too).
+        _transport_details.complete(
+            self._transport_details, self._transport_facts, self._conn.subprotocol, getattr(self, "http_headers", None)
+        )
+        super()._opened()  # type: ignore[misc]
 
     def data_received(self, data: bytes) -> None:
         self._data_received(data)
@@ -317,3 +312,8 @@ __all__ += [
     "WampWebSocketClientProtocol",
     "WampWebSocketClientFactory",
 ]
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import hltype, public  # noqa: E402, F401
+from autobahn.wamp import websocket  # noqa: E402, F401

@@ -87,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for name in _crossbar.ROUTERS:
         if _crossbar.crossbar_executable(name) is None:
-            print(f"{name} is not installed in {_crossbar.venv_path(name)} ({_crossbar.setup_command(name)})",
-                  file=sys.stderr)
+            print(
+                f"{name} is not installed in {_crossbar.venv_path(name)} ({_crossbar.setup_command(name)})",
+                file=sys.stderr,
+            )
             return 2
     if args.pin and shutil.which("taskset") is None:
         print("--pin needs taskset", file=sys.stderr)
@@ -116,8 +118,16 @@ def main(argv: list[str] | None = None) -> int:
                             r, c = measure(router, transport, serializer, workload, size, args.duration, args.pin)
                             rate[name], cpu[name] = max(rate[name], r), min(cpu[name], c)
                     ours, original = "crossbar-on-ours", "crossbar"
-                    rows.append({"transport": transport, "serializer": serializer, "workload": workload,
-                                 "size": size, "ops_per_s": rate, "router_cpu_s_per_op": cpu})
+                    rows.append(
+                        {
+                            "transport": transport,
+                            "serializer": serializer,
+                            "workload": workload,
+                            "size": size,
+                            "ops_per_s": rate,
+                            "router_cpu_s_per_op": cpu,
+                        }
+                    )
                     print(
                         f"| {transport} | {serializer} | {workload} | {rate[ours]:,.0f} | {rate[original]:,.0f} "
                         f"| {rate[ours] / rate[original]:.2f}x | {cpu[ours] * 1e6:,.1f} | {cpu[original] * 1e6:,.1f} "

@@ -12,6 +12,7 @@ import copy
 import traceback
 from typing import Any
 
+from autobahn import _transport_details
 from autobahn.rawsocket import sansio
 from autobahn.wamp.exception import ProtocolError, SerializationError, TransportLost
 from autobahn.wamp.interfaces import ITransport
@@ -32,7 +33,7 @@ def _payload_exceeded(text: str) -> Exception:
 
 class RawSocketFraming:
     """A RawSocket connection with autobahn's method names (``sendString``, ``stringReceived``, ``ping``, ...) on
-    the sans-IO core. The framework protocol calls ``_started()``, ``_received(data)``, ``_lost(was_clean)`` and
+    the sans-IO core. The framework protocol calls ``_started(facts)``, ``_received(data)``, ``_lost(was_clean)`` and
     provides ``_write(data)``, ``_close()``, ``_abort()``, ``_writable()``."""
 
     log: Any  # the framework protocol sets one (txaio needs its framework chosen first)
@@ -44,6 +45,7 @@ class RawSocketFraming:
     _conn: Any = None
     _serializer: Any = None
     _transport_details: Any = None
+    _transport_facts: Any = None  # the framework's TransportFacts, set when the connection is made
     _max_message_size = sansio.MAX_LENGTH
 
     def _set_max_message_size(self, max_size: int) -> None:
@@ -80,10 +82,11 @@ class RawSocketFraming:
 
     # --- driven by the framework protocol ---
 
-    def _started(self) -> None:
-        """The connection is made: begin the handshake."""
-        if self._transport_details is not None:
-            self.peer = self._transport_details.peer
+    def _started(self, facts: Any) -> None:
+        """The connection is made (``facts``: the framework's TransportFacts): begin the handshake."""
+        self._transport_facts = facts
+        self._transport_details = _transport_details.create(facts, "rawsocket")
+        self.peer = facts.peer()
         if self.is_server:
             self._conn = sansio.ServerConnection(self._server_serializer_ids(), self._max_message_size)
         else:
@@ -102,10 +105,7 @@ class RawSocketFraming:
             if isinstance(event, sansio.MessageReceived):
                 self.stringReceived(event.payload)
             elif isinstance(event, sansio.HandshakeDone):
-                # As autobahn: the serializer is chosen before the hook runs (Crossbar.io's
-                # override of _on_handshake_complete reads self._serializer first).
-                self._select_serializer()
-                self._on_handshake_complete()
+                self._handshake_done()
             elif isinstance(event, sansio.PongReceived):
                 self.pong(event.payload)
             elif isinstance(event, sansio.Failed):
@@ -125,6 +125,14 @@ class RawSocketFraming:
     @property
     def serializer_id(self) -> int:
         raise NotImplementedError
+
+    def _handshake_done(self) -> None:
+        # As autobahn, before the hook runs: the serializer is chosen, and the TLS channel ID and peer
+        # certificate (the TLS handshake has completed by now) are in the transport details
+        # (Crossbar.io's override of _on_handshake_complete reads both first).
+        self._select_serializer()
+        _transport_details.complete(self._transport_details, self._transport_facts)
+        self._on_handshake_complete()
 
     def _select_serializer(self) -> None:
         """Set ``_serializer`` for the serializer both sides agreed on."""

@@ -79,80 +79,149 @@ def frame_header(frame_type: int, length: int) -> bytes:
 
 
 class _Connection:
-    """What client and server share: the frame parser after the handshake and the senders."""
+    """What client and server share: the frame parser after the handshake and the senders.
+
+    Memory: a received frame is held once. A message's or pong's payload grows as it arrives
+    (never ahead of the bytes that came, whatever its header announces). A ping is not held at
+    all: its pong header is queued when the ping's header arrives and each piece of the ping's
+    payload is queued as it arrives, so a 16 MiB ping costs one read's worth of memory. While such
+    a pong is being sent, the frames we send ourselves wait behind it (:meth:`send_message`
+    returns nothing then; :meth:`data_to_send` gives them once the pong is complete)."""
 
     def __init__(self, max_length: int) -> None:
         self.max_length = max_length  # what we accept (announced, rounded up to a power of two)
         self._exponent = length_exponent(max_length)
-        self._buffer = bytearray()
+        self._header = bytearray()  # the handshake's or the next frame header's octets so far
+        self._frame_type = FRAME_MESSAGE
+        self._remaining: int | None = None  # payload octets still to come of the current frame
+        self._payload = bytearray()  # a message's or pong's payload spread over several reads
         self._out: list[bytes] = []
+        self._held: list[bytes] = []  # our frames waiting for the pong being streamed
         self.handshake_done = False
         self.failed = False
         self.serializer_id: int | None = None
         self.peer_max_length = MAX_LENGTH
 
+    @property
+    def answering_ping(self) -> bool:
+        """True while a pong is being streamed (its ping's payload is still arriving)."""
+        return self._remaining is not None and self._frame_type == FRAME_PING
+
     def data_to_send(self) -> bytes:
-        """Bytes queued by the protocol itself (handshake, pongs, handshake errors)."""
+        """Bytes queued by the protocol itself (handshake, pongs, handshake errors) and our frames
+        that waited for a pong."""
         out = b"".join(self._out)
         self._out.clear()
         return out
 
-    def receive_data(self, data: bytes) -> list[Event]:
+    def receive_data(self, data: bytes | bytearray | memoryview) -> list[Event]:
         """Feed bytes from the peer; the events they complete. Nothing is parsed after a Failed event."""
-        if self.failed:
-            return []
-        self._buffer += data
         events: list[Event] = []
+        if self.failed:
+            return events
+        view = memoryview(data).cast("B")
+        end = len(view)
+        pos = 0
         if not self.handshake_done:
-            if len(self._buffer) < 4:
+            pos = self._take_header(view, 0)
+            if len(self._header) < 4:
                 return events
-            reply = bytes(self._buffer[:4])
-            del self._buffer[:4]
-            event = self._handshake(reply)
+            octets = bytes(self._header)
+            self._header.clear()
+            event = self._handshake(octets)
             events.append(event)
             if isinstance(event, Failed):
                 self.failed = True
                 return events
             self.handshake_done = True
-        buffer = self._buffer
-        pos = 0
-        while len(buffer) - pos >= 4:
-            head = buffer[pos]
-            length = int.from_bytes(buffer[pos + 1 : pos + 4], "big")
-            if head & 0xF8:
-                return self._fail(events, f"reserved bits set in frame header (0x{head:02x})")
-            frame_type = head & 0x07
-            if frame_type > FRAME_PONG:
-                return self._fail(events, f"unknown frame type {frame_type}")
-            if length > self.max_length:
-                return self._fail(events, f"frame of {length} octets exceeds the announced maximum {self.max_length}")
-            if len(buffer) - pos - 4 < length:
-                break
-            payload = bytes(buffer[pos + 4 : pos + 4 + length])
-            pos += 4 + length
-            if frame_type == FRAME_MESSAGE:
-                events.append(MessageReceived(payload))
-            elif frame_type == FRAME_PING:
-                self._out.append(frame_header(FRAME_PONG, length) + payload)
+        while pos < end:
+            if self._remaining is None:
+                pos = self._take_header(view, pos)
+                if len(self._header) < 4:
+                    break
+                if not self._start_frame(events):
+                    return events
             else:
-                events.append(PongReceived(payload))
-        del buffer[:pos]
+                take = min(self._remaining, end - pos)
+                self._payload_piece(view[pos : pos + take], events)
+                pos += take
         return events
+
+    def _take_header(self, view: memoryview, pos: int) -> int:
+        take = min(4 - len(self._header), len(view) - pos)
+        self._header += view[pos : pos + take]
+        return pos + take
+
+    def _start_frame(self, events: list[Event]) -> bool:
+        """A frame header is complete: check it; False when the connection failed."""
+        head = self._header[0]
+        length = int.from_bytes(self._header[1:4], "big")
+        self._header.clear()
+        if head & 0xF8:
+            self._fail(events, f"reserved bits set in frame header (0x{head:02x})")
+            return False
+        frame_type = head & 0x07
+        if frame_type > FRAME_PONG:
+            self._fail(events, f"unknown frame type {frame_type}")
+            return False
+        if length > self.max_length:
+            self._fail(events, f"frame of {length} octets exceeds the announced maximum {self.max_length}")
+            return False
+        self._frame_type, self._remaining = frame_type, length
+        if frame_type == FRAME_PING:
+            self._out.append(frame_header(FRAME_PONG, length))
+        if length == 0:
+            self._payload_piece(memoryview(b""), events)
+        return True
+
+    def _payload_piece(self, piece: memoryview, events: list[Event]) -> None:
+        """The next ``piece`` of the current frame's payload (it does not go beyond the frame)."""
+        assert self._remaining is not None
+        self._remaining -= len(piece)
+        done = self._remaining == 0
+        if self._frame_type == FRAME_PING:
+            if piece:
+                self._out.append(bytes(piece))  # the pong's payload, passed on as it arrives
+            if done:
+                self._remaining = None
+                self._out.extend(self._held)
+                self._held.clear()
+            return
+        if done and not self._payload:
+            payload = bytes(piece)  # the whole payload came in this read: one copy
+        else:
+            self._payload += piece
+            if not done:
+                return
+            payload = bytes(self._payload)
+            self._payload = bytearray()  # release the buffer (clear() would keep its capacity)
+        self._remaining = None
+        events.append(MessageReceived(payload) if self._frame_type == FRAME_MESSAGE else PongReceived(payload))
 
     def _fail(self, events: list[Event], reason: str) -> list[Event]:
         self.failed = True
-        self._buffer.clear()
+        self._header.clear()
+        self._payload = bytearray()
         events.append(Failed(reason))
         return events
 
+    def _send_frame(self, frame: bytes) -> bytes:
+        if self.answering_ping:
+            self._held.append(frame)
+            return b""
+        return frame
+
     def send_message(self, payload: bytes) -> bytes:
-        """The frame for one WAMP message; ValueError when it is longer than the peer accepts."""
+        """The bytes to write for one WAMP message (nothing while a pong is being streamed: the frame
+        then comes from :meth:`data_to_send` after it); ValueError when it is longer than the peer accepts."""
         if len(payload) > self.peer_max_length:
             raise ValueError(f"message of {len(payload)} octets exceeds the peer's maximum {self.peer_max_length}")
-        return frame_header(FRAME_MESSAGE, len(payload)) + payload
+        return self._send_frame(frame_header(FRAME_MESSAGE, len(payload)) + payload)
 
     def send_ping(self, payload: bytes = b"") -> bytes:
-        return frame_header(FRAME_PING, len(payload)) + payload
+        if len(payload) > self.peer_max_length:
+            raise ValueError(f"ping of {len(payload)} octets exceeds the peer's maximum {self.peer_max_length}")
+        return self._send_frame(frame_header(FRAME_PING, len(payload)) + payload)
 
     def _handshake(self, octets: bytes) -> Event:
         raise NotImplementedError

@@ -42,3 +42,7 @@ def parse_url(url: str) -> tuple[bool, str, int | str]:
         raise Exception(f"invalid RawSocket URL: non-empty path '{parsed.path}'")
     port = parsed.port if parsed.port is not None else (443 if is_secure else 80)
     return is_secure, parsed.hostname, port
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401

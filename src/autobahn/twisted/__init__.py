@@ -1,32 +1,55 @@
 """Twisted integration: ``autobahn.twisted.websocket`` has autobahn's WebSocket classes,
-``autobahn.twisted.wamp`` the WAMP session and runner, ``autobahn.twisted.component`` WAMP
-components, ``autobahn.twisted.resource`` the ``twisted.web`` resources (install
-``autobahn[twisted]``).
+``autobahn.twisted.wamp`` its WAMP ones, ``autobahn.twisted.resource`` the ``twisted.web``
+resources (install ``autobahn[twisted]``).
 
-The package re-exports the names autobahn's does at import time (Crossbar.io imports
-``install_reactor`` from here)."""
+The names autobahn re-exports here (``install_reactor``, ``sleep``, ``ApplicationSession``, the
+WebSocket factories and protocols, ``USES_NVX``) import on first use: importing this package
+neither loads WAMP nor installs a reactor, so ``from autobahn.twisted import install_reactor``
+works before any reactor exists (Crossbar.io does that first).
+"""
 
-# Every autobahn.twisted module imports this package first: one check here turns a bare
-# "No module named 'twisted'" into an error that names the fix.
+import platform as _platform
+
+from autobahn._version import __version__ as _version
+
 try:
-    import twisted  # noqa: F401
-    import zope.interface  # noqa: F401
-except ModuleNotFoundError as exc:
-    raise ModuleNotFoundError(
-        f'autobahn.twisted needs Twisted ({exc}): pip install "autobahn[twisted]"', name=exc.name
-    ) from None
+    # (A bare "import twisted" would succeed without Twisted: twisted/plugins/ of this package
+    # makes a namespace package of that name.)
+    from twisted import __version__ as _twisted_version
+except ImportError as exc:
+    raise ImportError('autobahn.twisted needs Twisted: pip install "autobahn[twisted]"', name="twisted") from exc
 
-from autobahn.twisted.choosereactor import install_reactor  # noqa: E402
-from autobahn.twisted.util import sleep  # noqa: E402
-from autobahn.twisted.wamp import ApplicationSession  # noqa: E402
-from autobahn.twisted.websocket import (  # noqa: E402
-    WebSocketClientFactory,
-    WebSocketClientProtocol,
-    WebSocketServerFactory,
-    WebSocketServerProtocol,
-    WrappingWebSocketClientFactory,
-    WrappingWebSocketServerFactory,
+_LAZY = {
+    "install_reactor": "autobahn.twisted.choosereactor",
+    "sleep": "autobahn.twisted.util",
+    "ApplicationSession": "autobahn.twisted.wamp",
+    "WebSocketClientFactory": "autobahn.twisted.websocket",
+    "WebSocketClientProtocol": "autobahn.twisted.websocket",
+    "WebSocketServerFactory": "autobahn.twisted.websocket",
+    "WebSocketServerProtocol": "autobahn.twisted.websocket",
+    "WrappingWebSocketClientFactory": "autobahn.twisted.websocket",
+    "WrappingWebSocketServerFactory": "autobahn.twisted.websocket",
+    "USES_NVX": "autobahn.websocket",
+}
+
+__ident__ = (
+    f"Autobahn/{_version}-Twisted/{_twisted_version}-{_platform.python_implementation()}/{_platform.python_version()}"
 )
+"""Library, framework and interpreter, as autobahn identifies its Twisted backend."""
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autobahn.twisted' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = (
     "ApplicationSession",
@@ -34,7 +57,6 @@ __all__ = (
     "WebSocketClientProtocol",
     "WebSocketServerFactory",
     "WebSocketServerProtocol",
-    "WrappingWebSocketClientFactory",
     "WrappingWebSocketServerFactory",
     "install_reactor",
     "sleep",

@@ -190,3 +190,7 @@ def run(components, log_level="info", stop_at_close=True):
         return component._run(reactor, components, failures=failures).addBoth(exit_status)
 
     react(main)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers  # noqa: E402, F401

@@ -12,11 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 import txaio
-from twisted.internet.interfaces import ISSLTransport
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
+from zope.interface import implementer
 
 from autobahn._txaio import use_framework
 from autobahn.rawsocket._wamp import WampRawSocketFactoryBase, WampRawSocketTransport
+from autobahn.twisted.util import TwistedTransportFacts
 
 use_framework("twisted")
 
@@ -30,27 +33,7 @@ __all__ = (
 )
 
 
-def _transport_details(transport: Any, is_server: bool) -> Any:
-    from twisted.internet.address import IPv4Address, IPv6Address
-
-    from autobahn.wamp.types import TransportDetails
-
-    addr = transport.getPeer()
-    if isinstance(addr, (IPv4Address, IPv6Address)):
-        peer = f"tcp{'6' if isinstance(addr, IPv6Address) else '4'}:{addr.host}:{addr.port}"
-    else:
-        name = getattr(addr, "name", "") or ""
-        peer = f"unix:{name.decode() if isinstance(name, bytes) else name}"
-    is_tls = ISSLTransport.providedBy(transport)
-    return TransportDetails(
-        channel_type=TransportDetails.CHANNEL_TYPE_TLS if is_tls else TransportDetails.CHANNEL_TYPE_TCP,
-        channel_framing=TransportDetails.CHANNEL_FRAMING_RAWSOCKET,
-        peer=peer,
-        is_server=is_server,
-        is_secure=is_tls,
-    )
-
-
+@implementer(IPushProducer)
 class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     """Twisted WAMP-over-RawSocket protocol: bytes between a Twisted transport and the WAMP-RawSocket transport."""
 
@@ -60,19 +43,47 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     is_closed: Any = None  # a Deferred fired with the protocol when the connection is lost (as autobahn)
 
     def connectionMade(self) -> None:
-        self.is_closed = txaio.create_future()
-        self._transport_details = _transport_details(self.transport, self.is_server)
-        self._started()
+        self.is_closed = Deferred()  # not txaio's future: that follows whichever framework txaio last chose
+        self._started(TwistedTransportFacts(self.transport, self.is_server))
 
     def dataReceived(self, data: bytes) -> None:
         self._received(data)
+        self._pace_pongs()
+
+    # Backpressure for pongs: a ping is answered as it arrives (see autobahn.rawsocket.sansio), so a
+    # peer that pings without reading the pongs would fill our write buffer. While a ping is being
+    # answered we are the transport's streaming producer, and Twisted pauses our reading when the
+    # buffer is full. Only then, and only when the program has not registered a producer of its own.
+    _pacing = False
+    _reading_paused = False
+
+    def _pace_pongs(self) -> None:
+        answering = not self._gone and self._conn is not None and self._conn.answering_ping
+        if answering and not self._pacing and getattr(self.transport, "producer", None) is None:
+            self._pacing = True
+            self.transport.registerProducer(self, True)
+        elif not answering and self._pacing and not self._reading_paused and not self._gone:
+            self._pacing = False
+            self.transport.unregisterProducer()
+
+    def pauseProducing(self) -> None:
+        self._reading_paused = True
+        self.transport.pauseProducing()
+
+    def resumeProducing(self) -> None:
+        self._reading_paused = False
+        self.transport.resumeProducing()
+        self._pace_pongs()
+
+    def stopProducing(self) -> None:
+        pass
 
     def connectionLost(self, reason: Any = None) -> None:
         self._gone = True
         from twisted.internet.error import ConnectionDone
 
         if self.is_closed is not None and not self.is_closed.called:
-            txaio.resolve(self.is_closed, self)
+            self.is_closed.callback(self)
         self._lost(reason is None or reason.check(ConnectionDone) is not None)
 
     def _write(self, data: bytes) -> None:
@@ -140,3 +151,13 @@ class WampRawSocketClientFactory(WampRawSocketFactory, ClientFactory):  # Client
 
     def __init__(self, factory: Any, serializer: Any = None) -> None:
         self._init_client(factory, serializer)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadExceededError  # noqa: E402, F401
+from autobahn.twisted.util import create_transport_details, extract_peer_certificate, transport_channel_id  # noqa: E402, F401
+from autobahn.util import _LazyHexFormatter, public  # noqa: E402, F401
+from autobahn.wamp import types as _wamp_types  # noqa: E402
+from autobahn.wamp.exception import InvalidUriError, ProtocolError, SerializationError, TransportLost  # noqa: E402, F401
+
+TransportDetails = _wamp_types.TransportDetails

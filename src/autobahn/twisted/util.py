@@ -4,22 +4,19 @@ notation for a transport, and the transport details WAMP sessions and WebSocket 
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any
 
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.defer import Deferred
-from twisted.internet.interfaces import IProcessTransport, ISSLTransport, ITransport
+from twisted.internet.interfaces import IProcessTransport, ISSLTransport
 
 try:
     from twisted.internet.stdio import PipeAddress
 except ImportError:  # not on every platform
     PipeAddress = type(None)  # type: ignore[assignment,misc]
 
-try:  # looked up once: WAMP's types are optional for the WebSocket half
-    from autobahn.wamp.types import TransportDetails
-except ImportError:
-    TransportDetails = None  # type: ignore[assignment,misc]
+from autobahn import _transport_details
+from autobahn.wamp.types import TransportDetails  # noqa: F401 - autobahn's programs import it from here
 
 __all__ = ("sleep", "peer2str", "transport_channel_id", "extract_peer_certificate", "create_transport_details")
 
@@ -43,15 +40,14 @@ def peer2str(transport: Any) -> str:
     except Exception:  # a transport without addresses (a test double)
         return "unknown"
     if isinstance(addr, IPv4Address):
-        return f"tcp4:{addr.host}:{addr.port}"
+        return _transport_details.peer_notation((addr.host, addr.port))
     if isinstance(addr, IPv6Address):
-        return f"tcp6:{addr.host}:{addr.port}"
+        return _transport_details.peer_notation((addr.host, addr.port, addr.flowInfo, addr.scopeID))
     if isinstance(addr, UNIXAddress):
-        name = addr.name.decode("utf-8", "replace") if isinstance(addr.name, bytes) else addr.name
-        return f"unix:{name}" if name else "unix"
+        return _transport_details.peer_notation(addr.name or "")
     if isinstance(addr, PipeAddress):
         return f"process:{os.getppid()}"  # the other end of a pipe is our parent
-    return "unknown" if not ITransport.providedBy(transport) else str(addr)
+    return "unknown"
 
 
 def _tls_connection(transport: Any) -> Any:
@@ -64,64 +60,87 @@ def _tls_connection(transport: Any) -> Any:
     return get_handle() if get_handle is not None else None
 
 
-def transport_channel_id(transport: Any, is_server: bool, channel_id_type: str | None = None) -> bytes | None:
-    """The ``tls-unique`` channel binding (RFC 5929) of a TLS transport: the first Finished message
-    of the handshake (the server's when it resumed a session); None without TLS, or before the
-    handshake completed."""
+def _session_reused(connection: Any) -> bool:
+    """Whether the TLS handshake resumed a session (pyOpenSSL has no public API; Twisted does not
+    resume sessions unless told to, so a full handshake is assumed when this cannot be asked)."""
+    try:
+        from OpenSSL.SSL import _lib
+
+        return bool(_lib.SSL_session_reused(connection._ssl))
+    except Exception:
+        return False
+
+
+class TwistedTransportFacts(_transport_details.TransportFacts):
+    """What a Twisted transport tells about itself."""
+
+    def __init__(self, transport: Any, is_server: bool) -> None:
+        self.transport = transport
+        self.is_server = bool(is_server)
+
+    def peer(self) -> str:
+        return peer2str(self.transport)
+
+    def is_secure(self) -> bool:
+        return ISSLTransport.providedBy(self.transport)
+
+    def tls_finished(self) -> bytes | None:
+        if not self.is_secure():
+            return None
+        connection = _tls_connection(self.transport)
+        if connection is None or not hasattr(connection, "get_finished"):
+            return None
+        # The first Finished message of the handshake: the client's in a full handshake, the
+        # server's in a resumed one (what Python's ssl module gives for asyncio, so both agree).
+        ours_came_first = self.is_server if _session_reused(connection) else not self.is_server
+        return connection.get_finished() if ours_came_first else connection.get_peer_finished()
+
+    def peer_certificate(self) -> dict[str, Any] | None:
+        return extract_peer_certificate(self.transport)
+
+
+def transport_channel_id(transport: Any, is_server: bool, channel_id_type: str | None = None) -> bytes:
+    """The TLS channel ID of ``channel_id_type`` (only ``"tls-unique"``) of a Twisted TLS transport:
+    SHA-256 of the first TLS Finished message (32 NUL bytes before the TLS handshake completed, or
+    when no type is asked for). RuntimeError for another type, or a transport without TLS."""
     if channel_id_type is None:
-        return None
+        return _transport_details.NO_CHANNEL_ID
     if channel_id_type != "tls-unique":
-        raise ValueError(f"invalid channel ID type {channel_id_type!r}")
-    if not ISSLTransport.providedBy(transport):
-        return None
-    connection = _tls_connection(transport)
-    if connection is None:
-        return None
-    # The first Finished message: the client's, unless the session was resumed.
-    if connection.session_reused() if hasattr(connection, "session_reused") else False:
-        first_finished_by_us = is_server
-    else:
-        first_finished_by_us = not is_server
-    return connection.get_finished() if first_finished_by_us else connection.get_peer_finished()
+        raise RuntimeError(f'invalid TLS channel ID type "{channel_id_type}" requested')
+    facts = TwistedTransportFacts(transport, is_server)
+    if not facts.is_secure():
+        raise RuntimeError(
+            f'cannot determine TLS channel ID of type "{channel_id_type}" when TLS is not available on this '
+            f"transport {type(transport)}"
+        )
+    return _transport_details.tls_unique_channel_id(facts.tls_finished())
 
 
 def extract_peer_certificate(transport: Any) -> dict[str, Any] | None:
     """What ``TransportDetails.peer_cert`` holds about the TLS peer's certificate (see
     ``autobahn.util.peer_certificate_details``); None without TLS or without a certificate."""
-    if not ISSLTransport.providedBy(transport):
+    if not ISSLTransport.providedBy(transport) or not hasattr(transport, "getPeerCertificate"):
         return None
     cert = transport.getPeerCertificate()
     if cert is None:
         return None
     from autobahn.util import peer_certificate_details
 
-    return peer_certificate_details(cert.to_cryptography(), cert.subject_name_hash())
+    try:
+        crypto_cert = cert.to_cryptography()
+    except ValueError:  # accepted by OpenSSL, but cryptography cannot parse it
+        return None
+    return peer_certificate_details(crypto_cert, cert.subject_name_hash())
 
 
 def create_transport_details(transport: Any, is_server: bool) -> Any:
-    """The ``TransportDetails`` of a Twisted transport (None when WAMP's types are not installed)."""
-    if TransportDetails is None:
-        return None
-    is_secure = ISSLTransport.providedBy(transport)
-    return TransportDetails(
-        channel_type=TransportDetails.CHANNEL_TYPE_TLS if is_secure else TransportDetails.CHANNEL_TYPE_TCP,
-        channel_framing=TransportDetails.CHANNEL_FRAMING_WEBSOCKET,
-        peer=peer2str(transport),
-        is_server=is_server,
-        own_pid=os.getpid(),
-        own_tid=threading.get_native_id(),
-        own_fd=-1,
-        is_secure=is_secure,
-        channel_id={"tls-unique": _before_handshake(transport_channel_id, transport, is_server, "tls-unique")}
-        if is_secure
-        else {},
-        peer_cert=_before_handshake(extract_peer_certificate, transport) if is_secure else None,
-    )
+    """The ``TransportDetails`` of a Twisted transport as known when the connection is made (None
+    when WAMP's types are not installed). The TLS handshake is still running then: the channel ID
+    and peer certificate are filled in when the opening handshake of WebSocket or RawSocket completes."""
+    return _transport_details.create(TwistedTransportFacts(transport, is_server))
 
 
-def _before_handshake(get: Any, *args: Any) -> Any:
-    """TLS details, or None while the handshake is still running (as when a connection is made)."""
-    try:
-        return get(*args)
-    except Exception:  # pyOpenSSL raises before the handshake completed
-        return None
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import util as _util  # noqa: E402
+
+peer_certificate_details = _util.peer_certificate_details

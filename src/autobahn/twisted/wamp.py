@@ -398,3 +398,16 @@ class Service(MultiService):
                 raise Exception("context_factory specified on non-secure URI")
             client = TCPClient(host, port, transport_factory)
         client.setServiceParent(self)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401
+from autobahn.wamp import auth  # noqa: E402, F401
+from autobahn.wamp.interfaces import IAuthenticator, ISerializer  # noqa: E402, F401
+from autobahn.websocket.compress_deflate import (  # noqa: E402, F401
+    PerMessageDeflateOffer,
+    PerMessageDeflateResponse,
+    PerMessageDeflateResponseAccept,
+)
+from autobahn.websocket.protocol import WebSocketProtocol  # noqa: E402, F401
+from autobahn.websocket.util import parse_url as parse_ws_url  # noqa: E402, F401

@@ -31,13 +31,19 @@ import txaio
 from twisted.internet import endpoints
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone, ConnectionLost
-from twisted.internet.interfaces import IPushProducer, ISSLTransport, ITransport
+from twisted.internet.interfaces import IPushProducer, ITransport
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
+from autobahn import _transport_details
 from autobahn._txaio import use_framework
 from autobahn.exception import Disconnected
-from autobahn.twisted.util import peer2str
+from autobahn.twisted.util import (  # noqa: F401 (autobahn's module has these names too)
+    TwistedTransportFacts,
+    create_transport_details,
+    extract_peer_certificate,
+    transport_channel_id,
+)
 from autobahn.websocket import protocol
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
 
@@ -56,18 +62,6 @@ try:  # looked up once, here: a failing import per connection would be slow
     from autobahn.wamp.types import TransportDetails
 except ImportError:  # WAMP is not part of this installation
     TransportDetails = None
-
-
-def _transport_details(transport: Any, peer: str, is_server: bool) -> Any:
-    if TransportDetails is None:
-        return None
-    return TransportDetails(
-        channel_type=TransportDetails.CHANNEL_TYPE_TLS
-        if ISSLTransport.providedBy(transport)
-        else TransportDetails.CHANNEL_TYPE_TCP,
-        peer=peer,
-        is_server=is_server,
-    )
 
 
 class _Timer:
@@ -125,8 +119,15 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
             transport.bufferSize = _IO_SIZE
         if getattr(transport, "SEND_LIMIT", None) == 2**17:
             transport.SEND_LIMIT = _IO_SIZE
-        peer = peer2str(transport)
-        self._connection_made(peer, _transport_details(transport, peer, bool(self.is_server)))
+        self._transport_facts = TwistedTransportFacts(transport, bool(self.is_server))
+        self._connection_made(self._transport_facts.peer(), _transport_details.create(self._transport_facts))
+
+    def _opened(self) -> None:
+        # The TLS handshake has completed by now: fill in its channel ID and the peer certificate.
+        _transport_details.complete(
+            self._transport_details, self._transport_facts, self._conn.subprotocol, getattr(self, "http_headers", None)
+        )
+        super()._opened()  # type: ignore[misc]
 
     def dataReceived(self, data: bytes) -> None:
         if self._registered is None:
@@ -671,3 +672,15 @@ __all__ += [
     "WampWebSocketClientProtocol",
     "WampWebSocketClientFactory",
 ]
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import _is_tls_error, _maybe_tls_reason, hltype, hlval, public  # noqa: E402, F401
+from autobahn.wamp import websocket  # noqa: E402, F401
+from autobahn.websocket.compress_deflate import (  # noqa: E402, F401
+    PerMessageDeflateOffer,
+    PerMessageDeflateOfferAccept,
+    PerMessageDeflateResponse,
+    PerMessageDeflateResponseAccept,
+)
+from autobahn.websocket.interfaces import IWebSocketClientAgent  # noqa: E402, F401

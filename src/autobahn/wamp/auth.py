@@ -492,3 +492,8 @@ def derive_scram_credential(email: str, password: str, salt: bytes | None = None
         "stored-key": binascii.b2a_hex(hashlib.sha256(client_key).digest()).decode("ascii"),
         "server-key": binascii.b2a_hex(hmac.new(salted, b"Server Key", hashlib.sha256).digest()).decode("ascii"),
     }
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401
+from autobahn.util import xor as xor_array  # noqa: E402, F401

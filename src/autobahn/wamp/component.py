@@ -23,7 +23,7 @@ import txaio
 
 from autobahn.rawsocket.util import parse_url as parse_rs_url
 from autobahn.wamp.auth import create_authenticator
-from autobahn.wamp.exception import ApplicationError, SessionNotReady
+from autobahn.wamp.exception import ApplicationError, SessionNotReady, TransportLost
 from autobahn.wamp.interfaces import IAuthenticator
 from autobahn.wamp.protocol import _Observable
 from autobahn.wamp.types import ComponentConfig, RegisterOptions, SubscribeOptions
@@ -434,6 +434,7 @@ class Component(_Observable):
     def _connect_once(self, reactor, transport):
         """One connection over ``transport``: a future that resolves when its session ended normally."""
         done = self._txaio.create_future()
+        established = [False]  # the session joined (WELCOME arrived)
 
         def create_session():
             try:
@@ -447,6 +448,7 @@ class Component(_Observable):
                 self._txaio.reject(done, self._txaio.create_failure(e))
                 raise
             session._parent = self
+            session.on("join", on_established)
             session.on("leave", on_leave)
             session.on("disconnect", on_disconnect)
             if self._entry is not None:
@@ -482,12 +484,24 @@ class Component(_Observable):
 
             self._txaio.add_callbacks(d, main_done, main_failed)
 
+        def on_established(session, details):
+            established[0] = True
+
         def on_disconnect(session, was_clean):
-            if not self._txaio.is_called(done):
-                if was_clean:
-                    self._txaio.resolve(done, None)
-                else:
-                    self.log.warn("Session disconnected uncleanly")
+            if self._txaio.is_called(done):
+                return
+            if not was_clean:
+                self.log.warn("Session disconnected uncleanly")  # the framework module fails the attempt
+            elif established[0]:
+                self._txaio.resolve(done, None)
+            else:
+                # closed before WELCOME (a router restarting, a realm not ready): a failed attempt, retried
+                self._txaio.reject(
+                    done,
+                    self._txaio.create_failure(
+                        TransportLost("the connection closed before the session was established")
+                    ),
+                )
 
         transport.connect_attempts += 1
         d = self._txaio.as_future(self._connect_transport, reactor, transport, create_session, done)
@@ -568,3 +582,8 @@ def _is_cancellation(exc):
         return True
     defer = sys.modules.get("twisted.internet.defer")
     return defer is not None and isinstance(exc, defer.CancelledError)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import ObservableMixin  # noqa: E402, F401
+from autobahn.wamp.serializer import SERID_TO_SER  # noqa: E402, F401

@@ -172,3 +172,23 @@ if not HAS_CRYPTOBOX:
         if name in _NEEDS_NACL:
             raise ImportError(f'{__name__}.{name} needs PyNaCl: pip install "autobahn[encryption]"', name="nacl")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _json_dumps(obj, use_binary_hex_encoding=False):
+    """``obj`` as WAMP JSON text (bytes as ``"\\x00"`` + base64, or ``"0x"`` + hex)."""
+    return JsonObjectSerializer(use_binary_hex_encoding=use_binary_hex_encoding).serialize(obj).decode("utf8")
+
+
+def _json_loads(s, use_binary_hex_encoding=False, use_decimal_from_str=False, use_decimal_from_float=False):
+    """The value of WAMP JSON text ``s`` (str or UTF-8 bytes), WAMP's binary strings decoded."""
+    serializer = JsonObjectSerializer(
+        use_binary_hex_encoding=use_binary_hex_encoding,
+        use_decimal_from_str=use_decimal_from_str,
+        use_decimal_from_float=use_decimal_from_float,
+    )
+    (value,) = serializer.unserialize(s.encode("utf8") if isinstance(s, str) else s)
+    return value
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401

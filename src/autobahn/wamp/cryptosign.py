@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import binascii
 import importlib
-import io
 import os
 import re
 import struct
@@ -173,26 +172,28 @@ def _read_signify_ed25519_pubkey(pubkey_file):
 
 
 def _qrcode_from_signify_ed25519_pubkey(pubkey_file, mode="text"):
-    """The public key line of a signify public key file as a QR code: terminal text
-    (``mode="text"``) or an SVG document (``mode="svg"``). Crossbar.io shows its release key
-    this way. Needs the ``qrcode`` package (``pip install "autobahn[encryption]"``)."""
+    """A QR code of an OpenBSD signify public key file's key line (its base64 second line), to
+    compare a key out of band: ``mode="text"`` for a terminal (str), ``"svg"`` (bytes).
+    Needs ``qrcode`` (``autobahn[encryption]``)."""
     if mode not in ("text", "svg"):
         raise ValueError(f"mode must be 'text' or 'svg', not {mode!r}")
-    try:
-        import qrcode
-    except ImportError as e:
-        raise ImportError('QR codes need the qrcode package: pip install "autobahn[encryption]"') from e
     with open(pubkey_file) as f:
-        pubkey_line = f.read().splitlines()[1]
-    code = qrcode.QRCode(box_size=3, error_correction=qrcode.ERROR_CORRECT_L)
-    code.add_data(pubkey_line)
+        lines = f.read().splitlines()
+    if len(lines) < 2:
+        raise Exception(f"{pubkey_file}: not a signify public key file (no key line)")
+    import qrcode
+
+    code = qrcode.QRCode(box_size=3, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    code.add_data(lines[1])
     if mode == "svg":
         import qrcode.image.svg
 
         return code.make_image(image_factory=qrcode.image.svg.SvgImage).to_string()
-    text = io.StringIO()
-    code.print_ascii(out=text, invert=True)
-    return text.getvalue()
+    import io
+
+    with io.StringIO() as out:
+        code.print_ascii(out=out, invert=True)
+        return out.getvalue()
 
 
 def _verify_signify_ed25519_signature(pubkey_file, signature_file, message):
@@ -571,3 +572,9 @@ if not HAS_CRYPTOSIGN:
         if name in _NEEDS_NACL:
             raise ImportError(f'{__name__}.{name} needs PyNaCl: pip install "autobahn[encryption]"', name="nacl")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import util  # noqa: E402, F401
+from autobahn.util import parse_keyfile  # noqa: E402, F401
+from autobahn.wamp.message import _URI_PAT_REALM_NAME_ETH  # noqa: E402, F401

@@ -133,3 +133,7 @@ class TypeCheckError(ApplicationError):
 
     def __init__(self, *args, **kwargs):
         super().__init__(ApplicationError.TYPE_CHECK_ERROR, *args, **kwargs)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401

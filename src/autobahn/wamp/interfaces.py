@@ -453,3 +453,19 @@ class IPayloadCodec(abc.ABC):
     @abc.abstractmethod
     def decode(self, is_originating, uri, encoded_payload):
         """An ``EncodedPayload`` to ``(uri, args, kwargs)``."""
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401
+from autobahn.wamp.message import Message, Welcome  # noqa: E402, F401
+from autobahn.wamp.request import Publication, Registration, Subscription  # noqa: E402, F401
+from autobahn.wamp.types import (  # noqa: E402, F401
+    CallResult,
+    Challenge,
+    CloseDetails,
+    ComponentConfig,
+    RegisterOptions,
+    SessionDetails,
+    SubscribeOptions,
+    TransportDetails,
+)

@@ -2450,3 +2450,7 @@ _INVOKE_POLICIES = (
 _ERROR_REQUEST_TYPES = frozenset(
     cls.MESSAGE_TYPE for cls in (Subscribe, Unsubscribe, Publish, Register, Unregister, Call, Invocation)
 )
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import hlval  # noqa: E402, F401

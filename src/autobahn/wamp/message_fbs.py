@@ -626,3 +626,8 @@ def _root(buf) -> int:
 def cast_table(cls, buf):
     """A message of class ``cls`` from a buffer whose root table is that message's table."""
     return _decode(cls, _Table(buf, _root(buf)), None)
+
+
+# autobahn 26.11.1's table classes, generated modules and enums of this module.
+from autobahn import flatbuffers  # noqa: E402, F401
+from autobahn.wamp._message_fbs_tables import *  # noqa: E402, F401, F403

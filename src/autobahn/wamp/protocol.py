@@ -332,11 +332,18 @@ class ApplicationSession(BaseSession):
         self._transport = transport
         d = self.fire("connect", self, transport)
         self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While notifying 'connect'"))
-        self._txaio.add_callbacks(
-            d,
-            lambda _: self._txaio.as_future(self.onConnect),
-            lambda fail: self._swallow_error(fail, "While calling 'onConnect'"),
-        )
+
+        def connect(_):
+            if self._transport is None:
+                return None  # the transport closed before this turn came (asyncio runs it later): nothing to join
+            connected = self._txaio.as_future(self.onConnect)
+            # asyncio: a future returned from a callback is not chained, so its error is handled here
+            self._txaio.add_callbacks(
+                connected, None, lambda fail: self._swallow_error(fail, "While calling 'onConnect'")
+            )
+            return connected
+
+        self._txaio.add_callbacks(d, connect, lambda fail: self._swallow_error(fail, "While calling 'onConnect'"))
         self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While calling 'onConnect'"))
 
     def onMessage(self, msg):
@@ -1297,3 +1304,13 @@ class ApplicationSessionFactory:
         session = self.session(self.config)
         session.factory = self
         return session
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import wamp  # noqa: E402, F401
+from autobahn.exception import PayloadExceededError  # noqa: E402, F401
+from autobahn.util import IdGenerator, ObservableMixin, public  # noqa: E402, F401
+from autobahn.wamp.interfaces import IMessage  # noqa: E402, F401
+from autobahn.wamp.types import RegisterOptions, SubscribeOptions  # noqa: E402, F401
+
+exception = wamp.exception  # a function here imports it by that name too

@@ -299,3 +299,7 @@ DEFAULT_CLIENT_ROLES = {
         call_canceling=True,
     ),
 }
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn import util  # noqa: E402, F401

@@ -565,7 +565,7 @@ class FlatBuffersObjectSerializer(_BinaryObjectSerializer):
     (application payload inside them encoded by the transport serializer's payload serializer)."""
 
     NAME = "flatbuffers"
-    FLATBUFFERS_MODULE = _ModuleAttribute("flatbuffers")
+    FLATBUFFERS_MODULE = _ModuleAttribute("autobahn.flatbuffers")  # as autobahn: its FlatBuffers runtime
     BINARY = True
     # FlatBuffers union tag -> message class (the tags are the WAMP codes; 37: EVENT_RECEIVED)
     MESSAGE_TYPE_MAP = {

@@ -1079,3 +1079,7 @@ class SessionDetails(SlotEquality):
 
 
 add_slot_properties(SessionDetails, _SESSION_FIELDS, "of these details")
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401

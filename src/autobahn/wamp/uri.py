@@ -188,3 +188,7 @@ def error(uri: str):
         return _add_pattern(cls, Pattern(uri, Pattern.URI_TARGET_EXCEPTION))
 
     return decorate
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import public  # noqa: E402, F401

@@ -228,3 +228,11 @@ class WampWebSocketServerFactory(WampWebSocketFactory):
 
 class WampWebSocketClientFactory(WampWebSocketFactory):
     """Mixin for WAMP-over-WebSocket client factories."""
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.util import hlval  # noqa: E402, F401
+from autobahn.wamp.interfaces import ISession  # noqa: E402, F401
+from autobahn.wamp.types import TransportDetails  # noqa: E402, F401
+from autobahn.websocket import protocol  # noqa: E402, F401
+from autobahn.websocket.types import ConnectionRequest, ConnectionResponse  # noqa: E402, F401

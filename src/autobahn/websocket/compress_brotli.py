@@ -100,3 +100,14 @@ class PerMessageBrotli(NoContextTakeoverCompress, PerMessageBrotliMixin):
         self._decompressor = None
         if not complete:
             raise CorruptPayload("truncated permessage-brotli data")
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadCorruptError  # noqa: E402, F401
+from autobahn.websocket.compress_base import (  # noqa: E402, F401
+    PerMessageCompress,
+    PerMessageCompressOffer,
+    PerMessageCompressOfferAccept,
+    PerMessageCompressResponse,
+    PerMessageCompressResponseAccept,
+)

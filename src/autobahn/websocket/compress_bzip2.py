@@ -239,3 +239,7 @@ class PerMessageBzip2(CappedDecompress, PerMessageCompress, PerMessageBzip2Mixin
         self._decompressor = None
         if not complete:
             raise CorruptPayload("truncated permessage-bzip2 data")
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadCorruptError, PayloadExceededError  # noqa: E402, F401

@@ -454,3 +454,7 @@ class PerMessageDeflate(PerMessageCompress, PerMessageDeflateMixin):
             self._decompressor.decompress(_TAIL)
         except zlib.error as exc:
             raise CorruptPayload(f"invalid permessage-deflate data: {exc}") from exc
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadCorruptError  # noqa: E402, F401

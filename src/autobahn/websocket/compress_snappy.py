@@ -112,3 +112,14 @@ class PerMessageSnappy(NoContextTakeoverCompress, PerMessageSnappyMixin):
         if self._pending:
             self._pending = bytearray()
             raise CorruptPayload("truncated permessage-snappy data")
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadCorruptError, PayloadExceededError  # noqa: E402, F401
+from autobahn.websocket.compress_base import (  # noqa: E402, F401
+    PerMessageCompress,
+    PerMessageCompressOffer,
+    PerMessageCompressOfferAccept,
+    PerMessageCompressResponse,
+    PerMessageCompressResponseAccept,
+)

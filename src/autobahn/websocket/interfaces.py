@@ -232,3 +232,8 @@ class IWebSocketChannelStreamingApi(IWebSocketChannelFrameApi):
     @abc.abstractmethod
     def sendMessageFrameData(self, payload: bytes, sync: bool = False):
         """Send the next chunk of the current frame's payload."""
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.wamp.types import TransportDetails  # noqa: E402, F401
+from autobahn.websocket.types import ConnectingRequest, ConnectionRequest, ConnectionResponse  # noqa: E402, F401

@@ -1728,3 +1728,23 @@ __all__ = [
     "TrafficStats",
     "parseHttpHeader",
 ]
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadCorruptError, PayloadExceededError  # noqa: E402, F401
+from autobahn.util import (  # noqa: E402, F401
+    Stopwatch,
+    _LazyHexFormatter,
+    _maybe_tls_reason,
+    encode_truncate,
+    hltype,
+    hlval,
+    wildcards2patterns,
+)
+from autobahn.wamp.types import TransportDetails  # noqa: E402, F401
+from autobahn.websocket.compress import PERMESSAGE_COMPRESSION_EXTENSION  # noqa: E402, F401
+from autobahn.websocket.interfaces import IWebSocketChannel, IWebSocketChannelFrameApi, IWebSocketChannelStreamingApi  # noqa: E402, F401
+from autobahn.websocket.types import ConnectingRequest  # noqa: E402, F401
+from autobahn.websocket.utf8validator import Utf8Validator  # noqa: E402, F401
+from autobahn.websocket.util import parse_url  # noqa: E402, F401
+from autobahn.websocket.xormasker import XorMaskerNull  # noqa: E402, F401

@@ -3,7 +3,9 @@
 For wheel targets it runs ``maturin build --release``, takes only the extension module
 ``autobahn/_nvx.*`` out of maturin's wheel (maturin would package the whole Python tree
 too) and adds it to hatchling's wheel, tagged ``cp311-abi3-<platform>``. Editable builds
-place the module in ``src/autobahn/`` so the editable install imports it.
+place the module in ``src/autobahn/`` so the editable install imports it. cargo builds in a
+temporary directory removed afterwards (or in ``CARGO_TARGET_DIR`` when set, to reuse it), so
+a build leaves no ``target/`` in the checkout.
 
 ``AUTOBAHN_USE_NVX`` (parsed by ``src/autobahn/_switch.py``, shared with the runtime):
 off -> no Rust build, a ``py3-none-any`` wheel; required -> any failure to build NVX fails
@@ -113,9 +115,14 @@ class NvxBuildHook(BuildHookInterface):
             "--out", str(out_dir),
             *shlex.split(os.environ.get("AUTOBAHN_MATURIN_ARGS", "")),
         ]  # fmt: skip
-        self._log("building NVX: " + shlex.join(cmd))
+        # cargo's target directory (hundreds of MB) stays out of the source tree: a temporary one,
+        # removed with the build, unless CARGO_TARGET_DIR names one to reuse across builds.
+        env = dict(os.environ)
+        if not env.get("CARGO_TARGET_DIR"):
+            env["CARGO_TARGET_DIR"] = str(Path(self._tmpdir.name, "cargo-target"))
+        self._log(f"building NVX (CARGO_TARGET_DIR={env['CARGO_TARGET_DIR']}): " + shlex.join(cmd))
         try:
-            subprocess.run(cmd, cwd=self.root, check=True, stdout=sys.stderr)
+            subprocess.run(cmd, cwd=self.root, check=True, stdout=sys.stderr, env=env)
         except (OSError, subprocess.CalledProcessError) as exc:
             raise BuildHookError(f"maturin failed ({exc})") from None
         wheels = sorted(out_dir.glob("*.whl"))

@@ -105,15 +105,16 @@ test-dist:
 dev-tools:
     AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q -e ".[test,dev]" hatchling maturin
 
-# The documentation site into docs/_build/html (Sphinx; warnings are errors).
+# The documentation site into docs/_build/html (Sphinx; warnings are errors), then its internal links checked.
 docs:
     AUTOBAHN_USE_NVX=1 {{python}} -m pip install -q ".[docs]"
     {{python}} -m sphinx -W --keep-going -b html docs docs/_build/html
+    {{python}} docs/check_links.py docs/_build/html
 
 # Lint and format checks (Python and Rust).
 lint:
-    {{python}} -m ruff check src tests benchmarks hatch_build.py flatbuffers .ci
-    {{python}} -m ruff format --check src tests benchmarks hatch_build.py flatbuffers .ci
+    {{python}} -m ruff check src tests benchmarks examples hatch_build.py flatbuffers .ci
+    {{python}} -m ruff format --check src tests benchmarks examples hatch_build.py flatbuffers .ci
     cargo fmt --check
     cargo clippy --locked --all-targets -- -D warnings
     {{python}} -m mypy

@@ -19,6 +19,7 @@ from typing import Any
 
 import frameworks
 import pytest
+from skip_summary import pytest_terminal_summary  # noqa: F401  (the skipped integration groups, at the end)
 
 from autobahn._switch import REQUIRED, read_switch
 from autobahn.websocket import HAS_NVX

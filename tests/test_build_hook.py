@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -111,6 +112,11 @@ def test_flatc_alone_makes_a_platform_wheel(tree):
     assert native_files(wheel) == []
 
 
+def shared_target_dir() -> str:
+    """A cargo target directory outside the checkout, reused between runs."""
+    return os.environ.get("CARGO_TARGET_DIR") or str(Path(tempfile.gettempdir(), "autobahn-cargo-target"))
+
+
 def path_without_cargo() -> str:
     dirs = os.environ.get("PATH", "").split(os.pathsep)
     return os.pathsep.join(d for d in dirs if not (Path(d) / "cargo").exists())
@@ -146,7 +152,7 @@ def test_required_with_broken_rust_code_fails(tree, tmp_path):
 
 
 def test_default_builds_an_abi3_wheel_with_nvx(tree):
-    result, wheels = build_wheel(tree, AUTOBAHN_BUNDLE_FLATC="1", CARGO_TARGET_DIR=str(ROOT / "target"))
+    result, wheels = build_wheel(tree, AUTOBAHN_BUNDLE_FLATC="1", CARGO_TARGET_DIR=shared_target_dir())
     assert result.returncode == 0, result.stderr
     [wheel] = wheels
     assert wheel_tag(wheel).startswith("cp311-abi3-")

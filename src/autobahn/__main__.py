@@ -339,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m autobahn [--json]``: the status report; with WAMP options, the ``wamp`` client."""
     args = sys.argv[1:] if argv is None else argv
     if args not in ([], ["--json"]):
+        top.prog = "python -m autobahn"  # its real name here (the console script is "wamp")
         return _wamp(args)
     info = report()
     if args:

@@ -13,7 +13,6 @@ Twisted's default reactor) instead of asyncio: the same protocol classes, the sa
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import signal
 import socket
@@ -22,6 +21,7 @@ import sys
 import time
 from typing import Any
 
+from autobahn import _cli
 from autobahn.asyncio.websocket import (
     WebSocketClientFactory,
     WebSocketClientProtocol,
@@ -233,7 +233,7 @@ def twisted_run_client(url: str, agent: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autobahn.testee", description=__doc__.split("\n\n")[0])
+    parser = _cli.parser("python -m autobahn.testee", __doc__)
     parser.add_argument(
         "--framework",
         choices=["asyncio", "asyncio-uvloop", "twisted"],

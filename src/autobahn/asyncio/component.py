@@ -1,12 +1,15 @@
 """Component and run() on asyncio::
 
-component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
+    component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
 
-@component.register("com.example.add2")
-def add2(a, b):
-    return a + b
+    @component.register("com.example.add2")
+    def add2(a, b):
+        return a + b
 
-run([component])
+    run([component])
+
+``run()`` returns when every component is done; when one failed or gave up it raises
+``SystemExit(1)``, so the exit status says so.
 """
 
 from __future__ import annotations
@@ -130,34 +133,72 @@ class Component(component.Component):
         return self._start(loop=loop or _event_loop())
 
 
+# How long Ctrl-C waits for joined sessions to leave (GOODBYE) before cancelling what still runs.
+SHUTDOWN_LEAVE_TIMEOUT = 2.0
+
+
 def run(components, start_loop=True, log_level="info"):
-    """Start ``components`` (one or a list) and run the event loop until all are done (or SIGINT/SIGTERM)."""
+    """Start ``components`` (one or a list) and run the event loop until all are done (or SIGINT/SIGTERM).
+
+    With ``start_loop`` (the default), a component that failed or gave up makes this raise
+    ``SystemExit(1)`` once the loop has closed (the error is logged already), so the program's exit
+    status says so, as Twisted's ``react`` does. SIGINT/SIGTERM (Ctrl-C) is not a failure: joined
+    sessions leave (briefly waited for), then whatever still runs is cancelled, quietly.
+    """
     loop = _event_loop()
     txaio.config.loop = loop
     if log_level is not None:
         txaio.start_logging(level=log_level)
     log = txaio.make_logger()
+    stopping: list = []  # the shutdown task, once a signal came
+
+    def quiet_cancellations(loop_, context):
+        # after a signal, cancelled handlers and the futures gathering them are the shutdown, not errors
+        if not isinstance(context.get("exception"), asyncio.CancelledError):
+            loop_.default_exception_handler(context)
 
     async def shut_down(name):
         log.info("Shutting down due to {signal}", signal=name)
+        loop.set_exception_handler(quiet_cancellations)
+        comps = components if isinstance(components, list) else [components]
+        leaving = [asyncio.ensure_future(txaio.as_future(c.stop)) for c in comps]
+        if leaving:
+            await asyncio.wait(leaving, timeout=SHUTDOWN_LEAVE_TIMEOUT)
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         loop.stop()
 
+    def on_signal(name):
+        if not stopping:
+            stopping.append(asyncio.ensure_future(shut_down(name)))
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, lambda name=sig.name: asyncio.ensure_future(shut_down(name)))
+            loop.add_signal_handler(sig, on_signal, sig.name)
         except (NotImplementedError, RuntimeError):
             pass
-    done = component._run(loop, components, lambda loop_, _: loop_.stop())
+    failures: list = []
+    done = component._run(loop, components, lambda loop_, _: loop_.stop(), failures)
     if start_loop:
         try:
             loop.run_forever()
-        except asyncio.CancelledError:
-            pass
+        except (asyncio.CancelledError, KeyboardInterrupt):  # KeyboardInterrupt: no signal handlers (Windows)
+            on_signal("SIGINT")
+        if stopping and not stopping[0].done():
+            # the components finished while leaving (their done callback stopped the loop): finish the shutdown
+            loop.run_until_complete(stopping[0])
+        if done.done() and not done.cancelled():
+            done.exception()  # retrieved: each component's error has been logged
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError):
+                pass
         loop.close()
+        if failures and not stopping:
+            raise SystemExit(1)
     return done
 
 

@@ -16,6 +16,7 @@ import platform
 import sys
 from typing import Any
 
+from autobahn import _cli
 from autobahn.benchmark import _contenders, _timing, _workloads
 from autobahn.benchmark._workloads import KiB, parse_size, size_label
 
@@ -135,7 +136,7 @@ def plot(rows: list[dict[str, Any]], path: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark", description=__doc__.splitlines()[0])
+    parser = _cli.parser("python -m autobahn.benchmark", __doc__)
     parser.add_argument(
         "--sizes",
         type=lambda s: [parse_size(x) for x in s.split(",")],

@@ -17,7 +17,6 @@ a bound is missed.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import os
 import socket
@@ -27,6 +26,7 @@ import sys
 import threading
 import time
 
+from autobahn import _cli
 from autobahn.benchmark.echo import _free_port
 from autobahn.testee import wait_until_listening
 
@@ -209,7 +209,7 @@ def attack_handshake(port: int) -> tuple[bool, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark.attack", description=__doc__.split("\n\n")[0])
+    parser = _cli.parser("python -m autobahn.benchmark.attack", __doc__)
     parser.add_argument("--attacks", default="fragments,silent,handshake")
     parser.add_argument("--fragments", type=int, default=1_000_000)
     parser.add_argument("--victims", type=int, default=4)

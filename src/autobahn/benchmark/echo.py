@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import shutil
@@ -31,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from autobahn import _cli
 from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
 from autobahn.testee import wait_until_listening
 
@@ -429,7 +431,7 @@ def run_twisted(original: str | None, sizes: list[int], duration: float, repeat:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark.echo", description=__doc__.split("\n\n")[0])
+    parser = _cli.parser("python -m autobahn.benchmark.echo", __doc__)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated, e.g. 16,4K,1M")
     parser.add_argument("--duration", type=float, default=0.3, help="seconds per measurement (default 0.3)")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size and kind; the best counts")
@@ -476,6 +478,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"{args.autobahn_2610} holds no autobahn: pip install --target {args.autobahn_2610} autobahn==26.10.2"
         )
+    missing = missing_peers(servers, args.loops.split(","))
+    if missing:
+        parser.error(
+            f"the peers this run needs are not installed ({', '.join(missing)}): "
+            f"pip install {' '.join(missing)} (just bench-echo installs every peer)"
+        )
     pinnings = args.pinning.split(",")
     if "pinned" in pinnings and shutil.which("taskset") is None:
         parser.error("pinning needs taskset (util-linux)")
@@ -505,7 +513,23 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(runs, f, indent=1)
     if args.plot:
         plot(runs, args.plot)
+    failed = [f"{config}: {label}: {why}" for config, points in runs.items() for label, why in points.items()
+              if isinstance(why, str)]  # fmt: skip
+    if failed:
+        print("echo benchmark: some points failed:\n  " + "\n  ".join(failed), file=sys.stderr)
+        return 1
     return 0
+
+
+# The module each part of a run imports, and the distribution that provides it.
+PEER_MODULES = {"picows": "picows", "aiohttp": "aiohttp", "websockets": "websockets", "uvloop": "uvloop"}
+
+
+def missing_peers(servers: list[str], loops: list[str]) -> list[str]:
+    """The distributions (pip names) a run needs and this interpreter lacks: picows always (the
+    client, and the server of --client-check), each peer server named, uvloop for that loop."""
+    needed = ["picows", *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
+    return [PEER_MODULES[n] for n in dict.fromkeys(needed) if importlib.util.find_spec(n) is None]
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ any error, lost message or unclean close.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import subprocess
@@ -20,6 +19,7 @@ import sys
 import time
 from typing import Any
 
+from autobahn import _cli
 from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketClientProtocol
 from autobahn.benchmark.echo import _free_port
 from autobahn.testee import wait_until_listening
@@ -124,7 +124,7 @@ SERVER_COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autobahn.benchmark.load", description=__doc__.split("\n\n")[0])
+    parser = _cli.parser("python -m autobahn.benchmark.load", __doc__)
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--servers", default="ours", help="ours, websockets or both (comma-separated)")

@@ -18,7 +18,6 @@ costs. CPU ratio = autobahn 26.10.2's CPU per operation / ours.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autobahn import _crossbar
+from autobahn import _cli, _crossbar
 
 WORKER = Path(__file__).with_name("_wamp_worker.py")
 WORKLOADS = [("rpc", 8), ("rpc", 64 * 1024), ("events", 8), ("events", 64 * 1024)]
@@ -45,7 +44,7 @@ def measure(python: str, url: str, realm: str, serializer: str, workload: str, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = _cli.parser("python -m autobahn.benchmark.wamp", __doc__)
     parser.add_argument("--serializers", default="json,msgpack,cbor,ubjson")
     parser.add_argument("--duration", type=float, default=2.0)
     parser.add_argument("--repeat", type=int, default=2)

@@ -17,7 +17,7 @@ try:
     # makes a namespace package of that name.)
     from twisted import __version__ as _twisted_version
 except ImportError as exc:
-    raise ImportError("autobahn.twisted needs Twisted: pip install autobahn[twisted]", name="twisted") from exc
+    raise ImportError('autobahn.twisted needs Twisted: pip install "autobahn[twisted]"', name="twisted") from exc
 
 _LAZY = {
     "install_reactor": "autobahn.twisted.choosereactor",

@@ -1,12 +1,15 @@
 """Component and run() on Twisted::
 
-component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
+    component = Component(transports="ws://127.0.0.1:8080/ws", realm="realm1")
 
-@component.register("com.example.add2")
-def add2(a, b):
-    return a + b
+    @component.register("com.example.add2")
+    def add2(a, b):
+        return a + b
 
-run([component])
+    run([component])
+
+``run()`` exits the process when every component is done: with status 1 when one failed or
+gave up.
 """
 
 from __future__ import annotations
@@ -150,15 +153,41 @@ class Component(component.Component):
         return self._start(loop=reactor)
 
 
+# How long a reactor shutdown (Ctrl-C) waits for joined sessions to leave (GOODBYE).
+SHUTDOWN_LEAVE_TIMEOUT = 2.0
+
+
 def run(components, log_level="info", stop_at_close=True):
-    """Start ``components`` (one or a list) under ``twisted.internet.task.react`` until all are done."""
+    """Start ``components`` (one or a list) under ``twisted.internet.task.react`` until all are done.
+
+    Exits the process (``react`` does) with status 1 when a component failed or gave up (the error
+    is logged already), 0 otherwise. On Ctrl-C (the reactor shutting down), joined sessions leave
+    first (briefly waited for), which is not a failure.
+    """
+    from twisted.internet import defer
     from twisted.internet.task import react
+    from twisted.python.failure import Failure
 
     if log_level is not None:
         txaio.start_logging(level=log_level)
 
     def main(reactor):
-        return component._run(reactor, components)
+        failures = []
+        stopping = []
+        comps = components if isinstance(components, list) else [components]
+
+        def leave_all():
+            stopping.append(True)
+            leaving = [defer.maybeDeferred(c.stop).addTimeout(SHUTDOWN_LEAVE_TIMEOUT, reactor) for c in comps]
+            return defer.DeferredList(leaving, consumeErrors=True)
+
+        reactor.addSystemEventTrigger("before", "shutdown", leave_all)
+
+        def exit_status(result):
+            # SystemExit: react exits with its code without logging a traceback
+            return Failure(SystemExit(1)) if failures and not stopping else result
+
+        return component._run(reactor, components, failures=failures).addBoth(exit_status)
 
     react(main)
 

@@ -13,8 +13,10 @@ Transport configuration, as autobahn's: ``{"type": "websocket" | "rawsocket", "u
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
+import sys
 from typing import Any
 
 import txaio
@@ -537,8 +539,12 @@ class Component(_Observable):
         self.on("connectfailure", fn)
 
 
-def _run(reactor, components, done_callback=None):
-    """Start every component; a future of when all are done (``done_callback(reactor, result)`` then)."""
+def _run(reactor, components, done_callback=None, failures=None):
+    """Start every component; a future of when all are done (``done_callback(reactor, result)`` then).
+
+    A component that fails or gives up is logged and, when a ``failures`` list is given, appended
+    to it (the runners turn that into a non-zero exit status); one cancelled by a shutdown is not.
+    """
     if isinstance(components, Component):
         components = [components]
     if not isinstance(components, list):
@@ -553,7 +559,12 @@ def _run(reactor, components, done_callback=None):
         d = api.as_future(comp.start, reactor)
 
         def failed(fail):
+            if _is_cancellation(fail.value):
+                log.debug("Component '{c}' stopped", c=comp)
+                return None
             log.error("Component '{c}' error: {msg}", c=comp, msg=api.failure_message(fail))
+            if failures is not None:
+                failures.append(comp)
             return None
 
         api.add_callbacks(d, None, failed)
@@ -563,6 +574,14 @@ def _run(reactor, components, done_callback=None):
     if done_callback:
         api.add_callbacks(done, lambda r: done_callback(reactor, r), lambda f: done_callback(reactor, f))
     return done
+
+
+def _is_cancellation(exc):
+    """Whether ``exc`` is asyncio's or Twisted's cancellation (a shutdown, not a failure)."""
+    if isinstance(exc, asyncio.CancelledError):
+        return True
+    defer = sys.modules.get("twisted.internet.defer")
+    return defer is not None and isinstance(exc, defer.CancelledError)
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).

@@ -163,6 +163,17 @@ if HAS_CRYPTOBOX:
         IPayloadCodec.register(KeyRing)
 
 
+_NEEDS_NACL = ("Key", "KeyRing")
+
+if not HAS_CRYPTOBOX:
+    # Without PyNaCl the classes above are not defined (as in autobahn); asking for one says
+    # what to install instead of a bare "cannot import name".
+    def __getattr__(name: str):
+        if name in _NEEDS_NACL:
+            raise ImportError(f'{__name__}.{name} needs PyNaCl: pip install "autobahn[encryption]"', name="nacl")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _json_dumps(obj, use_binary_hex_encoding=False):
     """``obj`` as WAMP JSON text (bytes as ``"\\x00"`` + base64, or ``"0x"`` + hex)."""
     return JsonObjectSerializer(use_binary_hex_encoding=use_binary_hex_encoding).serialize(obj).decode("utf8")

@@ -563,6 +563,17 @@ if HAS_CRYPTOSIGN:
         ICryptosignKey.register(CryptosignKey)
 
 
+_NEEDS_NACL = ("CryptosignAuthextra", "CryptosignKey", "format_challenge", "sign_challenge")
+
+if not HAS_CRYPTOSIGN:
+    # Without PyNaCl the classes above are not defined (as in autobahn); asking for one says
+    # what to install instead of a bare "cannot import name".
+    def __getattr__(name: str):
+        if name in _NEEDS_NACL:
+            raise ImportError(f'{__name__}.{name} needs PyNaCl: pip install "autobahn[encryption]"', name="nacl")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Names autobahn 26.11.1 also has here (programs import them from this module).
 from autobahn import util  # noqa: E402, F401
 from autobahn.util import parse_keyfile  # noqa: E402, F401

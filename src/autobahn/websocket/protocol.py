@@ -161,6 +161,8 @@ class WebSocketProtocol(ObservableMixin):
     SPEC_TO_PROTOCOL_VERSION = {10: 8, 11: 8, 12: 8, 13: 13, 14: 13, 15: 13, 16: 13, 17: 13, 18: 13}
     PROTOCOL_TO_SPEC_VERSION = {8: 12, 13: 18}
     DEFAULT_SPEC_VERSION = 18
+    # Why the opening handshake failed (HandshakeFailed's reason), for onClose's reason.
+    _handshake_failure: str | None = None
 
     MESSAGE_TYPE_TEXT = 1
     MESSAGE_TYPE_BINARY = 2
@@ -689,6 +691,10 @@ class WebSocketProtocol(ObservableMixin):
         elif conn.close_received is not None:
             code = conn.close_received[0] if conn.close_received[0] is not None else core.CLOSE_NO_STATUS
             reason = conn.close_received[1]
+        elif self._handshake_failure is not None:
+            # e.g. a client told that the server answered 404: the reason a user needs to see
+            code = core.CLOSE_ABNORMAL
+            reason = f"connection was closed uncleanly (WebSocket opening handshake failed: {self._handshake_failure})"
         else:
             # autobahn's wording, which programs print and match.
             code = core.CLOSE_ABNORMAL
@@ -761,6 +767,7 @@ class WebSocketProtocol(ObservableMixin):
                     self._close_transport_gracefully()
             elif kind is core.HandshakeFailed:
                 log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
+                self._handshake_failure = event.reason
                 self.wasClean = False
                 self._flush()
                 self._close_after_answer()

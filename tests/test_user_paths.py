@@ -1,0 +1,301 @@
+"""What a newcomer meets outside the API: help texts, exit statuses, messages that name the fix,
+the skip summary at the end of a test run. Each entry point runs as a user runs it, in a
+subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import skip_summary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every `python -m` entry point with an argparse --help.
+ENTRY_POINTS = [
+    "autobahn",
+    "autobahn.benchmark",
+    "autobahn.benchmark.echo",
+    "autobahn.benchmark.wamp",
+    "autobahn.benchmark.router",
+    "autobahn.benchmark.attack",
+    "autobahn.benchmark.load",
+    "autobahn.testee",
+]
+
+
+def run_python(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.mark.parametrize("module", ENTRY_POINTS)
+def test_help_is_plain_text_with_the_real_program_name(module):
+    result = run_python("-m", module, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: python -m {module} "), result.stdout[:200]
+    assert "``" not in result.stdout and ":func:" not in result.stdout and "`" not in result.stdout
+    # the description is the docstring's whole first paragraph, ending as a sentence does
+    description = result.stdout.split("\n\n")[1]
+    assert description.rstrip().endswith((".", ")")), description
+
+
+def test_plain_takes_out_rest_markup():
+    from autobahn import _cli
+
+    assert _cli.plain("``python -m x`` and :func:`~a.b` or `c`") == "python -m x and a.b or c"
+    assert _cli.summary("``a``: one\ntwo.\n\nrest") == "a: one two."
+
+
+def test_unknown_option_exits_non_zero():
+    result = run_python("-m", "autobahn", "--bogus")
+    assert result.returncode == 2
+    assert "usage: python -m autobahn" in result.stderr
+
+
+# --- optional dependencies: the error names the extra ---
+
+# A child interpreter without some distributions: None in sys.modules makes their import fail
+# (ModuleNotFoundError) and importlib.util.find_spec report them missing.
+BLOCK = "import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
+
+
+@pytest.mark.parametrize(
+    "module", ["autobahn.twisted.websocket", "autobahn.twisted.wamp", "autobahn.twisted.component", "autobahn.twisted"]
+)
+def test_twisted_modules_without_twisted_name_the_extra(module):
+    code = BLOCK.format(blocked={"twisted"}) + f"import {module}\n"
+    result = run_python("-c", code)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: autobahn.twisted needs Twisted"), last
+    assert 'pip install "autobahn[twisted]"' in last
+
+
+@pytest.mark.parametrize(
+    ("blocked", "code", "extra"),
+    [
+        ("msgpack", "from autobahn.wamp.serializer import MsgPackSerializer; MsgPackSerializer()", "serialization"),
+        ("cbor2", "from autobahn.wamp.serializer import CBORSerializer; CBORSerializer()", "serialization"),
+        ("bjdata", "from autobahn.wamp.serializer import UBJSONSerializer; UBJSONSerializer()", "serialization"),
+        ("nacl", "from autobahn.wamp.cryptosign import CryptosignKey", "encryption"),
+        ("nacl", "from autobahn.wamp.cryptobox import KeyRing", "encryption"),
+        ("nacl", "from autobahn.wamp.auth import *; create_authenticator('cryptosign', privkey='00'*32)", "encryption"),
+        ("argon2", "from autobahn.wamp.auth import *; derive_scram_credential('a', 'b')", "scram"),
+    ],
+)  # fmt: skip
+def test_wamp_without_an_optional_library_names_the_extra(blocked, code, extra):
+    result = run_python("-c", BLOCK.format(blocked={blocked}) + code + "\n")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"autobahn[{extra}]" in last, last
+
+
+# --- the echo benchmark: missing peers named with their install command, failures exit non-zero ---
+
+
+def test_echo_benchmark_names_missing_peers():
+    code = BLOCK.format(blocked={"picows", "aiohttp"}) + (
+        "from autobahn.benchmark.echo import main\n"
+        "sys.exit(main(['--servers', 'nvx,aiohttp', '--loops', 'asyncio', '--pinning', 'unpinned']))\n"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 2
+    assert "pip install picows aiohttp" in result.stderr
+
+
+def test_echo_benchmark_exits_non_zero_when_a_point_fails(monkeypatch, capsys):
+    from autobahn.benchmark import echo
+
+    monkeypatch.setattr(echo, "missing_peers", lambda *a: [])
+    monkeypatch.setattr(echo, "run_point", lambda server, *a: "server failed: it did not start")
+    status = echo.main(["--servers", "nvx", "--loops", "asyncio", "--pinning", "unpinned", "--sizes", "16"])
+    assert status == 1
+    assert "nvx: server failed: it did not start" in capsys.readouterr().err
+
+
+# --- WAMP: run() exits non-zero when a component gives up; Ctrl-C ends cleanly ---
+
+COMPONENT = textwrap.dedent(
+    """
+    import sys
+    if sys.argv[1] == "asyncio":
+        from autobahn.asyncio.component import Component, run
+    else:
+        from autobahn.twisted.component import Component, run
+    port, retries, delay = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    transport = {"url": f"ws://127.0.0.1:{port}/ws", "max_retries": retries, "initial_retry_delay": delay}
+    component = Component(transports=[transport], realm="realm1")
+    component.on_connectfailure(lambda *a: print("ATTEMPT FAILED", flush=True))
+    run([component])
+    """
+)
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("framework", ["asyncio", "twisted"])
+def test_component_run_exits_non_zero_when_it_gives_up(framework):
+    result = run_python("-c", COMPONENT, framework, str(closed_port()), "1", "0.05")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Exhausted all transport connect attempts" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("framework", ["asyncio", "twisted"])
+def test_component_run_ends_cleanly_on_ctrl_c(framework):
+    # Retrying forever, every 30 s: the SIGINT comes during the wait after the first attempt.
+    args = [sys.executable, "-c", COMPONENT, framework, str(closed_port()), "-1", "30"]
+    status, before, after = interrupt_after("ATTEMPT FAILED", args)
+    assert status == 0, before + after
+    # after the SIGINT: the shutdown notice, and no error, traceback or interpreter-exit noise
+    for noise in ("Traceback", "never retrieved", "CancelledError", "Error", "error", "destroyed", "sys.meta_path"):
+        assert noise not in after, after
+
+
+JOINED_COMPONENT = textwrap.dedent(
+    """
+    import sys
+    if sys.argv[1] == "asyncio":
+        import asyncio
+        from autobahn.asyncio.component import Component, run
+        pause = lambda: asyncio.sleep(60)
+    else:
+        from autobahn.twisted.component import Component, run
+        from autobahn.twisted.util import sleep
+        pause = lambda: sleep(60)
+    component = Component(transports=[{"url": sys.argv[2], "max_retries": 0}], realm=sys.argv[3])
+
+    @component.on_join
+    async def joined(session, details):
+        print("JOINED", flush=True)
+        await pause()
+
+    run([component])
+    """
+)
+
+
+def interrupt_after(marker: str, args: list[str]) -> tuple[int, str, str]:
+    """Run ``args``, send SIGINT once a line holds ``marker``: (exit status, output before, output after)."""
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # a SIGINT ignored by whoever started the test run must not be inherited
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        lines = []
+        for line in proc.stdout:  # bounded: the child prints the marker within seconds, or exits
+            lines.append(line)
+            if marker in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, "".join(lines), rest
+
+
+@pytest.mark.parametrize("framework", ["asyncio", "twisted"])
+def test_component_run_ends_cleanly_on_ctrl_c_while_joined(crossbar_router, framework):
+    args = [sys.executable, "-c", JOINED_COMPONENT, framework, crossbar_router.ws_url, crossbar_router.realm]
+    status, before, after = interrupt_after("JOINED", args)
+    assert "JOINED" in before, before + after
+    assert status == 0, before + after
+    for noise in ("Traceback", "never retrieved", "CancelledError", "Error", "error", "destroyed", "sys.meta_path"):
+        assert noise not in after, after
+
+
+# --- the skip summary at the end of a test run ---
+
+
+def test_skip_summary_groups_reasons():
+    reasons = [
+        "crossbar is not installed in /x (bash .ci/setup-crossbar.sh)",
+        "crossbar is not installed in /x (bash .ci/setup-crossbar.sh)",
+        "wstest not found (set WSTEST, put it on PATH, or run .ci/setup-wstest.sh once)",
+        "crossbar-on-ours is not installed in /y (bash .ci/setup-crossbar-ours.sh)",
+        "this interpreter has no tracemalloc",
+    ]
+    lines = skip_summary.summary_lines(reasons)
+    assert lines[0].startswith("WAMP router tests (Crossbar.io): 2 skipped; to run them: bash .ci/setup-crossbar.sh")
+    assert lines[1].startswith("WAMP router tests on Crossbar.io running this package: 1 skipped; to run them: pip")
+    assert lines[2] == "conformance tests (Autobahn|Testsuite): 1 skipped; to run them: bash .ci/setup-wstest.sh"
+    assert lines[3] == "other skips: 1 (pytest -rs lists each with its reason)"
+
+
+def test_skip_summary_at_the_end_of_a_run(tmp_path):
+    (tmp_path / "conftest.py").write_text("from skip_summary import pytest_terminal_summary  # noqa: F401\n")
+    (tmp_path / "test_x.py").write_text(
+        "import pytest\n"
+        "def test_router():\n"
+        "    pytest.skip('crossbar is not installed in /nowhere (bash .ci/setup-crossbar.sh)')\n"
+        "def test_ok():\n"
+        "    pass\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    result = run_python(
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path),
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    tail = result.stdout[result.stdout.index("skipped integration groups") :]
+    assert "WAMP router tests (Crossbar.io): 1 skipped; to run them: bash .ci/setup-crossbar.sh" in tail
+    assert "1 passed, 1 skipped" in tail
+
+
+# --- a refused opening handshake: onClose says what the server answered ---
+
+
+def test_refused_handshake_reason_names_the_http_status(framework):
+    import asyncio
+
+    from frameworks import run, wait
+
+    closed: list = []
+
+    class Client:
+        def onClose(self, wasClean, code, reason):
+            closed.append((wasClean, code, reason))
+            self.factory.done.set_result(None)
+
+    async def not_websocket(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    async def main():
+        server = await asyncio.start_server(not_websocket, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            factory = framework.client_factory(f"ws://127.0.0.1:{port}/wrong-path")
+            factory.protocol = framework.client_class(Client)
+            factory.done = asyncio.get_running_loop().create_future()
+            await framework.connect(factory, port)
+            await wait(factory.done)
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    run(main())
+    [(was_clean, code, reason)] = closed
+    assert (was_clean, code) == (False, 1006)
+    assert "opening handshake failed: the server answered with HTTP status 404" in reason

@@ -397,6 +397,14 @@ for drop in (True, False):
         options={"failByDrop": drop},
     )
 server(
+    "invalid_utf8_default_options",
+    client_handshake_then(lambda p: (p.send(frame(TEXT, b"\xc3\x28")), p.until_closed())),
+    differs={
+        ".wire.frames": "failByDrop defaults to False: a protocol violation is answered with a close frame "
+        "saying why (RFC 6455 7.1.7) before TCP closes; autobahn's default drops TCP at once"
+    },
+)
+server(
     "invalid_close_code_from_peer",
     client_handshake_then(lambda p: (p.send(frame(CLOSE, close_payload(1005))), p.until_closed())),
     options={"failByDrop": False},

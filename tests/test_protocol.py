@@ -50,7 +50,7 @@ def test_server_handshake_rfc_sample(impl):
         (b"POST / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "GET"),
         (b"GET / HTTP/1.0\r\nHost: a\r\n\r\n", 400, "HTTP/1.1"),
         (b"GET /\r\n\r\n", 400, "request line"),
-        (request().replace(b"Upgrade: websocket\r\n", b""), 400, "Upgrade"),
+        (request().replace(b"Upgrade: websocket\r\n", b""), 426, "Upgrade"),  # 426 as autobahn
         (request().replace(b"Connection: Upgrade\r\n", b"Connection: keep-alive\r\n"), 400, "Connection"),
         (request().replace(b"Host: server.example.com\r\n", b""), 400, "Host"),
         (request(key="c2hvcnQ="), 400, "Sec-WebSocket-Key"),

@@ -223,7 +223,7 @@ def test_close_reply_code_and_reason(impl, echo):
 
 def test_web_status_page_for_plain_get(impl):
     async def main():
-        for web_status, expected in ((True, b"HTTP/1.1 200 OK"), (False, b"HTTP/1.1 400")):
+        for web_status, expected in ((True, b"HTTP/1.1 200 OK"), (False, b"HTTP/1.1 426")):
             server, _, port = await serve(impl, webStatus=web_status)
             async with server:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)

@@ -116,6 +116,74 @@ def deny(proto: Any, record: Any, request: Any) -> None:
 
 
 server("deny_in_onconnect", client_handshake_then(lambda p: p.until_closed()), actions={"onConnect": deny}, propagate=True)
+def accept_deflate(offers: list[Any]) -> Any:
+    from autobahn.websocket.compress import PerMessageDeflateOffer, PerMessageDeflateOfferAccept
+
+    for offer in offers:
+        if isinstance(offer, PerMessageDeflateOffer):
+            return PerMessageDeflateOfferAccept(offer)
+    return None
+
+
+def deflated(data: bytes) -> bytes:
+    import zlib
+
+    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return (c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH))[:-4]
+
+
+server(
+    "permessage_deflate",
+    client_handshake_then(
+        lambda p: (p.send(frame(TEXT, deflated(b"squeeze " * 20), rsv=4)), close_after_echo(p, 1)),
+        [("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")],
+    ),
+    options={"perMessageCompressionAccept": accept_deflate},
+    actions={
+        "onMessage": echo,
+        "onOpen": lambda proto, record: record(
+            "extensions in use", [type(e).__name__ for e in proto.websocket_extensions_in_use]
+        ),
+    },
+)
+def later_subprotocol(proto: Any, record: Any, request: Any) -> Any:
+    """onConnect answering later: a Deferred on Twisted, a coroutine on asyncio."""
+    if "twisted" in type(proto.transport).__module__:
+        from twisted.internet import defer, reactor
+
+        d = defer.Deferred()
+        reactor.callLater(0.01, d.callback, ("b", {"X-Later": "yes"}))
+        return d
+
+    async def later() -> Any:
+        import asyncio
+
+        await asyncio.sleep(0.01)
+        return ("b", {"X-Later": "yes"})
+
+    return later()
+
+
+server(
+    "onconnect_answers_later",
+    client_handshake_then(lambda p: close_after_echo(p, 0), [("Sec-WebSocket-Protocol", "a, b")]),
+    actions={"onConnect": later_subprotocol},
+)
+server(
+    "trust_x_forwarded_for",
+    client_handshake_then(lambda p: close_after_echo(p, 0), [("X-Forwarded-For", "203.0.113.7, 10.0.0.1")]),
+    options={"trustXForwardedFor": 1},
+    actions={"onOpen": lambda proto, record: record("peer", proto.peer)},
+)
+server(
+    "plain_http_without_web_status",
+    lambda p: (p.send(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), p.until_closed()),
+    options={"webStatus": False},
+    differs={
+        ".wire.head.headers.upgrade": "ours names what to upgrade to in its 426 (RFC 9110 15.5.22)",
+        ".wire.head.headers.sec-websocket-version": "the same",
+    },
+)
 server(
     "request_details",
     client_handshake_then(
@@ -528,6 +596,18 @@ client(
     "fragments_and_ping",
     server_handshake_then(lambda p: (p.frames(4), server_closes(p, 5))),
     actions={"onOpen": lambda proto, record: (proto.sendMessage(b"abcdefg", fragmentSize=3), proto.sendPing(b"c"))},
+)
+def connecting_request(proto: Any, record: Any, transport_details: Any) -> Any:
+    from autobahn.websocket.types import ConnectingRequest
+
+    # (protocols: autobahn offers them, but checks the server's choice against the factory's)
+    return ConnectingRequest(resource="/from/onconnecting", headers={"X-From": "onConnecting"}, useragent="UA/3")
+
+
+client(
+    "onconnecting_changes_request",
+    server_handshake_then(lambda p: server_closes(p, 1)),
+    actions={"onConnecting": connecting_request},
 )
 client(
     "factory_attributes_after_creation",

@@ -1067,7 +1067,8 @@ class WebSocketServerProtocol(WebSocketProtocol):
         if request.origin is None:
             request.origin = ""  # as autobahn: no Origin header reads as ""
         self.websocket_origin = request.origin
-        self.websocket_extensions = request.extensions
+        # As autobahn: the offered extensions as [(name, {param: [value or True, ...]})].
+        request.extensions = self.websocket_extensions = _extension_offers(request.headers)
         if self.trustXForwardedFor and "x-forwarded-for" in request.headers:
             hops = [h.strip() for h in request.headers["x-forwarded-for"].split(",")]
             self.peer = hops[-self.trustXForwardedFor] if len(hops) >= self.trustXForwardedFor else hops[0]
@@ -1629,6 +1630,22 @@ class WebSocketServerFactory(WebSocketFactory):
 
         options.origin_check = origin_check
         return options
+
+
+def _extension_offers(headers: dict[str, str]) -> list[tuple[str, dict[str, list[Any]]]]:
+    from autobahn.websocket._deflate import NegotiationError, parse_extensions
+
+    try:
+        offers = parse_extensions(headers.get("sec-websocket-extensions", ""))
+    except NegotiationError:
+        return []
+    result = []
+    for name, params in offers:
+        grouped: dict[str, list[Any]] = {}
+        for key, value in params:
+            grouped.setdefault(key.lower(), []).append(True if value is None else value)
+        result.append((name.lower(), grouped))
+    return result
 
 
 def _origin_pattern(wildcard: str) -> re.Pattern[str]:

@@ -169,7 +169,9 @@ class Framework:
         if self.name == "asyncio":
             handles = [h for h in self.loop._scheduled if not h.cancelled()]
             return sorted(getattr(h._callback, "__qualname__", repr(h._callback)) for h in handles)
-        return sorted(getattr(c.func, "__qualname__", repr(c.func)) for c in self.reactor.getDelayedCalls() if c.active())
+        return sorted(
+            getattr(c.func, "__qualname__", repr(c.func)) for c in self.reactor.getDelayedCalls() if c.active()
+        )
 
     def producer(self, proto: Any) -> Any:
         transport = getattr(proto, "transport", None)
@@ -196,7 +198,9 @@ def run(framework_name: str, name: str) -> dict[str, Any]:
     else:
         listener = socket.create_server(("127.0.0.1", 0))
         port = listener.getsockname()[1]
-        factory = fw.ws.WebSocketClientFactory(f"ws://127.0.0.1:{port}{sc.resource}", *sc.factory_args, **sc.factory_kwargs)
+        factory = fw.ws.WebSocketClientFactory(
+            f"ws://127.0.0.1:{port}{sc.resource}", *sc.factory_args, **sc.factory_kwargs
+        )
     factory.protocol = protocol_class
     if sc.options:
         factory.setProtocolOptions(**sc.options)

@@ -109,13 +109,19 @@ server(
     client_handshake_then(lambda p: close_after_echo(p, 0), [("Sec-WebSocket-Protocol", "a, b")]),
     actions={"onConnect": lambda proto, record, request: ("b", {"X-Extra": "1", "X-Multi": ["m1", "m2"]})},
 )
+
+
 def deny(proto: Any, record: Any, request: Any) -> None:
     from autobahn.websocket.types import ConnectionDeny
 
     raise ConnectionDeny(403, "not you")
 
 
-server("deny_in_onconnect", client_handshake_then(lambda p: p.until_closed()), actions={"onConnect": deny}, propagate=True)
+server(
+    "deny_in_onconnect", client_handshake_then(lambda p: p.until_closed()), actions={"onConnect": deny}, propagate=True
+)
+
+
 def accept_deflate(offers: list[Any]) -> Any:
     from autobahn.websocket.compress import PerMessageDeflateOffer, PerMessageDeflateOfferAccept
 
@@ -146,6 +152,8 @@ server(
         ),
     },
 )
+
+
 def later_subprotocol(proto: Any, record: Any, request: Any) -> Any:
     """onConnect answering later: a Deferred on Twisted, a coroutine on asyncio."""
     if "twisted" in type(proto.transport).__module__:
@@ -597,6 +605,8 @@ client(
     server_handshake_then(lambda p: (p.frames(4), server_closes(p, 5))),
     actions={"onOpen": lambda proto, record: (proto.sendMessage(b"abcdefg", fragmentSize=3), proto.sendPing(b"c"))},
 )
+
+
 def connecting_request(proto: Any, record: Any, transport_details: Any) -> Any:
     from autobahn.websocket.types import ConnectingRequest
 
@@ -642,14 +652,14 @@ client(
 )
 client(
     "server_keeps_tcp_after_close",
-    server_handshake_then(lambda p: (p.frames(1), p.send(frame(CLOSE, close_payload(1000), mask=None)), p.until_closed())),
+    server_handshake_then(
+        lambda p: (p.frames(1), p.send(frame(CLOSE, close_payload(1000), mask=None)), p.until_closed())
+    ),
     options={"serverConnectionDropTimeout": 0.2},
     actions={"onOpen": lambda proto, record: proto.sendClose(1000)},
 )
 client(
     "ping_from_server",
-    server_handshake_then(
-        lambda p: (p.send(frame(PING, b"srv", mask=None)), p.frames(1), server_closes(p, 2))
-    ),
+    server_handshake_then(lambda p: (p.send(frame(PING, b"srv", mask=None)), p.frames(1), server_closes(p, 2))),
 )
 client("open_handshake_timeout", lambda p: (p.http_head(), p.until_closed()), options={"openHandshakeTimeout": 0.2})

@@ -30,9 +30,7 @@ from scenarios import SCENARIOS  # noqa: E402
 
 ORIGINAL = Path(os.environ.get("AUTOBAHN_ORIGINAL_TARGET", ROOT / ".peers" / "autobahn-26.10.2"))
 FRAMEWORKS = ("asyncio", "twisted")
-CASES = [
-    (fw, name) for name, sc in SCENARIOS.items() for fw in FRAMEWORKS if fw == "twisted" or not sc.twisted_only
-]
+CASES = [(fw, name) for name, sc in SCENARIOS.items() for fw in FRAMEWORKS if fw == "twisted" or not sc.twisted_only]
 
 
 def _run(impl: str, fw: str, name: str) -> dict[str, Any]:
@@ -41,14 +39,17 @@ def _run(impl: str, fw: str, name: str) -> dict[str, Any]:
     if impl == "original":
         env["PYTHONPATH"] = str(ORIGINAL.resolve())
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "runner.py"), fw, name],
-        cwd=HERE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(HERE / "runner.py"), fw, name],
+            cwd=HERE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,  # a scenario bounds itself to a few seconds; this only catches a hang
+        )
+    except subprocess.TimeoutExpired as exc:
+        return {"crashed": "timeout", "stderr": str(exc.stderr)[-3000:]}
     if proc.returncode != 0 or not proc.stdout.strip():
         return {"crashed": proc.returncode, "stderr": proc.stderr[-3000:]}
     trace = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -67,7 +68,7 @@ def traces() -> dict[tuple[str, str, str], dict[str, Any]]:
     # Scenarios wait on the peer most of the time: a few at once keep the whole run short.
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda job: _run(*job), jobs))
-    return dict(zip(jobs, results))
+    return dict(zip(jobs, results, strict=True))
 
 
 # --- normalizations: each one a deliberate difference, named -------------------------------------
@@ -161,11 +162,16 @@ def normalize(trace: dict[str, Any], random_ping: bool = False) -> dict[str, Any
 
 
 def _diff(a: Any, b: Any, path: str = "") -> list[str]:
-    if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) == {"exception"}:
-        # Ours raises ValueError/TypeError where autobahn raises a bare Exception: every
-        # handler written for the original (except Exception) catches them.
-        if a["exception"] == "Exception" and b["exception"] in ("ValueError", "TypeError"):
-            return []
+    # Ours raises ValueError/TypeError where autobahn raises a bare Exception: every handler
+    # written for the original (except Exception) catches them.
+    if (
+        isinstance(a, dict)
+        and isinstance(b, dict)
+        and set(a) == set(b) == {"exception"}
+        and a["exception"] == "Exception"
+        and b["exception"] in ("ValueError", "TypeError")
+    ):
+        return []
     if path == ".peer_ending" and (a, b) == ("reset", "eof"):
         # Where autobahn (on Twisted) aborts with a RST after the closing handshake, after failing
         # a connection, or after a refused handshake, ours closes with FIN: nothing is left to

@@ -82,7 +82,13 @@ def server(name: str, peer: Any, **kwargs: Any) -> None:
     SCENARIOS[f"server_{name}"] = Scenario("server", peer, **kwargs)
 
 
+# Waits that end when the peer acts get room beyond the default 1 s, so that a slow (loaded)
+# machine does not turn a clean close into a timeout in one run and not in the other.
+PATIENT = {"closeHandshakeTimeout": 5.0}
+
+
 def client(name: str, peer: Any, **kwargs: Any) -> None:
+    kwargs["options"] = {"serverConnectionDropTimeout": 5.0, **PATIENT, **kwargs.get("options", {})}
     SCENARIOS[f"client_{name}"] = Scenario("client", peer, **kwargs)
 
 
@@ -273,11 +279,13 @@ server(
     "program_closes",
     client_handshake_then(close_and_reply),
     actions={"onOpen": lambda proto, record: proto.sendClose(1000, "done")},
+    options=PATIENT,
 )
 server(
     "program_closes_without_code",
     client_handshake_then(close_and_reply),
     actions={"onOpen": lambda proto, record: proto.sendClose()},
+    options=PATIENT,
 )
 
 
@@ -290,7 +298,12 @@ def bad_close_code(proto: Any, record: Any) -> None:
     proto.sendClose(1000)
 
 
-server("program_closes_bad_codes", client_handshake_then(close_and_reply), actions={"onOpen": bad_close_code})
+server(
+    "program_closes_bad_codes",
+    client_handshake_then(close_and_reply),
+    actions={"onOpen": bad_close_code},
+    options=PATIENT,
+)
 server("peer_drops_tcp", client_handshake_then(lambda p: None))
 server(
     "program_drops",
@@ -318,6 +331,7 @@ server(
     "program_closes_long_reason",
     client_handshake_then(close_and_reply),
     actions={"onOpen": lambda proto, record: proto.sendClose(1000, "é" * 100)},
+    options=PATIENT,
 )
 
 
@@ -643,7 +657,7 @@ client(
 client(
     "masked_frame_from_server",
     server_handshake_then(lambda p: (p.send(frame(TEXT, b"x")), p.until_closed())),
-    options={"failByDrop": False},
+    options={"failByDrop": False, "closeHandshakeTimeout": 1.0},  # autobahn waits for the reply that long
 )
 client(
     "program_drops",

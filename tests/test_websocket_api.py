@@ -677,3 +677,24 @@ def test_message_while_closing_is_delivered_and_closing_goes_on(impl):
         assert factory.closes == [(True, 1000, None)] and proto.close_info == (True, 1000, None)
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    "payload, expected", [(b"", (True, None, None)), (struct.pack("!H", 1001), (True, 1001, None))]
+)
+def test_close_frame_without_code_reports_none(impl, payload, expected):
+    # As autobahn: a close frame without a code gives onClose(True, None, None), not 1005.
+    async def main():
+        server, factory, port = await serve(impl)
+        async with server:
+            reader, writer = await raw_open(port)
+            writer.write(frame(8, payload))
+            await asyncio.wait_for(reader.read(), 5)  # the reply, then the server closes TCP
+            writer.close()
+            for _ in range(100):  # bounded: onClose follows the transport's report
+                if factory.closes:
+                    break
+                await asyncio.sleep(0.01)
+        return factory.closes
+
+    assert asyncio.run(main()) == [expected]

@@ -266,7 +266,57 @@ def run(framework_name: str, name: str) -> dict[str, Any]:
     return trace
 
 
+def serve(framework_name: str) -> None:
+    """Run the scenarios named on stdin (one a line), each in a process of its own forked from
+    this one once the framework and autobahn are imported (no reactor yet: each child makes
+    its own), writing one JSON trace a line, in order."""
+    import select
+    import signal
+    import traceback
+
+    __import__(f"autobahn.{framework_name}.websocket")
+    for line in sys.stdin:
+        name = line.strip()
+        if not name:
+            continue
+        started = time.monotonic()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the scenario's process
+            os.close(read_end)
+            try:
+                out = json.dumps(run(framework_name, name), sort_keys=True)
+            except BaseException as exc:
+                out = json.dumps({"crashed": repr(exc), "stderr": traceback.format_exc()})
+            with os.fdopen(write_end, "w") as pipe:
+                pipe.write(out)
+            os._exit(0)  # no interpreter teardown of the reactor: the trace is written
+        os.close(write_end)
+        chunks = []
+        deadline = started + DEADLINE + 20
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([read_end], [], [], left)[0]:
+                chunk = os.read(read_end, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        os.close(read_end)
+        os.waitpid(pid, 0)
+        try:
+            trace = json.loads(b"".join(chunks))
+        except ValueError:
+            trace = {"crashed": "no trace (hung or died)", "stderr": b"".join(chunks).decode(errors="replace")}
+        trace["seconds"] = round(time.monotonic() - started, 2)  # for the report, not compared
+        sys.stdout.write(json.dumps(trace, sort_keys=True) + "\n")
+        sys.stdout.flush()
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+        sys.exit(0)
     framework_name, scenario_name = sys.argv[1], sys.argv[2]
     result = run(framework_name, scenario_name)
     sys.stdout.write(json.dumps(result, sort_keys=True) + "\n")

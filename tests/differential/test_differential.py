@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -33,28 +32,34 @@ FRAMEWORKS = ("asyncio", "twisted")
 CASES = [(fw, name) for name, sc in SCENARIOS.items() for fw in FRAMEWORKS if fw == "twisted" or not sc.twisted_only]
 
 
-def _run(impl: str, fw: str, name: str) -> dict[str, Any]:
+def _run_many(impl: str, fw: str, names: list[str]) -> list[dict[str, Any]]:
+    """Traces of ``names`` on one side: one runner process with the package on its path
+    (the original's folder first for "original"), which forks a process per scenario."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     if impl == "original":
         env["PYTHONPATH"] = str(ORIGINAL.resolve())
-    started = time.monotonic()
     try:
         proc = subprocess.run(
-            [sys.executable, str(HERE / "runner.py"), fw, name],
+            [sys.executable, str(HERE / "runner.py"), "--serve", fw],
+            input="".join(f"{name}\n" for name in names),
             cwd=HERE,
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,  # a scenario bounds itself to a few seconds; this only catches a hang
+            timeout=60 + 30 * len(names),  # each scenario bounds itself; this only catches a hang
         )
+        lines = proc.stdout.splitlines()
+        stderr = proc.stderr
     except subprocess.TimeoutExpired as exc:
-        return {"crashed": "timeout", "stderr": str(exc.stderr)[-3000:]}
-    if proc.returncode != 0 or not proc.stdout.strip():
-        return {"crashed": proc.returncode, "stderr": proc.stderr[-3000:]}
-    trace = json.loads(proc.stdout.strip().splitlines()[-1])
-    trace["seconds"] = round(time.monotonic() - started, 2)  # for the report, not compared
-    return trace
+        lines, stderr = [], f"timeout: {exc.stderr}"
+    traces = [json.loads(line) for line in lines]
+    missing = {"crashed": "no trace", "stderr": stderr[-3000:]}
+    return traces + [missing] * (len(names) - len(traces))
+
+
+def _run(impl: str, fw: str, name: str) -> dict[str, Any]:
+    return _run_many(impl, fw, [name])[0]
 
 
 @pytest.fixture(scope="session")
@@ -64,11 +69,19 @@ def traces() -> dict[tuple[str, str, str], dict[str, Any]]:
         if os.environ.get("AUTOBAHN_REQUIRE_ORIGINAL") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    jobs = [(impl, fw, name) for fw, name in CASES for impl in ("original", "ours")]
-    # Scenarios wait on the peer most of the time: a few at once keep the whole run short.
+    # A few runner processes per side and framework at once: scenarios wait on their peer
+    # most of the time.
+    batches = []
+    for impl in ("original", "ours"):
+        for fw in FRAMEWORKS:
+            names = [name for case_fw, name in CASES if case_fw == fw]
+            batches += [(impl, fw, names[i::3]) for i in range(3)]
     with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(lambda job: _run(*job), jobs))
-    return dict(zip(jobs, results, strict=True))
+        results = list(pool.map(lambda batch: _run_many(*batch), batches))
+    traces = {}
+    for (impl, fw, names), batch_traces in zip(batches, results, strict=True):
+        traces.update({(impl, fw, name): trace for name, trace in zip(names, batch_traces, strict=True)})
+    return traces
 
 
 # --- normalizations: each one a deliberate difference, named -------------------------------------

@@ -660,6 +660,16 @@ client(
     options={"failByDrop": False, "closeHandshakeTimeout": 1.0},  # autobahn waits for the reply that long
 )
 client(
+    "invalid_utf8_from_server",
+    server_handshake_then(lambda p: (p.send(frame(TEXT, b"\xed\xa0\x80", mask=None)), p.until_closed())),
+    options={"failByDrop": False, "closeHandshakeTimeout": 1.0},
+)
+client(
+    "oversized_from_server",
+    server_handshake_then(lambda p: (p.send(frame(BINARY, b"y" * 40, mask=None)), p.until_closed())),
+    options={"failByDrop": False, "closeHandshakeTimeout": 1.0, "maxMessagePayloadSize": 16},
+)
+client(
     "program_drops",
     server_handshake_then(lambda p: p.until_closed()),
     actions={"onOpen": lambda proto, record: proto.dropConnection()},

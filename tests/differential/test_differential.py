@@ -1,6 +1,7 @@
 """Behavioural differential: every scenario of ``scenarios.py`` runs against the original
 autobahn 26.10.2 (its ``pip --target`` folder first on the path, .ci/setup-original-autobahn.sh)
-and against ours, on asyncio and on Twisted, each in a subprocess; the traces (callbacks and
+and against ours, on asyncio and on Twisted, each in a process of its own (forked by one
+runner process per side and framework, after the imports, before any reactor); the traces (callbacks and
 their arguments, the wire as the raw peer received it, pending timers and registered producers
 once closed) must be equal after the normalizations below. Each normalization names the
 deliberate difference it stands for; the README's "Moving from autobahn" lists them.

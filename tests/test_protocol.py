@@ -50,7 +50,7 @@ def test_server_handshake_rfc_sample(impl):
         (b"POST / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "GET"),
         (b"GET / HTTP/1.0\r\nHost: a\r\n\r\n", 400, "HTTP/1.1"),
         (b"GET /\r\n\r\n", 400, "request line"),
-        (request().replace(b"Upgrade: websocket\r\n", b""), 400, "Upgrade"),
+        (request().replace(b"Upgrade: websocket\r\n", b""), 426, "Upgrade"),  # 426 as autobahn
         (request().replace(b"Connection: Upgrade\r\n", b"Connection: keep-alive\r\n"), 400, "Connection"),
         (request().replace(b"Host: server.example.com\r\n", b""), 400, "Host"),
         (request(key="c2hvcnQ="), 400, "Sec-WebSocket-Key"),
@@ -85,11 +85,12 @@ def test_handshake_arrives_byte_by_byte(impl):
     assert conn.receive_data() == [core.Message(b"early", False)]
 
 
-def test_origin_check_refuses_with_403(impl):
+def test_origin_check_refuses_with_400(impl):
+    # 400, as autobahn answers a refused origin.
     conn = core.ServerConnection(options(impl, origin_check=lambda origin: origin == "https://good"))
     [event] = conn.receive_data(request("Origin: https://evil\r\n"))
-    assert event.status == 403
-    assert conn.data_to_send().startswith(b"HTTP/1.1 403 ")
+    assert event.status == 400
+    assert conn.data_to_send().startswith(b"HTTP/1.1 400 ")
     conn = core.ServerConnection(options(impl, origin_check=lambda origin: origin == "https://good"))
     assert isinstance(conn.receive_data(request("Origin: https://good\r\n"))[0], core.RequestReceived)
 

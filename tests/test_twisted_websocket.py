@@ -323,7 +323,8 @@ def test_application_push_producer_follows_the_transport():
         await reader.readuntil(b"\r\n\r\n")
         writer.transport.pause_reading()
         await asyncio.sleep(0.2)
-        assert producer.events == ["pause"]
+        # Twisted pauses the transport's producer at each write past its buffer size.
+        assert producer.events and set(producer.events) == {"pause"}
         writer.transport.resume_reading()
         total = 0
         while total < 64 * (131072 + 10):
@@ -334,7 +335,7 @@ def test_application_push_producer_follows_the_transport():
         await wait(port.stopListening())
 
     run(main())
-    assert producer.events[:2] == ["pause", "resume"]
+    assert "resume" in producer.events
 
 
 def test_unix_socket_peer():
@@ -354,3 +355,32 @@ def test_unix_socket_peer():
     peers, proto = run(main())
     assert peers == ["unix"] or peers[0].startswith("unix")
     assert proto.peer.startswith("unix:") and proto.echo == "hello ✓".encode()
+
+
+def test_no_producer_of_ours_and_no_timer_after_drop():
+    """As with autobahn: a connection registers no producer on its transport (a relay may
+    register its own there), and dropConnection() leaves no timer behind, even before the
+    transport reports the connection lost (a StringTransport never does)."""
+    from twisted.internet.address import IPv4Address
+    from twisted.internet.task import Clock
+    from twisted.internet.testing import StringTransport
+    from ws_helpers import request
+
+    class Relay(WebSocketServerProtocol):
+        def onOpen(self):
+            self.transport.registerProducer(object(), True)  # raises if ours registered already
+
+    clock = Clock()
+    factory = WebSocketServerFactory("ws://127.0.0.1", reactor=clock)
+    factory.protocol = Relay
+    proto = factory.buildProtocol(IPv4Address("TCP", "127.0.0.1", 9))
+    transport = StringTransport()
+    proto.makeConnection(transport)
+    proto.dataReceived(request())
+    assert transport.value().startswith(b"HTTP/1.1 101 ")
+    assert transport.producer is not None  # the application's
+    assert clock.getDelayedCalls()  # the keepalive's ping, while open
+    proto.dropConnection()
+    assert clock.getDelayedCalls() == []
+    assert transport.producer is None  # dropConnection unregisters it, as autobahn does
+    assert proto.is_closed.called

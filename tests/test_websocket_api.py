@@ -223,7 +223,7 @@ def test_close_reply_code_and_reason(impl, echo):
 
 def test_web_status_page_for_plain_get(impl):
     async def main():
-        for web_status, expected in ((True, b"HTTP/1.1 200 OK"), (False, b"HTTP/1.1 400")):
+        for web_status, expected in ((True, b"HTTP/1.1 200 OK"), (False, b"HTTP/1.1 426")):
             server, _, port = await serve(impl, webStatus=web_status)
             async with server:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -264,7 +264,7 @@ def test_trust_x_forwarded_for_sets_peer(impl):
     asyncio.run(main())
 
 
-@pytest.mark.parametrize("allow_null, status", [(True, b"101"), (False, b"403")])
+@pytest.mark.parametrize("allow_null, status", [(True, b"101"), (False, b"400")])  # refused: 400, as autobahn
 def test_allow_null_origin(impl, allow_null, status):
     async def main():
         server, _, port = await serve(impl, allowedOrigins=["https://example.com"], allowNullOrigin=allow_null)
@@ -677,3 +677,24 @@ def test_message_while_closing_is_delivered_and_closing_goes_on(impl):
         assert factory.closes == [(True, 1000, None)] and proto.close_info == (True, 1000, None)
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    "payload, expected", [(b"", (True, None, None)), (struct.pack("!H", 1001), (True, 1001, None))]
+)
+def test_close_frame_without_code_reports_none(impl, payload, expected):
+    # As autobahn: a close frame without a code gives onClose(True, None, None), not 1005.
+    async def main():
+        server, factory, port = await serve(impl)
+        async with server:
+            reader, writer = await raw_open(port)
+            writer.write(frame(8, payload))
+            await asyncio.wait_for(reader.read(), 5)  # the reply, then the server closes TCP
+            writer.close()
+            for _ in range(100):  # bounded: onClose follows the transport's report
+                if factory.closes:
+                    break
+                await asyncio.sleep(0.01)
+        return factory.closes
+
+    assert asyncio.run(main()) == [expected]

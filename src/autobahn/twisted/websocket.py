@@ -15,9 +15,9 @@ This module only moves bytes, runs timers and waits for what callbacks return (a
 coroutine); the protocol is ``autobahn.websocket.protocol`` over the sans-IO core, shared with
 ``autobahn.asyncio.websocket``.
 
-Backpressure: each connection registers itself with its transport as a push producer. When the
-transport's write buffer fills (the peer does not read what we send), Twisted calls
-``pauseProducing`` and we stop reading from the peer until ``resumeProducing``.
+Backpressure is the application's, as in autobahn: a connection registers no producer of its
+own; ``registerProducer`` registers the application's with the transport, which pauses it while
+its write buffer is full.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import txaio
 from twisted.internet import endpoints
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone, ConnectionLost
-from twisted.internet.interfaces import IPushProducer, ITransport
+from twisted.internet.interfaces import IPushProducer, ISSLTransport, ITransport
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
@@ -93,7 +93,6 @@ def _as_deferred(result: Any) -> Deferred | None:
     return None
 
 
-@implementer(IPushProducer)
 class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
     """The Twisted half of a connection: transport, timers and Deferreds for
     ``autobahn.websocket.protocol``."""
@@ -102,9 +101,7 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
     peer: str | None = None
     is_server: bool | None = None
     factory: Any
-    _reading_paused = False
     _transport_gone = False
-    _app_producer: Any = None
 
     def connectionMade(self) -> None:
         transport = self.transport
@@ -114,7 +111,7 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
             except (AttributeError, OSError, NotImplementedError):
                 pass  # not a TCP transport (UNIX socket, a transport in a test)
         # Larger reads and sends than Twisted's defaults (64 KiB read, 128 KiB a send()): fewer
-        # reactor turns per large message. bufferSize is also where writes pause a producer.
+        # reactor turns per large message.
         if getattr(transport, "bufferSize", None) == 2**16:
             transport.bufferSize = _IO_SIZE
         if getattr(transport, "SEND_LIMIT", None) == 2**17:
@@ -130,75 +127,25 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
         super()._opened()  # type: ignore[misc]
 
     def dataReceived(self, data: bytes) -> None:
-        if self._registered is None:
-            self._register_as_producer()
         self._data_received(data)
-
-    # None: not yet (see _register_as_producer); True: we are the transport's producer.
-    _registered: bool | None = None
-
-    def _register_as_producer(self) -> None:
-        # Only once data arrives: over TLS, what we write during the TLS handshake is buffered
-        # and pauses the producer, and pausing reading then would stall the TLS handshake itself.
-        try:
-            self.transport.registerProducer(self, True)
-            self._registered = True
-        except (AttributeError, RuntimeError):
-            # A transport taken over from twisted.web still has the HTTP channel registered;
-            # it pauses reading the same way when writes back up.
-            self._registered = False
 
     def connectionLost(self, reason: Failure = twisted.internet.protocol.connectionDone) -> None:
         self._transport_gone = True
         self._connection_lost()
 
-    # --- IPushProducer: the transport asks us to stop reading while its buffer is full ---
-
-    def pauseProducing(self) -> None:
-        if not self._reading_paused and not self._transport_gone:
-            self._reading_paused = True
-            self.transport.pauseProducing()
-            if self._app_producer is not None:
-                self._app_producer.pauseProducing()
-
-    def resumeProducing(self) -> None:
-        if self._reading_paused and not self._transport_gone:
-            self._reading_paused = False
-            self.transport.resumeProducing()
-            if self._app_producer is not None:
-                self._app_producer.resumeProducing()
-
-    def stopProducing(self) -> None:
-        if self._app_producer is not None:
-            self._app_producer.stopProducing()
+    # The transport's producer slot belongs to the application (a relay piping one connection
+    # into another registers there), so a connection never registers itself: reading pauses
+    # for the frame budget through the transport's own pauseProducing/resumeProducing.
 
     def registerProducer(self, producer: Any, streaming: bool) -> None:
-        """Register an application's producer for what it sends on this connection: a push
-        producer (``streaming``) is paused and resumed with the transport's write buffer; a
-        pull producer is registered with the transport directly."""
-        if self._app_producer is not None:
-            raise RuntimeError(f"producer {self._app_producer!r} was never unregistered")
-        if self._registered is None:
-            self._register_as_producer()
-        if streaming and self._registered:
-            self._app_producer = producer
-            if self._reading_paused:
-                producer.pauseProducing()
-            return
-        if self._registered:
-            self.transport.unregisterProducer()
-            self._registered = False
+        """Register a producer for what the application sends on this connection (with the
+        transport: a push producer is paused while the transport's write buffer is full)."""
         self.transport.registerProducer(producer, streaming)
 
     def unregisterProducer(self) -> None:
         """Unregister the application's producer."""
-        if self._app_producer is not None:
-            self._app_producer = None
-            return
-        self.transport.unregisterProducer()
-        if not self._transport_gone:
-            self.transport.registerProducer(self, True)
-            self._registered = True
+        if not self._transport_gone and self.transport is not None:
+            self.transport.unregisterProducer()
 
     # --- the primitives autobahn.websocket.protocol asks for ---
 
@@ -221,13 +168,12 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
             (abort or self.transport.loseConnection)()
 
     def _set_reading(self, reading: bool) -> None:
-        # The frame budget of a chunk ran out (or was renewed): stop or resume reading,
-        # unless backpressure (pauseProducing) holds reading paused anyway.
+        # The frame budget of a chunk ran out (or was renewed): stop or resume reading.
         if self._transport_gone:
             return
         if not reading:
             self.transport.pauseProducing()
-        elif not self._reading_paused:
+        else:
             self.transport.resumeProducing()
 
     def _close_after_answer(self) -> None:

@@ -85,6 +85,11 @@ def parse_request(block: bytes) -> tuple[str, dict[str, str], str]:
         raise HandshakeError(400, f"the opening handshake needs HTTP/1.1, not {version[:20]!r}")
     if "host" not in headers:
         raise HandshakeError(400, "missing Host header")
+    if "upgrade" not in headers:
+        # 426, as autobahn answers it; a 426 names the protocol to upgrade to (RFC 9110 15.5.22).
+        raise HandshakeError(
+            426, "missing 'Upgrade: websocket' header", {"Upgrade": "websocket", "Sec-WebSocket-Version": "13"}
+        )
     if "websocket" not in (t.lower() for t in tokens(headers.get("upgrade"))):
         raise HandshakeError(400, "missing 'Upgrade: websocket' header")
     if "upgrade" not in (t.lower() for t in tokens(headers.get("connection"))):

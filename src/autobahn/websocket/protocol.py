@@ -19,9 +19,9 @@ core) and one of autobahn's behaviour (here) serve both frameworks.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import os
+import re
 import time
 from typing import Any
 
@@ -252,6 +252,7 @@ class WebSocketProtocol(ObservableMixin):
         self.websocket_protocol_in_use: str | None = None
         self.websocket_extensions_in_use: list[Any] = []
         self.wasClean = False
+        self.wasNotCleanReason: str | None = None  # why the connection ended unclean, once known
         self.remoteCloseCode: int | None = None
         self.remoteCloseReason: str | None = None
         self.localCloseCode: int | None = None
@@ -361,16 +362,19 @@ class WebSocketProtocol(ObservableMixin):
     def onServerConnectionDropTimeout(self) -> None:
         """Client: the server did not close the TCP connection in time after the closing handshake."""
         self.wasClean = False
+        self.wasNotCleanReason = "closing handshake done, but the server did not close the TCP connection in time"
         self.dropConnection(abort=True)
 
     def onOpenHandshakeTimeout(self) -> None:
         """The opening handshake did not complete within ``openHandshakeTimeout``."""
         self.wasClean = False
+        self.wasNotCleanReason = "opening handshake timeout (the peer did not complete it in time)"
         self.dropConnection(abort=True)
 
     def onCloseHandshakeTimeout(self) -> None:
         """The peer did not answer our close frame within ``closeHandshakeTimeout``."""
         self.wasClean = False
+        self.wasNotCleanReason = "closing handshake timeout (the peer did not answer the close frame in time)"
         self.dropConnection(abort=True)
 
     def onAutoPong(
@@ -382,6 +386,7 @@ class WebSocketProtocol(ObservableMixin):
         """No pong for an automatic ping within ``autoPingTimeout``: the connection is dropped."""
         log.debug("no pong from %s within %ss: dropping the connection", self.peer, self.autoPingTimeout)
         self.wasClean = False
+        self.wasNotCleanReason = "ping timeout (no pong from the peer in time)"
         self.dropConnection(abort=True)
 
     # Frame-level hooks of autobahn's own parser; our core parses frames, so they are not called.
@@ -408,6 +413,7 @@ class WebSocketProtocol(ObservableMixin):
         return _STATE[self._conn.state]
 
     _proxy_pending = False
+    _dropped = False  # dropConnection() ran
 
     @property
     def transport_details(self) -> Any:
@@ -584,12 +590,25 @@ class WebSocketProtocol(ObservableMixin):
         self.send_state = self.SEND_STATE_GROUND
 
     def dropConnection(self, abort: bool = False) -> None:
-        """Close the TCP connection (``abort``: at once, discarding what is not yet written)."""
+        """Close the TCP connection (``abort``: at once, discarding what is not yet written).
+        As in autobahn, the application's producer is unregistered, the connection counts as
+        closed at once (``is_closed`` fires; ``onClose`` follows when the transport reports it)
+        and no timer of this connection stays pending."""
+        unregister = getattr(self, "unregisterProducer", None)
+        if unregister is not None:
+            unregister()
+        self._cancel_all_timers()
+        if self._dropped:
+            return
+        self._dropped = True
+        conn = self._conn
+        if conn is not None:
+            conn.state = core.CLOSED
+        self._resolve_future(self.is_closed, self)
         if abort:
-            self._cancel_timer()
             self._abort_transport()
         else:
-            self._close_transport_gracefully()
+            self._close_transport()
 
     # autobahn's parser entry points: the core does this work; these process what is buffered.
     def consumeData(self) -> None:
@@ -671,6 +690,8 @@ class WebSocketProtocol(ObservableMixin):
         if conn is None:
             self._data_before_handshake(data)
             return
+        if self._dropped:
+            return  # dropped (dropConnection): what still arrives is discarded, as autobahn does
         conn.feed(data)
         self._process()
 
@@ -678,28 +699,25 @@ class WebSocketProtocol(ObservableMixin):
         pass
 
     def _connection_lost(self) -> None:
-        self._cancel_timer()
-        for timer in (self._ping_timer, self._pong_timer):
-            if timer is not None:
-                timer.cancel()
-        self._ping_timer = self._pong_timer = None
+        self._cancel_all_timers()
         conn = self._conn
-        if conn is None:
-            code, reason = core.CLOSE_ABNORMAL, "connection lost before the opening handshake started"
-        elif conn.failure is not None:
-            code, reason = conn.failure
-        elif conn.close_received is not None:
-            code = conn.close_received[0] if conn.close_received[0] is not None else core.CLOSE_NO_STATUS
-            reason = conn.close_received[1]
-        elif self._handshake_failure is not None:
-            # e.g. a client told that the server answered 404: the reason a user needs to see
-            code = core.CLOSE_ABNORMAL
-            reason = f"connection was closed uncleanly (WebSocket opening handshake failed: {self._handshake_failure})"
-        else:
-            # autobahn's wording, which programs print and match.
-            code = core.CLOSE_ABNORMAL
-            reason = 'connection was closed uncleanly ("peer dropped the TCP connection without previous WebSocket closing handshake")'  # noqa: E501
         was_clean = conn is not None and conn.was_clean and self.wasClean is not False
+        if was_clean and conn is not None and conn.close_received is not None:
+            # The peer's code and reason; a close frame without a code gives None, as in
+            # autobahn (not 1005).
+            code, reason = conn.close_received
+        else:
+            # As autobahn (whose wording programs print and match): an unclean end is 1006
+            # with why, whatever close frame was sent or received.
+            why = self.wasNotCleanReason
+            if why is None and conn is not None and conn.failure is not None:
+                why = conn.failure[1]
+            if why is None and self._handshake_failure is not None:
+                # e.g. a client told that the server answered 404: the reason a user needs to see
+                why = f"WebSocket opening handshake failed: {self._handshake_failure}"
+            if why is None:
+                why = "peer dropped the TCP connection without previous WebSocket closing handshake"
+            was_clean, code, reason = False, core.CLOSE_ABNORMAL, f'connection was closed uncleanly ("{why}")'
         if conn is not None:
             conn.state = core.CLOSED
         self._connection_closed()
@@ -863,8 +881,8 @@ class WebSocketProtocol(ObservableMixin):
         self.websocket_extensions_in_use = _extensions_in_use(conn)
         if self.autoPingInterval:
             self._ping_timer = self._call_later(self.autoPingInterval, self._auto_ping)
-        self._resolve_future(self.is_open, self)
         self._call(self.onOpen)
+        self._resolve_future(self.is_open, None)  # after onOpen, with None, as autobahn
 
     # --- timers ---
 
@@ -899,6 +917,7 @@ class WebSocketProtocol(ObservableMixin):
         if payload == self._ping_payload and self._pong_timer is not None:
             self._pong_timer.cancel()
             self._pong_timer = self._ping_payload = None
+            self._traffic_since_ping = False  # the pong itself does not put off the next ping
             now = time.time()
             self._call(
                 self.onAutoPong, self._ping_sent_at, self._ping_seq, now, (now - self._ping_sent_at) * 1000, payload
@@ -926,6 +945,14 @@ class WebSocketProtocol(ObservableMixin):
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+    def _cancel_all_timers(self) -> None:
+        """The handshake/close timer and the keepalive's: none outlives the connection."""
+        self._cancel_timer()
+        for timer in (self._ping_timer, self._pong_timer):
+            if timer is not None:
+                timer.cancel()
+        self._ping_timer = self._pong_timer = None
 
     def _close_transport_gracefully(self) -> None:
         """Close after writing what is buffered, and abort if that does not finish in time."""
@@ -998,8 +1025,8 @@ class WebSocketServerProtocol(WebSocketProtocol):
     CONFIG_ATTRS = tuple(WebSocketProtocol.CONFIG_ATTRS_COMMON + WebSocketProtocol.CONFIG_ATTRS_SERVER)
 
     def onConnect(self, request: ConnectionRequest) -> Any:
-        """A valid opening handshake arrived; None accepts it with the first subprotocol of
-        the factory's ``protocols`` the client offered."""
+        """A valid opening handshake arrived; None accepts it without a subprotocol (as
+        autobahn: return one of ``request.protocols`` to speak it)."""
         return None
 
     def _start(self) -> None:
@@ -1043,8 +1070,11 @@ class WebSocketServerProtocol(WebSocketProtocol):
         self.http_request_host = request.host
         self.websocket_version = request.version
         self.websocket_protocols = request.protocols
+        if request.origin is None:
+            request.origin = ""  # as autobahn: no Origin header reads as ""
         self.websocket_origin = request.origin
-        self.websocket_extensions = request.extensions
+        # As autobahn: the offered extensions as [(name, {param: [value or True, ...]})].
+        request.extensions = self.websocket_extensions = _extension_offers(request.headers)
         if self.trustXForwardedFor and "x-forwarded-for" in request.headers:
             hops = [h.strip() for h in request.headers["x-forwarded-for"].split(",")]
             self.peer = hops[-self.trustXForwardedFor] if len(hops) >= self.trustXForwardedFor else hops[0]
@@ -1089,16 +1119,21 @@ class WebSocketServerProtocol(WebSocketProtocol):
         assert isinstance(conn, core.ServerConnection)
         if conn.state != core.ACCEPTING:
             return  # the handshake failed meanwhile (early data, timeout)
-        headers = dict(self.factory.headers)
         if isinstance(result, ConnectionAccept):
             subprotocol, extra = result.subprotocol, result.headers
         elif isinstance(result, tuple):
             subprotocol, extra = result
         else:
             subprotocol, extra = result, None
-        headers.update(extra or {})
-        if subprotocol is None:
-            subprotocol = conn.choose_subprotocol()
+        # Read from the factory now, not when it was made: programs set factory.server and
+        # factory.headers after creating it. A value that is a list gives one line per item.
+        headers = [("Server", self.factory.server)] if self.factory.server else []
+        for source in (self.factory.headers or {}, extra or {}):
+            for name, value in dict(source).items():
+                if isinstance(value, str) or not hasattr(value, "__iter__"):
+                    headers.append((name, str(value)))
+                else:
+                    headers.extend((name, str(item)) for item in value)
         try:
             response = conn.accept(subprotocol, headers)
         except (ValueError, core.InvalidStateError) as exc:
@@ -1235,11 +1270,15 @@ class WebSocketClientProtocol(WebSocketProtocol):
             protocols = list(getattr(request, "protocols", protocols) or [])
             headers.update(getattr(request, "headers", None) or {})
             useragent = getattr(request, "useragent", useragent)
-        if useragent:
-            headers.setdefault("User-Agent", useragent)
+        # As autobahn: the User-Agent, and no-cache (so that proxies keep the Upgrade) first.
+        headers = {
+            **({"User-Agent": useragent} if useragent else {}),
+            "Pragma": "no-cache",
+            "Cache-Control": "no-cache",
+            **headers,
+        }
         host_header = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed
-        if port != (443 if f.isSecure else 80):
-            host_header = f"{host_header}:{port}"
+        host_header = f"{host_header}:{port}"  # the port always, as autobahn sends it
         options = f._protocol_options()
         options.streaming = self._streaming_receive
         options.protocols = protocols
@@ -1257,7 +1296,8 @@ class WebSocketClientProtocol(WebSocketProtocol):
         if isinstance(event, core.ResponseReceived):
             self.http_response = event.response
             self.http_headers = event.response.headers
-            self.websocket_version = event.response.version
+            # As autobahn: the version is the spec version this client speaks (18: RFC 6455).
+            event.response.version = self.websocket_version = self.version
             # As in autobahn: the response lists the extensions in use as their processors
             # (autobahn.websocket.compress objects), not as the header's strings.
             event.response.extensions = _extensions_in_use(self._conn)
@@ -1271,8 +1311,7 @@ class WebSocketClientProtocol(WebSocketProtocol):
 
     def _server_drop_timed_out(self) -> None:
         self._timer = None
-        self._close_transport()
-        self._restart_timer(1.0, self._abort_now)
+        self._call(self.onServerConnectionDropTimeout)
 
 
 class WebSocketFactory:
@@ -1453,10 +1492,8 @@ class WebSocketServerFactory(WebSocketFactory):
         if self.params:
             raise ValueError(f"a server URL has no query parameters, got {url!r}")
         self.protocols = list(protocols or [])
-        self.server = server
+        self.server = server  # the Server header, read when a handshake is answered
         self.headers = dict(headers or {})
-        if server:
-            self.headers.setdefault("Server", server)
         self.externalPort = externalPort  # when set, a Host header naming another port is refused
 
     def resetProtocolOptions(self) -> None:
@@ -1572,17 +1609,54 @@ class WebSocketServerFactory(WebSocketFactory):
             from autobahn.websocket import compress
 
             options.negotiate = lambda offers: compress.server_negotiate(offers, accept)
-        patterns = self.allowedOrigins
-        if patterns != ["*"]:
-            allow_null = self.allowNullOrigin
+        patterns = [_origin_pattern(p) for p in self.allowedOrigins]
+        allow_null = self.allowNullOrigin
 
-            def origin_check(origin: str | None) -> bool:
-                if origin is None or origin == "null":
-                    return allow_null or any(fnmatch.fnmatchcase(origin or "", p) for p in patterns)
-                return any(fnmatch.fnmatchcase(origin, p) for p in patterns)
+        def origin_check(origin: str | None) -> bool:
+            # As autobahn: no Origin header (non-browser clients) passes; "null" (and file://)
+            # passes only with allowNullOrigin; others are matched as "scheme://host:port".
+            if origin is None:
+                return True
+            from urllib.parse import urlsplit
 
-            options.origin_check = origin_check
+            if origin.lower() == "null":
+                return allow_null
+            try:
+                parts = urlsplit(origin.strip())
+                scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+            except ValueError:
+                return False
+            if scheme == "file":
+                return allow_null
+            if not host:
+                return False
+            if port is None:
+                port = {"https": 443, "http": 80}.get(scheme)
+            return any(p.match(f"{scheme}://{host}:{port}") for p in patterns)
+
+        options.origin_check = origin_check
         return options
+
+
+def _extension_offers(headers: dict[str, str]) -> list[tuple[str, dict[str, list[Any]]]]:
+    from autobahn.websocket._deflate import NegotiationError, parse_extensions
+
+    try:
+        offers = parse_extensions(headers.get("sec-websocket-extensions", ""))
+    except NegotiationError:
+        return []
+    result = []
+    for name, params in offers:
+        grouped: dict[str, list[Any]] = {}
+        for key, value in params:
+            grouped.setdefault(key.lower(), []).append(True if value is None else value)
+        result.append((name.lower(), grouped))
+    return result
+
+
+def _origin_pattern(wildcard: str) -> re.Pattern[str]:
+    """An allowedOrigins entry as autobahn reads it: "*" matches anything, the rest literally."""
+    return re.compile("^" + ".*".join(re.escape(part) for part in wildcard.split("*")) + "$")
 
 
 def _accept_no_compression(offers: Any) -> None:

@@ -744,7 +744,7 @@ class ServerConnection(Connection):
         origin = headers.get("origin", headers.get("sec-websocket-origin"))
         check = self.options.origin_check
         if check is not None and not check(origin):
-            raise HandshakeError(403, f"origin {origin!r} not allowed")
+            raise HandshakeError(400, f"WebSocket connection denied: origin {origin!r} not allowed")
         extensions_header = headers.get("sec-websocket-extensions", "")
         try:
             self._extension_offers = _deflate.parse_extensions(extensions_header)
@@ -774,7 +774,9 @@ class ServerConnection(Connection):
         offered = self.request.protocols
         return next((p for p in self.options.protocols if p in offered), None)
 
-    def accept(self, subprotocol: str | None = None, headers: dict[str, str] | None = None) -> bytes:
+    def accept(
+        self, subprotocol: str | None = None, headers: dict[str, str] | list[tuple[str, str]] | None = None
+    ) -> bytes:
         """The 101 response; the connection is then OPEN. Call ``receive_data()`` (or
         ``next_event()``) next for frames that arrived together with the handshake."""
         if self.state != ACCEPTING or self.request is None:
@@ -796,7 +798,7 @@ class ServerConnection(Connection):
         if accepted is not None:
             extension, deflate = accepted
             response.append(("Sec-WebSocket-Extensions", extension))
-        response.extend((headers or {}).items())
+        response.extend(headers.items() if isinstance(headers, dict) else headers or ())
         data = _handshake.build_response(101, response)  # ValueError for a bad header: still ACCEPTING
         self.subprotocol, self.deflate, self.state = subprotocol, deflate, OPEN
         return data

@@ -31,7 +31,7 @@ import txaio
 from twisted.internet import endpoints
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone, ConnectionLost
-from twisted.internet.interfaces import IPushProducer, ISSLTransport, ITransport
+from twisted.internet.interfaces import ITransport
 from twisted.python.failure import Failure
 from zope.interface import implementer
 

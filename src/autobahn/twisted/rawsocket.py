@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import txaio
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
 from zope.interface import implementer
@@ -39,10 +40,12 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     log = txaio.make_logger()
 
     _gone = False
-    is_closed: Any = None  # a Deferred fired with the protocol when the connection is lost (as autobahn)
+    # A Deferred fired with the protocol when the connection is lost (as autobahn). A Deferred whatever
+    # txaio's global choice: asyncio may have been chosen first in this process.
+    is_closed: Any = None
 
     def connectionMade(self) -> None:
-        self.is_closed = txaio.create_future()
+        self.is_closed = Deferred()
         self._started(TwistedTransportFacts(self.transport, self.is_server))
 
     def dataReceived(self, data: bytes) -> None:
@@ -82,7 +85,7 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
         from twisted.internet.error import ConnectionDone
 
         if self.is_closed is not None and not self.is_closed.called:
-            txaio.resolve(self.is_closed, self)
+            self.is_closed.callback(self)
         self._lost(reason is None or reason.check(ConnectionDone) is not None)
 
     def _write(self, data: bytes) -> None:

@@ -58,6 +58,7 @@ class Component(component.Component):
             raise ValueError("'tls' configuration must be a dict, bool or SSLContext instance")
 
     def _connect_transport(self, loop, transport, session_factory, done):
+        api = self._txaio  # this framework's futures, whatever txaio's global choice
         factory = _create_transport_factory(loop, transport, session_factory)
         endpoint = transport.endpoint
         timeout = endpoint.get("timeout", 10)
@@ -82,8 +83,8 @@ class Component(component.Component):
         def made(result):
             transport_, proto = result
             if transport_.is_closing():
-                if not txaio.is_called(done):
-                    txaio.reject(
+                if not api.is_called(done):
+                    api.reject(
                         done, TransportLost(getattr(proto, "_onclose_reason", None) or "Connection already closed")
                     )
                 return
@@ -94,8 +95,8 @@ class Component(component.Component):
                 result = lost(exc)
 
                 def check():
-                    if not txaio.is_called(done):
-                        txaio.reject(done, exc or TransportLost("failed to complete connection"))
+                    if not api.is_called(done):
+                        api.reject(done, exc or TransportLost("failed to complete connection"))
 
                 # a RawSocket closes at once when the session leaves: let the session's "leave" (queued
                 # behind this) settle the attempt first
@@ -106,10 +107,10 @@ class Component(component.Component):
 
         def failed(fail):
             transport.connect_failures += 1
-            if not txaio.is_called(done):
-                txaio.reject(done, fail)
+            if not api.is_called(done):
+                api.reject(done, fail)
 
-        txaio.add_callbacks(connected, made, failed)
+        api.add_callbacks(connected, made, failed)
         return connected
 
     @staticmethod

@@ -115,6 +115,7 @@ class Component(component.Component):
                 raise ValueError("'tls' configuration must be a dict, bool or a Twisted TLS client options instance")
 
     def _connect_transport(self, reactor, transport, session_factory, done):
+        api = self._txaio  # this framework's futures, whatever txaio's global choice
         factory = _create_transport_factory(reactor, transport, session_factory)
         if transport.proxy:
             endpoint_config = {"type": "tcp", "host": transport.proxy["host"], "port": transport.proxy["port"]}
@@ -129,8 +130,8 @@ class Component(component.Component):
                 result = lost(reason)
 
                 def check():
-                    if not txaio.is_called(done):
-                        txaio.reject(done, reason)
+                    if not api.is_called(done):
+                        api.reject(done, reason)
 
                 reactor.callLater(0, check)  # let the session's "leave" settle a normal end first
                 return result
@@ -140,8 +141,8 @@ class Component(component.Component):
 
         def failed(fail):
             transport.connect_failures += 1
-            if not txaio.is_called(done):
-                txaio.reject(done, fail)
+            if not api.is_called(done):
+                api.reject(done, fail)
 
         d.addCallbacks(made, failed)
         return d

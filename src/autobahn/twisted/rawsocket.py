@@ -40,10 +40,12 @@ class WampRawSocketProtocol(WampRawSocketTransport, Protocol):
     log = txaio.make_logger()
 
     _gone = False
-    is_closed: Any = None  # a Deferred fired with the protocol when the connection is lost (as autobahn)
+    # A Deferred fired with the protocol when the connection is lost (as autobahn). A Deferred whatever
+    # txaio's global choice: asyncio may have been chosen first in this process.
+    is_closed: Any = None
 
     def connectionMade(self) -> None:
-        self.is_closed = Deferred()  # not txaio's future: that follows whichever framework txaio last chose
+        self.is_closed = Deferred()
         self._started(TwistedTransportFacts(self.transport, self.is_server))
 
     def dataReceived(self, data: bytes) -> None:
@@ -151,13 +153,3 @@ class WampRawSocketClientFactory(WampRawSocketFactory, ClientFactory):  # Client
 
     def __init__(self, factory: Any, serializer: Any = None) -> None:
         self._init_client(factory, serializer)
-
-
-# Names autobahn 26.11.1 also has here (programs import them from this module).
-from autobahn.exception import PayloadExceededError  # noqa: E402, F401
-from autobahn.twisted.util import create_transport_details, extract_peer_certificate, transport_channel_id  # noqa: E402, F401
-from autobahn.util import _LazyHexFormatter, public  # noqa: E402, F401
-from autobahn.wamp import types as _wamp_types  # noqa: E402
-from autobahn.wamp.exception import InvalidUriError, ProtocolError, SerializationError, TransportLost  # noqa: E402, F401
-
-TransportDetails = _wamp_types.TransportDetails

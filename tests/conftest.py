@@ -40,15 +40,15 @@ from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
 
 def _tests_without() -> dict[str, str]:
-    left_out = {}
+    declared = {}
     for line in os.environ.get("AUTOBAHN_TESTS_WITHOUT", "").splitlines():
         if not line.strip():
             continue
         module, colon, reason = line.partition(":")
         if not colon or not module.strip() or not reason.strip():
             raise pytest.UsageError(f'AUTOBAHN_TESTS_WITHOUT: "{line.strip()}" is not "module: reason"')
-        left_out[module.strip()] = reason.strip()
-    return left_out
+        declared[module.strip()] = reason.strip()
+    return declared
 
 
 TESTS_WITHOUT = _tests_without()
@@ -73,18 +73,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     for module in TESTS_WITHOUT:
         if importlib.util.find_spec(module) is not None:
             raise pytest.UsageError(f"AUTOBAHN_TESTS_WITHOUT names {module}, but it is installed")
-
-
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-    # The code under test imports a left-out module itself (a serializer, a TLS helper): the test
-    # is skipped with the reason, as if it had been marked. Any other ImportError fails as usual.
-    error = call.excinfo.value if call.excinfo is not None else None
-    reason = left_out(error.name) if isinstance(error, ImportError) and error.name else None
-    if reason is not None:
-        try:
-            raise pytest.skip.Exception(reason, _use_item_location=True) from error
-        except pytest.skip.Exception:
-            call.excinfo = pytest.ExceptionInfo.from_current()
 
 
 # --- implementations of the hot path ----------------------------------------------------------

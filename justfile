@@ -43,11 +43,12 @@ test:
 test-pure:
     AUTOBAHN_USE_NVX=0 {{python}} -m pytest
 
-# Build the abi3 wheel once and run the suite with it on every other CPython >= 3.11 under pyenv.
+# Build the abi3 wheel once, run the hot-path tests with it on every other CPython >= 3.11 under
+# pyenv and the whole suite on CPython 3.14 (in the sid root, as test-py314).
 test-abi3:
     bash .ci/test-abi3.sh
 
-# The suite on PyPy 3.11 (its NVX wheel built there; NVX on, then off), in a cached Debian sid
+# The whole suite on PyPy 3.11 (its NVX wheel built there; NVX on, then off), in a cached Debian sid
 # root (.ci/platform-roots.sh, $AUTOBAHN_CI_CACHE; needs root).
 test-pypy:
     bash .ci/test-platforms.sh pypy

@@ -15,8 +15,11 @@ ROOT_NAMES=(sid-amd64 sid-arm64)
 root_packages() {
     case $1 in
         sid-amd64)
+            # libssl-dev, pkg-config, libsodium-dev: PyPy 3.11 (ABI pp80) has no binary wheels on
+            # PyPI, so cryptography and PyNaCl build from their sdists against Debian's libraries.
             echo "pypy3 pypy3-dev pypy3-venv python3.14 python3.14-dev python3.14-venv build-essential" \
-                "cargo rustc git cmake libstd-rust-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
+                "cargo rustc git cmake libstd-rust-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross" \
+                "libssl-dev pkg-config libsodium-dev" ;;
         sid-arm64) echo "python3" ;;
         *) echo "unknown root $1" >&2; return 1 ;;
     esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build the abi3 wheel once with this machine's default Python, then run the installed package's
-# tests with it on every other CPython >= 3.11 found under pyenv, and the whole suite on CPython
-# 3.14 in a Debian sid root (.ci/test-platforms.sh; needs root): one wheel must serve them all.
+# Build the abi3 wheel once with this machine's default Python, then run the hot-path tests of the
+# installed package with it (.ci/test-wheel.sh) on every other CPython >= 3.11 found under pyenv, and
+# the whole suite on CPython 3.14 in a Debian sid root (.ci/test-platforms.sh; needs root): one
+# wheel must serve them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The platform legs that this x86-64 Debian machine cannot run natively, in Debian sid roots
 # (.ci/platform-roots.sh builds and caches them; needs root):
-#   pypy            build the pp311 NVX wheel with PyPy 3.11, run the suite with NVX required
-#                   and again with AUTOBAHN_USE_NVX=0
+#   pypy            build the pp311 NVX wheel with PyPy 3.11, run the whole suite with NVX
+#                   required and again with AUTOBAHN_USE_NVX=0
 #   py314 WHEEL     run the whole suite with the abi3 WHEEL (built on the host) on CPython 3.14
 #   aarch64         cross-build the aarch64 wheel (warnings are errors), run the NEON
 #                   selection of the hot-path tests under qemu in an arm64 root
@@ -55,25 +55,41 @@ timed() {  # timed NAME COMMAND...: run, then record the wall time for the summa
 }
 TIMES=()
 
-# The suite as the sid roots run it, from the copy of the checkout against the installed wheel:
-# every module that exercises NVX and its pure twins (the hot path, the CFFI binding, the frame
-# engine, the sans-IO WebSocket core, compression, autobahn's helper modules), with only pytest
-# and hypothesis installed. The asyncio/Twisted/WAMP modules need the test extras (Twisted,
-# uvloop, msgpack, bjdata/numpy, Crossbar ...), several without wheels for PyPy here, and do
-# not depend on the interpreter's NVX binding: the host legs run them. So do the build hook's
-# and the Rust crate's own tests (they rebuild NVX several times).
-SUITE="python -m pytest -q -p no:cacheprovider tests/test_utf8validator.py tests/test_xormasker.py \
-    tests/test_guard.py tests/test_switch.py tests/test_threads.py tests/test_nvx_cffi.py tests/test_frames.py \
-    tests/test_protocol.py tests/test_protocol_fuzz.py tests/test_deflate.py tests/test_compress.py \
-    tests/test_rawsocket.py tests/test_util.py tests/test_ws_types.py tests/test_ws_util.py \
-    tests/test_flatbuffers.py tests/test_version.py tests/test_wheel_tags.py"
+# The suite as the sid roots run it: the whole of tests/, from the copy of the checkout against the
+# installed wheel, with the `test` extra installed beside it (.ci/test-requirements.py) less what the
+# leg's interpreter cannot install (its *_WITHOUT list below): the tests that need a package left
+# out are skipped, naming it and the reason (tests/conftest.py, AUTOBAHN_TESTS_WITHOUT). So are the
+# tests that need what the roots do not have, each naming it: Crossbar and autobahn's examples (set
+# up on the host by .ci/setup-crossbar.sh), wstest, the build and release tools (hatchling,
+# maturin, twine: the build hook's tests rebuild NVX on the host), actionlint.
+SUITE="python -m pytest -q -p no:cacheprovider tests"
 
-# Inside the amd64 root: a venv of INTERPRETER at /build/venv-NAME with the test tools.
+# Packages of the `test` extra that a leg's interpreter cannot install, one
+# "distribution module: reason" a line; every other one must install (the leg fails otherwise).
+# PyPy 3.11 (ABI pp80) gets no binary wheels from PyPI: the rest build from their sdists (pip caches
+# what it builds under $AUTOBAHN_CI_CACHE/pip; cryptography's Rust build takes minutes the first time).
+PYPY_WITHOUT="
+uvloop uvloop: no wheel for PyPy, and its C extension does not build there (PyPy's C API has no PyContext_CopyCurrent)
+bjdata bjdata: no wheel for PyPy, and its sdist builds against numpy 1.23.2 (oldest-supported-numpy), whose sources do not link with Debian sid's GCC 16
+"
+PY314_WITHOUT=""
+# pip constraints of a leg, each with its reason. Without a wheel, pip takes the newest sdist, and
+# cryptography 51's Rust crate needs asn1 0.25, which the crates.io index reachable here lacks (pip
+# does not fall back to an older release when an sdist fails): 50.x builds.
+PYPY_CONSTRAINTS="cryptography<51"
+
+# Inside the amd64 root: a venv of INTERPRETER at /build/venv-NAME with the test extra less WITHOUT's
+# distributions, within CONSTRAINTS (PyNaCl against Debian's libsodium instead of its bundled copy).
 VENV_SETUP='
     "$INTERPRETER" -m venv "/build/venv-$NAME"
     . "/build/venv-$NAME/bin/activate"
-    python -m pip install -q pytest hypothesis $EXTRA
+    python /build/src/.ci/test-requirements.py $(echo "$WITHOUT" | cut -d" " -f1) >"/build/requirements-$NAME.txt"
+    echo "$CONSTRAINTS" >"/build/constraints-$NAME.txt"
+    SODIUM_INSTALL=system python -m pip install -q -r "/build/requirements-$NAME.txt" -c "/build/constraints-$NAME.txt"
 '
+
+# AUTOBAHN_TESTS_WITHOUT for tests/conftest.py: WITHOUT's "module: reason" lines.
+tests_without() { sed -E '/^\s*$/d; s/^\s*\S+\s+//' <<<"$1"; }
 
 build_pypy() {
     leg "PyPy 3.11: build the NVX wheel (.ci/build-wheel-for.sh, as the workflows do)"
@@ -84,8 +100,8 @@ build_pypy() {
 }
 
 install_pypy() {
-    leg "PyPy 3.11: install the wheel"
-    root_run "$AMD64" INTERPRETER=pypy3 NAME=pypy EXTRA= "
+    leg "PyPy 3.11: install the wheel and the test extra (less: $(tests_without "$PYPY_WITHOUT" | cut -d: -f1 | xargs))"
+    root_run "$AMD64" INTERPRETER=pypy3 NAME=pypy WITHOUT="$PYPY_WITHOUT" CONSTRAINTS="$PYPY_CONSTRAINTS" "
         $VENV_SETUP
         python -m pip install -q /build/out-pypy/autobahn-*-pp311-pypy311_pp*.whl
         cd /tmp && python -m autobahn
@@ -94,12 +110,16 @@ install_pypy() {
 
 test_pypy() {
     install_pypy
-    leg "PyPy 3.11: the suite, NVX required"
-    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=1 $SUITE"
+    local without
+    without=$(tests_without "$PYPY_WITHOUT")
+    leg "PyPy 3.11: the whole suite, NVX required"
+    root_run "$AMD64" AUTOBAHN_TESTS_WITHOUT="$without" \
+        "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=1 $SUITE"
     # Pure Python selected everywhere; the cases that force an NVX implementation (`impl`
     # fixture ids nvx-*) ran just above, so they are deselected here.
-    leg "PyPy 3.11: the suite, AUTOBAHN_USE_NVX=0 (without the nvx-* cases)"
-    root_run "$AMD64" "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=0 $SUITE -k 'not nvx'"
+    leg "PyPy 3.11: the whole suite, AUTOBAHN_USE_NVX=0 (without the nvx-* cases)"
+    root_run "$AMD64" AUTOBAHN_TESTS_WITHOUT="$without" \
+        "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=0 $SUITE -k 'not nvx'"
 }
 
 # Not a test (nothing is asserted about speed): NVX against pure Python under PyPy, the
@@ -117,7 +137,8 @@ leg_py314() {
     leg "CPython 3.14: the whole suite with $(basename "$wheel")"
     open_amd64
     mkdir -p "$AMD64/build/wheel" && cp "$wheel" "$AMD64/build/wheel/"
-    root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 EXTRA=cffi "
+    root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 WITHOUT="$PY314_WITHOUT" CONSTRAINTS= \
+        AUTOBAHN_TESTS_WITHOUT="$(tests_without "$PY314_WITHOUT")" "
         $VENV_SETUP
         python -m pip install -q /build/wheel/$(basename "$wheel")
         cd /build/src && AUTOBAHN_USE_NVX=1 $SUITE

@@ -9,11 +9,17 @@ NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
 Every test that takes the ``framework`` fixture runs once on asyncio and once on Twisted
 (both on one event loop, see tests/frameworks.py; Twisted is in the ``test`` extra, so a
 missing Twisted fails those runs instead of skipping them).
+
+A platform leg whose interpreter cannot install a package of the ``test`` extra names it in
+AUTOBAHN_TESTS_WITHOUT with the reason; the tests that need it are skipped there with that
+reason (the block "test dependencies a platform leg cannot install" below).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +32,51 @@ from autobahn.websocket import HAS_NVX
 from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
+
+# --- test dependencies a platform leg cannot install --------------------------------------------
+# Every package of the `test` extra is needed: where one is missing, the tests that use it fail. A
+# platform leg whose interpreter cannot install one (no wheel for its ABI, and an sdist that does not
+# build there) names its module in AUTOBAHN_TESTS_WITHOUT, one "module: reason" a line (see
+# .ci/test-platforms.sh); the tests that need it are then skipped, naming the module and the reason.
+
+
+def _tests_without() -> dict[str, str]:
+    declared = {}
+    for line in os.environ.get("AUTOBAHN_TESTS_WITHOUT", "").splitlines():
+        if not line.strip():
+            continue
+        module, colon, reason = line.partition(":")
+        if not colon or not module.strip() or not reason.strip():
+            raise pytest.UsageError(f'AUTOBAHN_TESTS_WITHOUT: "{line.strip()}" is not "module: reason"')
+        declared[module.strip()] = reason.strip()
+    return declared
+
+
+TESTS_WITHOUT = _tests_without()
+
+
+def left_out(module: str) -> str | None:
+    """Why this run has no ``module`` (dotted names: their top-level package); None: it must import."""
+    reason = TESTS_WITHOUT.get(module.partition(".")[0])
+    return None if reason is None else f"needs {module}, which this run leaves out: {reason}"
+
+
+def needs(*modules: str) -> pytest.MarkDecorator:
+    """A ``skipif`` marker for a test (or a ``pytest.param``) that needs ``modules``: skipped only
+    where the run leaves one of them out."""
+    reasons = [reason for module in modules if (reason := left_out(module))]
+    return pytest.mark.skipif(bool(reasons), reason="; ".join(reasons))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # A module declared left out that imports after all: the declaration is stale, and its tests
+    # would be skipped for nothing.
+    for module in TESTS_WITHOUT:
+        if importlib.util.find_spec(module) is not None:
+            raise pytest.UsageError(f"AUTOBAHN_TESTS_WITHOUT names {module}, but it is installed")
+
+
+# --- implementations of the hot path ----------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,13 +177,14 @@ def crossbar_router(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 
 # --- event loops: the default one and uvloop ----------------------------------------------------
 
-LOOPS = ["asyncio", "uvloop"]
+LOOPS = ["asyncio", pytest.param("uvloop", marks=needs("uvloop"))]
 
 
 @pytest.fixture(params=LOOPS)
 def event_loop_policy(request: pytest.FixtureRequest) -> Iterator[str]:
     """Runs a test's ``asyncio.run()`` on the default event loop, then on uvloop (asyncio
-    modules use it through ``pytestmark``). uvloop is in the test extra: missing, it fails."""
+    modules use it through ``pytestmark``). uvloop is in the test extra: missing, it fails
+    (unless the run leaves it out)."""
     if request.param == "asyncio":
         yield "asyncio"
         return
@@ -140,12 +192,19 @@ def event_loop_policy(request: pytest.FixtureRequest) -> Iterator[str]:
 
     import uvloop
 
-    previous = asyncio.get_event_loop_policy()
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    # asyncio.run() through a Runner with uvloop's loop factory, not an event loop policy: the
+    # policies are deprecated from Python 3.14 (a DeprecationWarning, an error under our filters).
+    def run_on_uvloop(main: Any, *, debug: bool | None = None) -> Any:
+        with asyncio.Runner(debug=debug, loop_factory=uvloop.new_event_loop) as runner:
+            assert isinstance(runner.get_loop(), uvloop.Loop)
+            return runner.run(main)
+
+    original_run = asyncio.run
+    asyncio.run = run_on_uvloop  # type: ignore[assignment]
     try:
         yield "uvloop"
     finally:
-        asyncio.set_event_loop_policy(previous)
+        asyncio.run = original_run
 
 
 # --- frameworks: asyncio and Twisted ---------------------------------------------------------
@@ -160,6 +219,6 @@ def _stop_twisted_reactor_at_the_end() -> Iterator[None]:
     frameworks.stop_twisted_reactor()
 
 
-@pytest.fixture(params=frameworks.frameworks())
+@pytest.fixture(params=[pytest.param(name, marks=needs(*frameworks.needs(name))) for name in frameworks.frameworks()])
 def framework(request: pytest.FixtureRequest) -> frameworks.Framework:
     return frameworks.load(request.param)

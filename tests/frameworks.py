@@ -151,6 +151,11 @@ def frameworks() -> list[str]:
     return ["asyncio", "asyncio-uvloop", "twisted"]
 
 
+def needs(name: str) -> list[str]:
+    """The modules the framework ``name`` runs on beyond the standard library."""
+    return {"asyncio": [], "asyncio-uvloop": ["uvloop"], "twisted": ["twisted"]}[name]
+
+
 def load(name: str) -> Framework:
     """The framework, with its loop made the one ``run()`` uses."""
     import importlib

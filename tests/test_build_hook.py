@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("hatchling")
-pytest.importorskip("maturin")
+_BUILD_TOOLS = "the build hook's tests need the build tools (pip install -r .ci/release-tools.txt)"
+pytest.importorskip("hatchling", reason=_BUILD_TOOLS)
+pytest.importorskip("maturin", reason=_BUILD_TOOLS)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["src", "rust", "flatbuffers", "build.rs", "Cargo.toml", "Cargo.lock", "pyproject.toml", "hatch_build.py",

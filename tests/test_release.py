@@ -20,8 +20,9 @@ import pytest
 
 from autobahn.testee import wait_until_listening
 
-pytest.importorskip("hatchling")
-pytest.importorskip("twine")
+_RELEASE_TOOLS = "the release pipeline's tests need the release tools (pip install -r .ci/release-tools.txt)"
+pytest.importorskip("hatchling", reason=_RELEASE_TOOLS)
+pytest.importorskip("twine", reason=_RELEASE_TOOLS)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / ".ci" / "artifacts.py"

@@ -11,7 +11,7 @@ import flatbuffers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from wamp_samples import sample_messages
+from wamp_samples import sample_messages, serializer_param
 
 from autobahn import flatc
 from autobahn.flatbuffers import load_schema
@@ -87,7 +87,7 @@ def test_forward_writer_aligns_values():
     assert struct.unpack_from("<2Q", data, start) == (2**64 - 1, 5)
 
 
-@pytest.mark.parametrize("payload_serializer", ["json", "msgpack", "cbor", "ubjson"])
+@pytest.mark.parametrize("payload_serializer", [serializer_param(s) for s in ["json", "msgpack", "cbor", "ubjson"]])
 def test_payload_serializers(payload_serializer):
     ser = serializer.FlatBuffersSerializer(payload_serializer=payload_serializer)
     assert payload_serializer == ser.PAYLOAD_SERIALIZER_ID

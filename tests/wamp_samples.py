@@ -3,7 +3,31 @@ without its optional fields, payload transparency and router-to-router forwardin
 
 from __future__ import annotations
 
+import pytest
+from conftest import left_out, needs
+
 from autobahn.wamp import message, role
+
+# The library each serializer takes. A platform leg that cannot install one leaves it out
+# (tests/conftest.py, AUTOBAHN_TESTS_WITHOUT): the cases of its serializer are skipped, naming it,
+# and the tests that loop over every serializer loop over the others.
+SERIALIZER_LIBRARIES = {"msgpack": "msgpack", "cbor": "cbor2", "ubjson": "bjdata"}
+
+
+def _library(ser_id: str) -> str | None:
+    return SERIALIZER_LIBRARIES.get(ser_id.partition(".")[0])
+
+
+def serializer_param(ser_id: str, *more: object) -> object:
+    """A parameter set whose first value is ``ser_id``: skipped where the run leaves its library out."""
+    library = _library(ser_id)
+    return pytest.param(ser_id, *more, marks=needs(library) if library else ())
+
+
+def installed(ser_ids: list[str]) -> list[str]:
+    """The serializers of ``ser_ids`` whose library this run has."""
+    return [s for s in ser_ids if not (_library(s) and left_out(_library(s)))]
+
 
 BINARY = bytes(range(256))
 UNICODE = "\u3053\u3093\u306b\u3061\u306f\u4e16\u754c"

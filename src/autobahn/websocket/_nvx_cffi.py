@@ -61,9 +61,10 @@ class Utf8Validator(_pyutf8.Utf8Validator):
         super().__init__()
         self._incomplete = ffi.new("unsigned char *")
 
-    def validate(self, data: Any) -> tuple[bool, bool, int, int]:
+    def validate(self, ba: Any) -> tuple[bool, bool, int, int]:
         """Validate the next chunk: returns (valid, endsOnCodePoint, currentIndex, totalIndex)."""
-        buf = readable(data, "Utf8Validator.validate()")
+        # `ba`, as autobahn names it: PyPy programs get this class as autobahn's Utf8Validator.
+        buf = readable(ba, "Utf8Validator.validate()")
         size = len(buf)
         if size < self.native_from or self._failed_at >= 0:
             return _py_validate(self, buf)

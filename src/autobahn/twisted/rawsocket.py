@@ -153,3 +153,13 @@ class WampRawSocketClientFactory(WampRawSocketFactory, ClientFactory):  # Client
 
     def __init__(self, factory: Any, serializer: Any = None) -> None:
         self._init_client(factory, serializer)
+
+
+# Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.exception import PayloadExceededError  # noqa: E402, F401
+from autobahn.twisted.util import create_transport_details, extract_peer_certificate, transport_channel_id  # noqa: E402, F401
+from autobahn.util import _LazyHexFormatter, public  # noqa: E402, F401
+from autobahn.wamp import types as _wamp_types  # noqa: E402
+from autobahn.wamp.exception import InvalidUriError, ProtocolError, SerializationError, TransportLost  # noqa: E402, F401
+
+TransportDetails = _wamp_types.TransportDetails

@@ -176,7 +176,9 @@ def comparable(lines: set[str]) -> set[str]:
 KNOWN = {
     "twisted/echo_httpheaders": "prints ConnectionResponse: the original's str() is a pformat'ed dict",
     "twisted/echo_tls": "the original logs its factory options at debug level; ours does not",
-    "twisted/multiproto 1": "the server prints the request headers: our client sends no Pragma/Cache-Control, in another order",
+    "twisted/multiproto 1": (
+        "the server prints the request headers: our client sends no Pragma/Cache-Control, in another order"
+    ),
     "twisted/ping": "connectWS verifies wss:// certificates by default (the original does not): self-signed fails",
     "twisted/streaming": "frames of 2^63-1 bytes streamed: receiving is not incremental in websocket.protocol yet",
     "twisted/streaming producer": "as twisted/streaming",

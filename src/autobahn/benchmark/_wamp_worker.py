@@ -38,6 +38,7 @@ class Session(ApplicationSession):
 async def join(url, realm, ser):
     loop = asyncio.get_running_loop()
     joined = loop.create_future()
+
     def make_session():
         return Session(ComponentConfig(realm, {"joined": joined}))
 

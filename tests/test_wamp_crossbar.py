@@ -299,38 +299,7 @@ def test_tls_client_certificate_authentication(crossbar_router, transport):
 def test_tls_cryptosign_channel_binding(crossbar_router, transport, channel_binding):
     """WAMP-cryptosign over TLS, the signature bound to the TLS channel (tls-unique) or not: the router
     computes the same channel ID as our client does, or the join fails."""
-    from autobahn.asyncio.wamp import Session
-    from autobahn.wamp import auth
-
-    class Signer(Session, Client):
-        def __init__(self, config=None):
-            Client.__init__(self, config)
-            authextra = {"channel_binding": channel_binding} if channel_binding else {}
-            self.add_authenticator(
-                auth.create_authenticator(
-                    "cryptosign",
-                    authid=_crossbar.CRYPTOSIGN["authid"],
-                    privkey=_crossbar.CRYPTOSIGN["seed_hex"],
-                    authextra=authextra,
-                )
-            )
-
-        def onConnect(self):
-            return Session.onConnect(self)
-
-        def onChallenge(self, challenge):
-            if channel_binding:
-                assert challenge.extra.get("channel_binding") == channel_binding
-            return Session.onChallenge(self, challenge)
-
-        def on_join(self, details):
-            Client.onJoin(self, details)
-
-        def on_leave(self, details):
-            Client.onLeave(self, details)
-
-        def on_disconnect(self):
-            Client.onDisconnect(self)
+    Signer = authenticator_client("cryptosign", {"channel_binding": channel_binding} if channel_binding else None)
 
     async def main():
         session = await connect(crossbar_router, transport, "json", Signer)

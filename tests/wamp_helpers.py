@@ -134,8 +134,9 @@ def authenticating_client(case: str) -> type[Client]:
 AUTHENTICATORS = ["cryptosign", "scram", "ticket", "wampcra"]
 
 
-def make_authenticator(method: str):
-    """autobahn.wamp.auth's authenticator for the router's principal of ``method``."""
+def make_authenticator(method: str, authextra: dict[str, Any] | None = None):
+    """autobahn.wamp.auth's authenticator for the router's principal of ``method`` (with ``authextra``,
+    e.g. cryptosign's ``channel_binding``)."""
     from autobahn.wamp import auth
 
     kwargs = {
@@ -144,17 +145,19 @@ def make_authenticator(method: str):
         "ticket": {"authid": _crossbar.TICKET["authid"], "ticket": _crossbar.TICKET["ticket"]},
         "wampcra": {"authid": _crossbar.WAMPCRA["authid"], "secret": _crossbar.WAMPCRA["secret"]},
     }[method]
+    if authextra:
+        kwargs["authextra"] = authextra
     return auth.create_authenticator(method, **kwargs)
 
 
-def authenticator_client(method: str) -> type[Client]:
+def authenticator_client(method: str, authextra: dict[str, Any] | None = None) -> type[Client]:
     """A Client class on the session shim (autobahn.asyncio.wamp.Session) with ``method``'s authenticator."""
     from autobahn.asyncio.wamp import Session
 
     class Shim(Session, Client):
         def __init__(self, config=None):
             Client.__init__(self, config)
-            self.add_authenticator(make_authenticator(method))
+            self.add_authenticator(make_authenticator(method, authextra))
 
         def onConnect(self):
             return Session.onConnect(self)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -137,12 +138,9 @@ COMPONENT = textwrap.dedent(
 
 
 def closed_port() -> int:
-    """A 127.0.0.1 port nothing listens on (bound, then released)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A 127.0.0.1 port nothing listens on: 1 (tcpmux), outside the ephemeral range, so that a
+    connection to it can never be a TCP self-connect (a free ephemeral port can, now and then)."""
+    return 1
 
 
 @pytest.mark.parametrize("framework", ["asyncio", "twisted"])
@@ -200,10 +198,17 @@ def interrupt_after(marker: str, args: list[str]) -> tuple[int, str, str]:
     )
     try:
         lines = []
-        for line in proc.stdout:  # bounded: the child prints the marker within seconds, or exits
-            lines.append(line)
-            if marker in line:
-                break
+        # Bounded: a child that neither prints the marker within 60 s nor exits fails the test.
+        watchdog = threading.Timer(60, proc.kill)
+        watchdog.start()
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                if marker in line:
+                    break
+        finally:
+            watchdog.cancel()
+        assert marker in "".join(lines), f"no {marker!r} within 60 s:\n{''.join(lines)}"
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=30)
     finally:

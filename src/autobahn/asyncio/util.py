@@ -129,5 +129,10 @@ def get_serializers() -> list[type]:
     """The WAMP serializer classes installed here, best first (CBOR, MessagePack, UBJSON, JSON)."""
     from autobahn.wamp import serializer
 
-    names = ("CBORSerializer", "MsgPackSerializer", "UBJSONSerializer", "JsonSerializer")
-    return [getattr(serializer, name) for name in names if getattr(serializer, name, None) is not None]
+    installed = []
+    for name in ("CBORSerializer", "MsgPackSerializer", "UBJSONSerializer", "JsonSerializer"):
+        try:
+            installed.append(getattr(serializer, name))
+        except ImportError:  # its library is not installed (the module names the extra)
+            continue
+    return installed

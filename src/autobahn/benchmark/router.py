@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from autobahn import _crossbar
-from autobahn.benchmark.wamp import WORKER
+from autobahn.benchmark.wamp import WORKER, pin_router
 
 WORKLOADS = [("rpc", 8), ("events", 8)]
 TRANSPORTS = ("websocket", "rawsocket")
@@ -65,13 +65,6 @@ def measure(router, transport: str, serializer: str, workload: str, size: int, d
     raise RuntimeError(f"worker failed ({out.returncode}):\n{out.stdout}\n{out.stderr[-3000:]}")
 
 
-def _pin_router(router) -> None:
-    pid = router.process.proc.pid
-    children = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
-    for p in [str(pid), *children]:
-        subprocess.run(["taskset", "-a", "-p", "-c", "0", p], capture_output=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autobahn.benchmark.router",
@@ -102,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in _crossbar.ROUTERS:
             routers[name] = _crossbar.Router(node / name, router=name)
             if args.pin:
-                _pin_router(routers[name])
+                pin_router(routers[name])
         print(
             "| transport | serializer | workload | ours ops/s | original ops/s | ratio "
             "| ours router CPU µs/op | original router CPU µs/op | CPU ratio |"

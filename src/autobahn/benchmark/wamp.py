@@ -31,6 +31,14 @@ WORKER = Path(__file__).with_name("_wamp_worker.py")
 WORKLOADS = [("rpc", 8), ("rpc", 64 * 1024), ("events", 8), ("events", 64 * 1024)]
 
 
+def pin_router(router) -> None:
+    """Move a router's processes (controller and workers: its process group) onto CPU 0 (taskset)."""
+    pid = router.process.proc.pid
+    children = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
+    for p in [str(pid), *children]:
+        subprocess.run(["taskset", "-a", "-p", "-c", "0", p], capture_output=True)
+
+
 def measure(python: str, url: str, realm: str, serializer: str, workload: str, size: int, duration: float, pin: bool):
     cmd = [python, str(WORKER), url, realm, serializer, workload, str(size), str(duration)]
     if pin:
@@ -62,12 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     router = _crossbar.Router(node)
     try:
-        if args.pin:  # move the router (controller and workers) onto the same core
-            subprocess.run(["taskset", "-a", "-p", "-c", "0", str(router.process.proc.pid)], capture_output=True)
-            for child in subprocess.run(
-                ["pgrep", "-g", str(router.process.proc.pid)], capture_output=True, text=True
-            ).stdout.split():
-                subprocess.run(["taskset", "-a", "-p", "-c", "0", child], capture_output=True)
+        if args.pin:
+            pin_router(router)
         print(
             "| serializer | workload | size | ours ops/s | autobahn 26.10.2 ops/s | ratio "
             "| ours client CPU µs/op | autobahn 26.10.2 client CPU µs/op | CPU ratio |"

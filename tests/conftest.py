@@ -6,9 +6,10 @@ so no kernel goes untested. ``nvx-cffi`` is NVX called through CFFI (what PyPy u
 When NVX is not installed the ``nvx`` runs are skipped, unless AUTOBAHN_USE_NVX requires
 NVX (as CI does), in which case ``test_guard.py`` fails loudly instead.
 
-Every test that takes the ``framework`` fixture runs once on asyncio and once on Twisted
-(both on one event loop, see tests/frameworks.py; Twisted is in the ``test`` extra, so a
-missing Twisted fails those runs instead of skipping them).
+Every test that takes the ``framework`` fixture runs on asyncio, on asyncio with uvloop and on
+Twisted (on one event loop, see tests/frameworks.py; Twisted is in the ``test`` extra, so a
+missing Twisted fails those runs instead of skipping them). With AUTOBAHN_TWISTED_REACTOR=epoll
+it runs on Twisted's default (epoll) reactor instead (tests/test_twisted_default_reactor.py).
 
 A platform leg whose interpreter cannot install a package of the ``test`` extra names it in
 AUTOBAHN_TESTS_WITHOUT with the reason; the tests that need it are skipped there with that
@@ -221,4 +222,6 @@ def _stop_twisted_reactor_at_the_end() -> Iterator[None]:
 
 @pytest.fixture(params=[pytest.param(name, marks=needs(*frameworks.needs(name))) for name in frameworks.frameworks()])
 def framework(request: pytest.FixtureRequest) -> frameworks.Framework:
+    if request.param == "twisted-epoll" and not getattr(request.module, "FRAMEWORK_NEUTRAL", False):
+        pytest.skip("this module talks to Twisted through asyncio, so it runs on the asyncio reactor only")
     return frameworks.load(request.param)

@@ -1,109 +1,126 @@
-"""Hostile and greedy peers against the asyncio server, on the default loop and uvloop: the
+"""Hostile and greedy peers against our server on every framework (asyncio, uvloop, Twisted on
+the asyncio reactor and, in tests/test_twisted_default_reactor.py, on its epoll reactor): the
 frame budget per received chunk (nothing lost, order kept), a readable 431 for an oversized
 handshake however much follows it, and keepalive on by default."""
 
 from __future__ import annotations
 
-import asyncio
+import socket
 import struct
+import threading
 
-import pytest
+from frameworks import Framework
 from ws_helpers import frame, request
 
-from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketServerFactory, WebSocketServerProtocol
+from autobahn.asyncio import websocket as asyncio_websocket
+
+# Waits, sleeps and raw peers go through the Framework, so this module runs on the epoll reactor too.
+FRAMEWORK_NEUTRAL = True
 
 
-class EchoServer(WebSocketServerProtocol):
+class EchoServer:
     def onMessage(self, payload, isBinary):
         self.sendMessage(payload, isBinary)
 
 
-async def _serve(impl, protocol=EchoServer, **kw):
-    factory = WebSocketServerFactory("ws://127.0.0.1")
-    factory.protocol = protocol
+async def _serve(fw: Framework, impl, **kw):
+    factory = fw.server_factory("ws://127.0.0.1")
+    factory.protocol = fw.server_class(EchoServer)
     factory.setProtocolOptions(utf8Validator=impl.Utf8Validator, xorMasker=impl.XorMasker, **kw)
-    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
-    return server, factory
+    return await fw.listen(factory)
 
 
-def _port(server):
-    return server.sockets[0].getsockname()[1]
+async def _raw_open(fw: Framework, port):
+    peer = await fw.open_raw(port)
+    await peer.write(request())
+    assert (await peer.read_until(b"\r\n\r\n")).startswith(b"HTTP/1.1 101 ")
+    return peer
 
 
-async def _raw_open(port):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(request())
-    assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101 ")
-    return reader, writer
-
-
-pytestmark = pytest.mark.usefixtures("event_loop_policy")
-
-
-async def _read_frames(reader: asyncio.StreamReader, count: int) -> list[tuple[int, bytes]]:
+async def _read_frames(peer, count: int) -> list[tuple[int, bytes]]:
     """``count`` unmasked server frames as (first byte, payload)."""
     frames = []
     for _ in range(count):
-        first, second = await reader.readexactly(2)
+        first, second = await peer.read_exactly(2)
         n = second & 0x7F
         if n == 126:
-            n = struct.unpack("!H", await reader.readexactly(2))[0]
+            n = struct.unpack("!H", await peer.read_exactly(2))[0]
         elif n == 127:
-            n = struct.unpack("!Q", await reader.readexactly(8))[0]
-        frames.append((first, await reader.readexactly(n)))
+            n = struct.unpack("!Q", await peer.read_exactly(8))[0]
+        frames.append((first, await peer.read_exactly(n)))
     return frames
 
 
-def test_more_frames_than_one_budget_in_one_write_all_echo_in_order(impl):
+def test_more_frames_than_one_budget_in_one_write_all_echo_in_order(framework, impl):
     count = 2500  # 2.5 budgets of 1,000 frames
 
     async def main():
-        server, _ = await _serve(impl)
-        async with server:
-            reader, writer = await _raw_open(_port(server))
-            writer.write(b"".join(frame(1, str(i).encode()) for i in range(count)))
-            echoes = await asyncio.wait_for(_read_frames(reader, count), 30)
-            writer.close()
+        port, stop = await _serve(framework, impl)
+        try:
+            peer = await _raw_open(framework, port)
+            await peer.write(b"".join(frame(1, str(i).encode()) for i in range(count)))
+            echoes = await _read_frames(peer, count)  # each read bounded (RawPeer.TIMEOUT)
+            peer.close()
+        finally:
+            await stop()
         assert echoes == [(0x81, str(i).encode()) for i in range(count)]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_a_fragment_storm_is_assembled_and_echoed(impl):
+def test_a_fragment_storm_is_assembled_and_echoed(framework, impl):
     n = 20_000
 
     async def main():
-        server, _ = await _serve(impl)
-        async with server:
-            reader, writer = await _raw_open(_port(server))
+        port, stop = await _serve(framework, impl)
+        try:
+            peer = await _raw_open(framework, port)
             fragments = [frame(0, bytes((i & 0xFF,)), fin=False) for i in range(n)]
-            writer.write(frame(2, b"", fin=False) + b"".join(fragments) + frame(0, b""))
-            [(first, payload)] = await asyncio.wait_for(_read_frames(reader, 1), 60)
-            writer.close()
+            await peer.write(frame(2, b"", fin=False) + b"".join(fragments) + frame(0, b""))
+            [(first, payload)] = await _read_frames(peer, 1)
+            peer.close()
+        finally:
+            await stop()
         assert first == 0x82 and payload == bytes(i & 0xFF for i in range(n))
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_oversized_handshake_in_one_large_burst_gets_a_readable_431(impl):
+def send_burst(sock: socket.socket) -> None:
+    try:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nX-Padding: " + b"a" * (4 * 1024 * 1024))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server closed once it had answered: the rest of the burst has nowhere to go
+
+
+def test_oversized_handshake_in_one_large_burst_gets_a_readable_431(framework, impl):
     async def main():
-        server, _ = await _serve(impl)
-        async with server:
-            reader, writer = await asyncio.open_connection("127.0.0.1", _port(server))
+        port, stop = await _serve(framework, impl)
+        try:
+            peer = await framework.open_raw(port)
             # Far more than one read: the server answers after the first 16 KiB and must not
             # reset the connection (which would discard its answer) for the bytes still coming.
-            writer.write(b"GET / HTTP/1.1\r\nHost: a\r\nX-Padding: " + b"a" * (4 * 1024 * 1024))
-            answer = await asyncio.wait_for(reader.read(), 10)
-            writer.close()
-            await writer.wait_closed()
-            await asyncio.sleep(0.1)  # the server sees our EOF and closes its side
+            # The burst is written from a thread of its own while this one reads the answer.
+            sender = threading.Thread(target=send_burst, args=(peer.sock,), daemon=True)
+            sender.start()
+            answer = await peer.read_to_eof()
+            await framework.in_thread(sender.join, 20)
+            peer.close()
+        finally:
+            await stop()
         assert answer.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
         assert answer.endswith(b"opening handshake too large\n")
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 def test_keepalive_is_on_by_default():
-    for factory in (WebSocketServerFactory("ws://127.0.0.1:9000"), WebSocketClientFactory("ws://127.0.0.1:9000")):
-        assert factory.autoPingInterval == 20.0 and factory.autoPingTimeout == 20.0
-        assert factory.maxFramePayloadSize == factory.maxMessagePayloadSize == 16 * 1024 * 1024
+    from autobahn.twisted import websocket as twisted_websocket
+
+    for module in (asyncio_websocket, twisted_websocket):
+        for factory in (
+            module.WebSocketServerFactory("ws://127.0.0.1:9000"),
+            module.WebSocketClientFactory("ws://127.0.0.1:9000"),
+        ):
+            assert factory.autoPingInterval == 20.0 and factory.autoPingTimeout == 20.0
+            assert factory.maxFramePayloadSize == factory.maxMessagePayloadSize == 16 * 1024 * 1024

@@ -1,29 +1,28 @@
 """autobahn 26.10.2's WebSocket API beyond plain messaging: every option of
 setProtocolOptions, the streaming and frame APIs, prepared messages, the status page,
-proxies, and what programs observe (peer, state, loop, close codes). Over real sockets."""
+proxies, and what programs observe (peer, state, loop, close codes). Over real sockets, on
+every framework (tests/frameworks.py: asyncio, uvloop, Twisted on the asyncio reactor and,
+in tests/test_twisted_default_reactor.py, on its default epoll reactor)."""
 
 from __future__ import annotations
 
-import asyncio
+import socket
 import struct
+import threading
 from typing import Any
 
 import pytest
+from frameworks import Framework
 from ws_helpers import frame, request
 
-from autobahn.asyncio.websocket import (
-    WebSocketClientFactory,
-    WebSocketClientProtocol,
-    WebSocketServerFactory,
-    WebSocketServerProtocol,
-)
+from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import WebSocketProtocol
 
-# Every test on the default event loop and on uvloop (conftest.event_loop_policy).
-pytestmark = pytest.mark.usefixtures("event_loop_policy")
+# Waits, sleeps and raw peers go through the Framework, so this module runs on the epoll reactor too.
+FRAMEWORK_NEUTRAL = True
 
 
-class Echo(WebSocketServerProtocol):
+class Echo:
     def onOpen(self):
         self.factory.opened.append(self)
 
@@ -35,7 +34,7 @@ class Echo(WebSocketServerProtocol):
         self.factory.closes.append((wasClean, code, reason))
 
 
-class Client(WebSocketClientProtocol):
+class Client:
     """Runs ``factory.script(self)`` once open; collects messages and the close."""
 
     def onConnecting(self, transport_details):
@@ -54,31 +53,60 @@ class Client(WebSocketClientProtocol):
         self.close_info = (wasClean, code, reason)
 
 
-async def serve(impl: Any, protocol: type = Echo, **options: Any) -> tuple[asyncio.Server, Any, int]:
-    factory = WebSocketServerFactory("ws://127.0.0.1")
-    factory.protocol = protocol
+class Served:
+    """``async with`` a listening server: stops listening on the way out."""
+
+    def __init__(self, stop: Any) -> None:
+        self.stop = stop
+
+    async def __aenter__(self) -> Served:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+
+async def serve(fw: Framework, impl: Any, protocol: type = Echo, **options: Any) -> tuple[Served, Any, int]:
+    factory = fw.server_factory("ws://127.0.0.1")
+    factory.protocol = fw.server_class(protocol)
     factory.opened, factory.messages, factory.closes = [], [], []
     factory.setProtocolOptions(utf8Validator=impl.Utf8Validator, xorMasker=impl.XorMasker, **options)
-    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
-    return server, factory, server.sockets[0].getsockname()[1]
+    port, stop = await fw.listen(factory)
+    return Served(stop), factory, port
 
 
-async def connect(impl: Any, port: int, script: Any, expect: int = 1, protocol: type = Client, **options: Any) -> Any:
-    factory = WebSocketClientFactory(f"ws://127.0.0.1:{port}/")
-    factory.protocol = protocol
+def client_factory(fw: Framework, url: str, script: Any, expect: int = 1, protocol: type = Client, **kw: Any) -> Any:
+    factory = fw.client_factory(url, **kw)
+    factory.protocol = fw.client_class(protocol)
     factory.script, factory.expect, factory.connecting = script, expect, []
+    return factory
+
+
+async def connect(
+    fw: Framework, impl: Any, port: int, script: Any, expect: int = 1, protocol: type = Client, **options: Any
+) -> Any:
+    factory = client_factory(fw, f"ws://127.0.0.1:{port}/", script, expect, protocol)
     factory.setProtocolOptions(utf8Validator=impl.Utf8Validator, xorMasker=impl.XorMasker, **options)
-    _, proto = await asyncio.get_running_loop().create_connection(factory, "127.0.0.1", port)
-    await asyncio.wait_for(proto.is_closed, 10)
+    proto = await fw.connect(factory, port)
+    await fw.wait(proto.is_closed, 10)
     return proto
 
 
-async def raw_open(port: int, extra: str = "") -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(request(extra))
-    head = await reader.readuntil(b"\r\n\r\n")
+async def raw_open(fw: Framework, port: int, extra: str = "") -> Any:
+    peer = await fw.open_raw(port)
+    await peer.write(request(extra))
+    head = await peer.read_until(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 101"), head
-    return reader, writer
+    return peer
+
+
+async def until(fw: Framework, condition: Any, what: str) -> None:
+    """Wait (bounded: 5 s) until ``condition()`` holds: callbacks that follow the transport's report."""
+    for _ in range(500):
+        if condition():
+            return
+        await fw.sleep(0.01)
+    raise AssertionError(f"{what} did not happen within 5 s")
 
 
 # --- options ---
@@ -122,7 +150,7 @@ def test_client_bad_values():
 
 def test_every_original_option_is_accepted_and_reset_restores_defaults():
     server = WebSocketServerFactory()
-    defaults = {name: getattr(server, name) for name in Echo.CONFIG_ATTRS}
+    defaults = {name: getattr(server, name) for name in WebSocketServerProtocol.CONFIG_ATTRS}
     server.setProtocolOptions(
         versions=[13],
         webStatus=False,
@@ -153,9 +181,11 @@ def test_every_original_option_is_accepted_and_reset_restores_defaults():
     assert (server.maxConnections, server.autoPingSize, server.failByDrop) == (7, 20, True)
     assert server.allowedOrigins == ["https://*.example.com"]
     server.resetProtocolOptions()
-    assert {name: getattr(server, name) for name in Echo.CONFIG_ATTRS if name != "perMessageCompressionAccept"} == {
-        k: v for k, v in defaults.items() if k != "perMessageCompressionAccept"
-    }
+    assert {
+        name: getattr(server, name)
+        for name in WebSocketServerProtocol.CONFIG_ATTRS
+        if name != "perMessageCompressionAccept"
+    } == {k: v for k, v in defaults.items() if k != "perMessageCompressionAccept"}
     client = WebSocketClientFactory()
     client.setProtocolOptions(
         version=18,
@@ -187,10 +217,15 @@ def test_session_parameters():
 # --- what programs observe ---
 
 
-def test_peer_state_loop_and_transport_details(impl):
+def test_peer_state_loop_and_transport_details(framework, impl):
     async def main():
-        server, sfactory, port = await serve(impl)
-        assert sfactory.loop is asyncio.get_running_loop()
+        server, sfactory, port = await serve(framework, impl)
+        if framework.is_asyncio:
+            assert sfactory.loop is framework.loop
+        else:
+            from twisted.internet import reactor
+
+            assert sfactory.reactor is reactor
         states = []
 
         def script(proto):
@@ -198,7 +233,7 @@ def test_peer_state_loop_and_transport_details(impl):
             proto.sendMessage(b"x")
 
         async with server:
-            proto = await connect(impl, port, script)
+            proto = await connect(framework, impl, port, script)
         assert proto.peer == f"tcp4:127.0.0.1:{port}"
         assert sfactory.opened[0].peer.startswith("tcp4:127.0.0.1:")
         assert states == [WebSocketProtocol.STATE_OPEN]
@@ -207,127 +242,129 @@ def test_peer_state_loop_and_transport_details(impl):
         assert proto.close_info == (True, 1000, None)
         assert sfactory.getConnectionCount() == 0
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 @pytest.mark.parametrize("echo", [False, True])
-def test_close_reply_code_and_reason(impl, echo):
+def test_close_reply_code_and_reason(framework, impl, echo):
     async def main():
-        server, _, port = await serve(impl, echoCloseCodeReason=echo)
+        server, _, port = await serve(framework, impl, echoCloseCodeReason=echo)
         async with server:
-            proto = await connect(impl, port, lambda p: p.sendClose(3001, "bye"))
+            proto = await connect(framework, impl, port, lambda p: p.sendClose(3001, "bye"))
         assert proto.close_info == ((True, 3001, "bye") if echo else (True, 1000, None))
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_web_status_page_for_plain_get(impl):
+def test_web_status_page_for_plain_get(framework, impl):
     async def main():
         for web_status, expected in ((True, b"HTTP/1.1 200 OK"), (False, b"HTTP/1.1 426")):
-            server, _, port = await serve(impl, webStatus=web_status)
+            server, _, port = await serve(framework, impl, webStatus=web_status)
             async with server:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(b"GET /?redirect=https%3A%2F%2Fexample.com HTTP/1.1\r\nHost: x\r\n\r\n")
-                answer = await asyncio.wait_for(reader.read(), 5)
-                writer.close()
+                peer = await framework.open_raw(port)
+                await peer.write(b"GET /?redirect=https%3A%2F%2Fexample.com HTTP/1.1\r\nHost: x\r\n\r\n")
+                answer = await peer.read_to_eof()
+                peer.close()
             assert answer.startswith(expected), answer[:80]
             if web_status:
                 assert b"text/html" in answer and b"autobahn" in answer and b"https://example.com" in answer
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_max_connections_refuses_with_503(impl):
+def test_max_connections_refuses_with_503(framework, impl):
     async def main():
-        server, _, port = await serve(impl, maxConnections=1)
+        server, _, port = await serve(framework, impl, maxConnections=1)
         async with server:
-            _first = await raw_open(port)
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(request())
-            answer = await asyncio.wait_for(reader.read(), 5)
-            writer.close()
-            _first[1].close()
+            first = await raw_open(framework, port)
+            peer = await framework.open_raw(port)
+            await peer.write(request())
+            answer = await peer.read_to_eof()
+            peer.close()
+            first.close()
             assert answer.startswith(b"HTTP/1.1 503"), answer[:60]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_trust_x_forwarded_for_sets_peer(impl):
+def test_trust_x_forwarded_for_sets_peer(framework, impl):
     async def main():
-        server, factory, port = await serve(impl, trustXForwardedFor=1)
+        server, factory, port = await serve(framework, impl, trustXForwardedFor=1)
         async with server:
-            _, writer = await raw_open(port, "X-Forwarded-For: 203.0.113.7, 10.0.0.1\r\n")
-            await asyncio.sleep(0.05)
-            writer.close()
+            peer = await raw_open(framework, port, "X-Forwarded-For: 203.0.113.7, 10.0.0.1\r\n")
+            await until(framework, lambda: factory.opened, "onOpen")
+            peer.close()
         assert factory.opened[0].peer == "10.0.0.1"
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 @pytest.mark.parametrize("allow_null, status", [(True, b"101"), (False, b"400")])  # refused: 400, as autobahn
-def test_allow_null_origin(impl, allow_null, status):
+def test_allow_null_origin(framework, impl, allow_null, status):
     async def main():
-        server, _, port = await serve(impl, allowedOrigins=["https://example.com"], allowNullOrigin=allow_null)
+        server, _, port = await serve(
+            framework, impl, allowedOrigins=["https://example.com"], allowNullOrigin=allow_null
+        )
         async with server:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(request("Origin: null\r\n"))
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n"), 5)
-            writer.close()
+            peer = await framework.open_raw(port)
+            await peer.write(request("Origin: null\r\n"))
+            head = await peer.read_until(b"\r\n")
+            peer.close()
         assert head.startswith(b"HTTP/1.1 " + status), head
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 @pytest.mark.parametrize("fail_by_drop", [False, True])
-def test_fail_by_drop(impl, fail_by_drop):
+def test_fail_by_drop(framework, impl, fail_by_drop):
     async def main():
-        server, _, port = await serve(impl, failByDrop=fail_by_drop)
+        server, _, port = await serve(framework, impl, failByDrop=fail_by_drop)
         async with server:
-            reader, writer = await raw_open(port)
-            writer.write(frame(0x1, b"\xff", mask=b"abcd"))  # invalid UTF-8: fail with 1007
-            rest = await asyncio.wait_for(reader.read(), 5)
-            writer.close()
+            peer = await raw_open(framework, port)
+            await peer.write(frame(0x1, b"\xff", mask=b"abcd"))  # invalid UTF-8: fail with 1007
+            rest = await peer.read_to_eof(reset_ends=fail_by_drop)
+            peer.close()
         if fail_by_drop:
-            assert rest == b""  # TCP dropped without a close frame
+            assert rest == b""  # TCP dropped (closed, or reset on Twisted) without a close frame
         else:
             assert rest[0] == 0x88 and struct.unpack("!H", rest[2:4])[0] == 1007
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_unmasked_client_frames_when_not_required(impl):
+def test_unmasked_client_frames_when_not_required(framework, impl):
     async def main():
-        server, factory, port = await serve(impl, requireMaskedClientFrames=False, maskServerFrames=True)
+        server, factory, port = await serve(framework, impl, requireMaskedClientFrames=False, maskServerFrames=True)
         async with server:
-            reader, writer = await raw_open(port)
-            writer.write(frame(0x1, b"plain", mask=None))
-            head = await asyncio.wait_for(reader.readexactly(6), 5)
-            payload = await reader.readexactly(5)
-            writer.close()
+            peer = await raw_open(framework, port)
+            await peer.write(frame(0x1, b"plain", mask=None))
+            head = await peer.read_exactly(6)
+            payload = await peer.read_exactly(5)
+            peer.close()
         assert factory.messages == [(b"plain", False)]
         assert head[0] == 0x81 and head[1] == 0x80 | 5  # the server masked its echo
         assert bytes(b ^ head[2 + i % 4] for i, b in enumerate(payload)) == b"plain"
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_utf8_validation_can_be_switched_off(impl):
+def test_utf8_validation_can_be_switched_off(framework, impl):
     async def main():
-        server, factory, port = await serve(impl, utf8validateIncoming=False)
+        server, factory, port = await serve(framework, impl, utf8validateIncoming=False)
         async with server:
-            reader, writer = await raw_open(port)
-            writer.write(frame(0x1, b"\xff\xfe", mask=b"abcd"))
-            echo = await asyncio.wait_for(reader.readexactly(4), 5)
-            writer.close()
+            peer = await raw_open(framework, port)
+            await peer.write(frame(0x1, b"\xff\xfe", mask=b"abcd"))
+            echo = await peer.read_exactly(4)
+            peer.close()
         assert factory.messages == [(b"\xff\xfe", False)] and echo == b"\x81\x02\xff\xfe"
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 # --- streaming, frames, prepared messages ---
 
 
-def test_streaming_send_and_frame_api(impl):
+def test_streaming_send_and_frame_api(framework, impl):
     def script(proto):
         proto.beginMessage(isBinary=True)
         proto.beginMessageFrame(6)
@@ -340,16 +377,16 @@ def test_streaming_send_and_frame_api(impl):
         proto.endMessage()
 
     async def main():
-        server, factory, port = await serve(impl)
+        server, factory, port = await serve(framework, impl)
         async with server:
-            proto = await connect(impl, port, script, expect=2)
+            proto = await connect(framework, impl, port, script, expect=2)
         assert factory.messages == [(b"abcdefghi", True), ("€uro".encode(), False)]
         assert proto.received == factory.messages
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-class StreamingEcho(WebSocketServerProtocol):
+class StreamingEcho:
     """Receives through the streaming callbacks, answers with the pieces it saw."""
 
     def onMessageBegin(self, isBinary):
@@ -371,20 +408,20 @@ class StreamingEcho(WebSocketServerProtocol):
         self.sendMessage(data, True)
 
 
-def test_streaming_receive_callbacks(impl):
+def test_streaming_receive_callbacks(framework, impl):
     async def main():
-        server, factory, port = await serve(impl, protocol=StreamingEcho)
+        server, factory, port = await serve(framework, impl, protocol=StreamingEcho)
         async with server:
-            proto = await connect(impl, port, lambda p: p.sendMessage(b"hello world", isBinary=False))
+            proto = await connect(framework, impl, port, lambda p: p.sendMessage(b"hello world", isBinary=False))
         pieces = factory.messages[0]
         assert pieces[0] == ("begin", False) and pieces[-1] == ("end",)
         assert b"".join(p[1] for p in pieces if p[0] == "data") == b"hello world"
         assert proto.received == [(b"hello world", True)]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_streaming_send_state_errors(impl):
+def test_streaming_send_state_errors(framework, impl):
     errors = []
 
     def script(proto):
@@ -406,16 +443,16 @@ def test_streaming_send_state_errors(impl):
         proto.sendMessage(b"after")
 
     async def main():
-        server, factory, port = await serve(impl)
+        server, factory, port = await serve(framework, impl)
         async with server:
-            await connect(impl, port, script, expect=2)
+            await connect(framework, impl, port, script, expect=2)
         assert len(errors) == 4
         assert factory.messages == [(b"", False), (b"after", False)]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-class Broadcaster(WebSocketServerProtocol):
+class Broadcaster:
     def onOpen(self):
         self.sendFrame(0x9, b"raw ping")  # a raw control frame through the frame API
         prepared = self.factory.prepareMessage("to everyone")
@@ -425,15 +462,15 @@ class Broadcaster(WebSocketServerProtocol):
         self.factory.messages.append(("pong", payload))
 
 
-def test_prepared_message_and_send_frame(impl):
+def test_prepared_message_and_send_frame(framework, impl):
     async def main():
-        server, factory, port = await serve(impl, protocol=Broadcaster)
+        server, factory, port = await serve(framework, impl, protocol=Broadcaster)
         async with server:
-            proto = await connect(impl, port, lambda p: None)
+            proto = await connect(framework, impl, port, lambda p: None)
         assert proto.received == [(b"to everyone", False)]
         assert factory.messages == [("pong", b"raw ping")]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 class ClientPreparedSender(Client):
@@ -442,14 +479,14 @@ class ClientPreparedSender(Client):
         self.sendPreparedMessage(self.factory.prepareMessage(b"\x00\x01", isBinary=True))
 
 
-def test_client_prepared_message_is_masked(impl):
+def test_client_prepared_message_is_masked(framework, impl):
     async def main():
-        server, factory, port = await serve(impl)
+        server, factory, port = await serve(framework, impl)
         async with server:
-            proto = await connect(impl, port, None, protocol=ClientPreparedSender)
+            proto = await connect(framework, impl, port, None, protocol=ClientPreparedSender)
         assert factory.messages == [(b"\x00\x01", True)] and proto.received == factory.messages
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 class Pinger(Client):
@@ -458,81 +495,95 @@ class Pinger(Client):
         self.sendClose(1000)
 
 
-def test_on_auto_pong(impl):
+def test_on_auto_pong(framework, impl):
     async def main():
-        server, _, port = await serve(impl)
+        server, _, port = await serve(framework, impl)
         async with server:
-            factory = WebSocketClientFactory(f"ws://127.0.0.1:{port}/")
-            factory.protocol = Pinger
-            factory.script, factory.expect, factory.connecting, factory.pongs = (lambda p: None), 1, [], []
+            factory = client_factory(framework, f"ws://127.0.0.1:{port}/", lambda p: None, protocol=Pinger)
+            factory.pongs = []
             factory.setProtocolOptions(autoPingInterval=0.05, autoPingTimeout=2, autoPingSize=16)
-            _, proto = await asyncio.get_running_loop().create_connection(factory, "127.0.0.1", port)
-            await asyncio.wait_for(proto.is_closed, 5)
+            proto = await framework.connect(factory, port)
+            await framework.wait(proto.is_closed, 5)
         assert factory.pongs == [(1, True, 16)]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_drop_connection(impl):
+def test_drop_connection(framework, impl):
     async def main():
-        server, factory, port = await serve(impl)
+        server, factory, port = await serve(framework, impl)
         async with server:
-            proto = await connect(impl, port, lambda p: p.dropConnection(abort=True))
+            proto = await connect(framework, impl, port, lambda p: p.dropConnection(abort=True))
             # is_closed fires at once (as autobahn's); onClose follows when the transport reports the
             # connection lost, a loop turn or more later (bounded: 5 s)
-            for _ in range(500):
-                if hasattr(proto, "close_info"):
-                    break
-                await asyncio.sleep(0.01)
+            await until(framework, lambda: hasattr(proto, "close_info"), "onClose")
         assert proto.close_info[0] is False and proto.close_info[1] == 1006
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 # --- HTTP CONNECT proxy ---
 
 
-async def _connect_proxy(seen: list) -> asyncio.Server:
-    """A minimal HTTP CONNECT proxy on 127.0.0.1 (pipes bytes both ways once the tunnel is up)."""
+class ConnectProxy:
+    """A minimal HTTP CONNECT proxy on 127.0.0.1 in threads of its own (so it is the same proxy on
+    every framework's loop): reads the CONNECT line, opens the tunnel, pipes bytes both ways."""
 
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self) -> None:
+        self.seen: list[bytes] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(20)  # bounded: the one connection it serves must come
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve_one, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
         try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
         finally:
-            writer.close()
+            sink.close()
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        seen.append(head.split(b"\r\n")[0])
-        target = head.split(b" ")[1].decode()
-        host, port = target.rsplit(":", 1)
-        up_reader, up_writer = await asyncio.open_connection(host, int(port))
-        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+    def _serve_one(self) -> None:
+        client, _ = self.listener.accept()
+        client.settimeout(20)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client.recv(4096) or b"\r\n\r\n"
+        self.seen.append(head.split(b"\r\n")[0])
+        host, port = head.split(b" ")[1].decode().rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)), 20)
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+        self._pipe(client, upstream)
 
-    return await asyncio.start_server(handle, "127.0.0.1", 0)
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(20)
 
 
-def test_client_through_http_connect_proxy(impl):
+def test_client_through_http_connect_proxy(framework, impl):
     async def main():
-        seen: list = []
-        server, factory, port = await serve(impl)
-        proxy = await _connect_proxy(seen)
-        proxy_port = proxy.sockets[0].getsockname()[1]
-        async with server, proxy:
-            cfactory = WebSocketClientFactory(
-                f"ws://127.0.0.1:{port}/", proxy={"host": "127.0.0.1", "port": proxy_port}
+        server, factory, port = await serve(framework, impl)
+        proxy = ConnectProxy()
+        proxy_port = proxy.port
+        async with server:
+            cfactory = client_factory(
+                framework,
+                f"ws://127.0.0.1:{port}/",
+                lambda p: p.sendMessage(b"via proxy"),
+                proxy={"host": "127.0.0.1", "port": proxy_port},
             )
-            cfactory.protocol = Client
-            cfactory.script, cfactory.expect, cfactory.connecting = (lambda p: p.sendMessage(b"via proxy")), 1, []
-            _, proto = await asyncio.get_running_loop().create_connection(cfactory, "127.0.0.1", proxy_port)
-            await asyncio.wait_for(proto.is_closed, 10)
-        assert seen == [f"CONNECT 127.0.0.1:{port} HTTP/1.1".encode()]
+            proto = await framework.connect(cfactory, proxy_port)
+            await framework.wait(proto.is_closed, 10)
+        await framework.in_thread(proxy.close)
+        assert proxy.seen == [f"CONNECT 127.0.0.1:{port} HTTP/1.1".encode()]
         assert proto.received == [(b"via proxy", False)]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 # --- compression the autobahn way (perMessageCompressionOffers / -Accept) ---
@@ -556,16 +607,17 @@ def _client_accept(response):
 
 
 @pytest.mark.parametrize("server_accepts", [True, False])
-def test_per_message_compression_offers_and_accept(impl, server_accepts):
+def test_per_message_compression_offers_and_accept(framework, impl, server_accepts):
     from autobahn.websocket.compress import PerMessageDeflate, PerMessageDeflateOffer
 
     text = "compress me " * 500
 
     async def main():
         accept = _server_accept if server_accepts else (lambda offers: None)
-        server, factory, port = await serve(impl, perMessageCompressionAccept=accept)
+        server, factory, port = await serve(framework, impl, perMessageCompressionAccept=accept)
         async with server:
             proto = await connect(
+                framework,
                 impl,
                 port,
                 lambda p: p.sendMessage(text.encode()),
@@ -580,16 +632,17 @@ def test_per_message_compression_offers_and_accept(impl, server_accepts):
         else:
             assert in_use == []
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_client_refusing_the_servers_compression_fails_the_handshake(impl):
+def test_client_refusing_the_servers_compression_fails_the_handshake(framework, impl):
     from autobahn.websocket.compress import PerMessageDeflateOffer
 
     async def main():
-        server, factory, port = await serve(impl, perMessageCompressionAccept=_server_accept)
+        server, factory, port = await serve(framework, impl, perMessageCompressionAccept=_server_accept)
         async with server:
             proto = await connect(
+                framework,
                 impl,
                 port,
                 lambda p: p.sendMessage(b"never"),
@@ -599,7 +652,7 @@ def test_client_refusing_the_servers_compression_fails_the_handshake(impl):
         assert factory.opened == [] or factory.messages == []
         assert proto.close_info[0] is False
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 class Listening(Echo):
@@ -608,18 +661,18 @@ class Listening(Echo):
         self.on("message", lambda payload, is_binary: self.factory.heard.append((payload, is_binary)))
 
 
-def test_message_listeners(impl):
+def test_message_listeners(framework, impl):
     async def main():
-        server, factory, port = await serve(impl, protocol=Listening)
+        server, factory, port = await serve(framework, impl, protocol=Listening)
         factory.heard = []
         async with server:
-            await connect(impl, port, lambda p: p.sendMessage(b"\x01", isBinary=True))
+            await connect(framework, impl, port, lambda p: p.sendMessage(b"\x01", isBinary=True))
         assert factory.heard == [(b"\x01", True)] == factory.messages
 
-    asyncio.run(main())
+    framework.run(main())
 
 
-def test_streaming_receive_sees_the_frames_as_sent(impl):
+def test_streaming_receive_sees_the_frames_as_sent(framework, impl):
     def script(proto):
         proto.beginMessage(isBinary=True)
         proto.sendMessageFrame(b"first")
@@ -627,15 +680,15 @@ def test_streaming_receive_sees_the_frames_as_sent(impl):
         proto.endMessage()
 
     async def main():
-        server, factory, port = await serve(impl, protocol=StreamingEcho)
+        server, factory, port = await serve(framework, impl, protocol=StreamingEcho)
         async with server:
-            proto = await connect(impl, port, script)
+            proto = await connect(framework, impl, port, script)
         pieces = factory.messages[0]
         assert [p for p in pieces if p[0] == "frame"] == [("frame", 5), ("frame", 6), ("frame", 0)]
         assert b"".join(p[1] for p in pieces if p[0] == "data") == b"firstsecond"
         assert proto.received == [(b"firstsecond", True)]
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 class HostRecorder(Echo):
@@ -644,22 +697,22 @@ class HostRecorder(Echo):
 
 
 @pytest.mark.parametrize("external_port, status", [(None, b"101"), (9000, b"101"), (9001, b"400")])
-def test_host_header_port(impl, external_port, status):
+def test_host_header_port(framework, impl, external_port, status):
     """request.host has no port, as in autobahn; with externalPort, another port is refused."""
 
     async def main():
-        server, factory, port = await serve(impl, protocol=HostRecorder)
+        server, factory, port = await serve(framework, impl, protocol=HostRecorder)
         factory.hosts, factory.externalPort = [], external_port
         async with server:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(request().replace(b"Host: server.example.com", b"Host: server.example.com:9000"))
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n"), 5)
-            writer.close()
+            peer = await framework.open_raw(port)
+            await peer.write(request().replace(b"Host: server.example.com", b"Host: server.example.com:9000"))
+            head = await peer.read_until(b"\r\n")
+            peer.close()
         assert head.startswith(b"HTTP/1.1 " + status), head
         refused = status == b"400"
         assert factory.hosts == ([] if refused else [("server.example.com", "server.example.com")])
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 class CloseThenEcho(Echo):
@@ -670,37 +723,34 @@ class CloseThenEcho(Echo):
         self.sendClose(1000) if payload == b"first" else None
 
 
-def test_message_while_closing_is_delivered_and_closing_goes_on(impl):
+def test_message_while_closing_is_delivered_and_closing_goes_on(framework, impl):
     def script(proto):
         proto.sendMessage(b"first")
         proto.sendMessage(b"second")
 
     async def main():
-        server, factory, port = await serve(impl, protocol=CloseThenEcho)
+        server, factory, port = await serve(framework, impl, protocol=CloseThenEcho)
         async with server:
-            proto = await connect(impl, port, script, expect=99)
+            proto = await connect(framework, impl, port, script, expect=99)
         assert factory.messages == [(b"first", False), (b"second", False)]
         assert factory.closes == [(True, 1000, None)] and proto.close_info == (True, 1000, None)
 
-    asyncio.run(main())
+    framework.run(main())
 
 
 @pytest.mark.parametrize(
     "payload, expected", [(b"", (True, None, None)), (struct.pack("!H", 1001), (True, 1001, None))]
 )
-def test_close_frame_without_code_reports_none(impl, payload, expected):
+def test_close_frame_without_code_reports_none(framework, impl, payload, expected):
     # As autobahn: a close frame without a code gives onClose(True, None, None), not 1005.
     async def main():
-        server, factory, port = await serve(impl)
+        server, factory, port = await serve(framework, impl)
         async with server:
-            reader, writer = await raw_open(port)
-            writer.write(frame(8, payload))
-            await asyncio.wait_for(reader.read(), 5)  # the reply, then the server closes TCP
-            writer.close()
-            for _ in range(100):  # bounded: onClose follows the transport's report
-                if factory.closes:
-                    break
-                await asyncio.sleep(0.01)
+            peer = await raw_open(framework, port)
+            await peer.write(frame(8, payload))
+            await peer.read_to_eof()  # the reply, then the server closes TCP
+            peer.close()
+            await until(framework, lambda: factory.closes, "onClose")  # it follows the transport's report
         return factory.closes
 
-    assert asyncio.run(main()) == [expected]
+    assert framework.run(main()) == [expected]

@@ -1,12 +1,17 @@
 """Our WAMP client against a real Crossbar.io router (tests/conftest.py ``crossbar_router``): RPC and
 PubSub between two of our sessions over every transport and serializer, with options, progressive
-results, errors, cancellation and each authentication method."""
+results, errors, cancellation and each authentication method; on asyncio's event loop and on uvloop.
+(Twisted: txaio serves one framework per process, so Twisted's WAMP sessions run in processes of
+their own, tests/test_wamp_frameworks.py.)"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
+import wamp_helpers
+from conftest import needs
 from wamp_helpers import (
     AUTH_CASES,
     AUTHENTICATORS,
@@ -26,6 +31,21 @@ from autobahn.wamp.exception import ApplicationError, InvalidUriError
 from autobahn.wamp.types import CallOptions, PublishOptions, RegisterOptions, SubscribeOptions
 
 COMBOS = [(t, s) for t in TRANSPORTS for s in SERIALIZERS]
+
+
+@pytest.fixture(params=["asyncio", pytest.param("uvloop", marks=needs("uvloop"))], autouse=True)
+def wamp_loop(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test's sessions on a fresh asyncio loop, then on a fresh uvloop (wamp_helpers.run)."""
+    if request.param == "asyncio":
+        yield "asyncio"
+        return
+    import uvloop
+
+    wamp_helpers.LOOP_FACTORY[0] = uvloop.new_event_loop
+    try:
+        yield "uvloop"
+    finally:
+        wamp_helpers.LOOP_FACTORY[0] = asyncio.new_event_loop
 
 
 @pytest.mark.parametrize(("transport", "serializer"), COMBOS, ids=[f"{t}-{s}" for t, s in COMBOS])

@@ -242,9 +242,13 @@ async def close(*sessions: Client) -> None:
             session.disconnect()
 
 
+# What run() makes its fresh loop with: asyncio's, or uvloop's (test_wamp_crossbar.py's ``wamp_loop``).
+LOOP_FACTORY: list[Any] = [asyncio.new_event_loop]
+
+
 def run(coro: Any, timeout: float = 60.0) -> Any:
     """Run ``coro`` on a fresh event loop (bounded by ``timeout``)."""
-    loop = asyncio.new_event_loop()
+    loop = LOOP_FACTORY[0]()
     txaio.config.loop = loop
     try:
         return loop.run_until_complete(asyncio.wait_for(coro, timeout))

@@ -13,7 +13,7 @@ aborts the WAMP session with ``wamp.error.protocol_violation`` first.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import txaio
 
@@ -48,8 +48,8 @@ class PrefixProtocol(RawSocketFraming, asyncio.Protocol):
     _wait_closed: asyncio.Future[bool] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # A stream transport, but not always an asyncio.Transport subclass (uvloop's are not).
+        self.transport = cast(asyncio.Transport, transport)
         self._wait_closed = asyncio.get_running_loop().create_future()
         self._started(AsyncioTransportFacts(transport, bool(self.is_server)))
 

@@ -231,6 +231,11 @@ wstest-full framework="asyncio": (wstest "server" "1" "full" framework) (wstest 
 # All 517 cases in both directions, NVX on and off, on Twisted.
 wstest-full-twisted: (wstest-full "twisted")
 
+# Conformance as .ci/run runs it (.ci/conformance.py: the full set on asyncio both ways, NVX on and off;
+# the quick client direction on Twisted and uvloop): one table, fails on any case not passing.
+conformance:
+    {{python}} .ci/conformance.py --outdir wstest-results/ci
+
 # Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary, one picows client against our servers
 # (NVX, pure), picows, aiohttp, websockets and autobahn 26.10.2 (in .peers/), asyncio and uvloop,
 # pinned to one core and not; our client against picows. Writes benchmarks/results/echo.{md,json,png}.

@@ -217,8 +217,8 @@ release-dry-run out="dist/release-dry-run":
 
 # wstest (Autobahn|Testsuite) comes from $WSTEST, PATH, or /tmp/wstest (../shared/tools/wstest.sh installs it).
 # Reports go to wstest-results/. DIRECTION server: our echo server is tested; client: our client.
-# Autobahn|Testsuite: DIRECTION server|client, NVX 1|0, MODE quick (all but 9.*, 12.*, 13.*) or full (517 cases),
-# FRAMEWORK asyncio|twisted (the testees' framework).
+# Autobahn|Testsuite: DIRECTION server|client, NVX 1|0, MODE quick (all but 9.*, 12.*, 13.*), uncompressed
+# (all but 12.*, 13.*) or full (517 cases), FRAMEWORK asyncio|asyncio-uvloop|twisted (the testees' framework).
 wstest direction="server" nvx="1" mode="quick" framework="asyncio":
     AUTOBAHN_USE_NVX={{nvx}} {{python}} .ci/wstest.py {{direction}} --framework {{framework}} --mode {{mode}} --outdir wstest-results/{{direction}}-{{framework}}-nvx{{nvx}}-{{mode}}
 
@@ -231,8 +231,9 @@ wstest-full framework="asyncio": (wstest "server" "1" "full" framework) (wstest 
 # All 517 cases in both directions, NVX on and off, on Twisted.
 wstest-full-twisted: (wstest-full "twisted")
 
-# Conformance as .ci/run runs it (.ci/conformance.py: the full set on asyncio both ways, NVX on and off;
-# the quick client direction on Twisted and uvloop): one table, fails on any case not passing.
+# Conformance as .ci/run runs it (.ci/conformance.py: the full set on asyncio, our server with NVX on and our
+# client with NVX off; the uncompressed cases on every other framework/direction/NVX pairing): one table, fails
+# on any case not passing.
 conformance:
     {{python}} .ci/conformance.py --outdir wstest-results/ci
 

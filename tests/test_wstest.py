@@ -1,5 +1,7 @@
-"""Autobahn|Testsuite's quick set (all but 9.*, 12.*, 13.*) against our echo server, on asyncio
-and on Twisted, with NVX on and off. The full set in both directions is ``just wstest-full`` and wstest.yml."""
+"""Autobahn|Testsuite's quick set (all but 9.*, 12.*, 13.*) against our echo server, on asyncio,
+uvloop and Twisted, with NVX on and off. .ci/run adds .ci/conformance.py (the full set in both
+directions, and the uncompressed cases on every pairing); ``just wstest-full`` and wstest.yml run the
+full set in both directions with NVX on and off."""
 
 from __future__ import annotations
 

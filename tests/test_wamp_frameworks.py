@@ -120,3 +120,20 @@ def test_asyncio_sessions_when_twisted_was_chosen_first(crossbar_router):
         timeout=60,
     )
     assert out.returncode == 0 and "OK" in out.stdout.splitlines(), out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("transport", ["websocket", "rawsocket"])
+@pytest.mark.parametrize("method", ["cryptosign", "scram", "ticket", "wampcra"])
+def test_twisted_authenticators(crossbar_router, method, transport):
+    """Each method through Twisted's Session and autobahn.wamp.auth's authenticator, on Twisted's default
+    reactor in a process of its own (test_wamp_crossbar.py's test_authenticators is the asyncio side)."""
+    r = crossbar_router
+    script = Path(__file__).with_name("wamp_twisted_auth.py")
+    out = subprocess.run(
+        [sys.executable, str(script), method, transport, r.auth_ws_url, str(r.auth_rs_port), r.realm],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.splitlines()[-2:] == [f"{method} authenticated", "OK"], out.stdout + out.stderr

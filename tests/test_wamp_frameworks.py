@@ -137,3 +137,18 @@ def test_twisted_authenticators(crossbar_router, method, transport):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines()[-2:] == [f"{method} authenticated", "OK"], out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("case", ["cancel-skip", "cancel-killnowait", "call-timeout", "large-batched"])
+def test_twisted_cancel_timeout_and_batched(crossbar_router, case):
+    """test_wamp_crossbar.py's cancel modes (kill: test_both_frameworks), call timeout and batched 1 MiB
+    calls on Twisted's default reactor, in a process of its own."""
+    r = crossbar_router
+    script = Path(__file__).with_name("wamp_twisted_extras.py")
+    out = subprocess.run(
+        [sys.executable, str(script), case, r.ws_url, str(r.rs_port), r.unix_path, r.realm],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0 and out.stdout.splitlines()[-1:] == ["OK"], out.stdout + out.stderr

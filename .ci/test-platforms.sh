@@ -163,9 +163,10 @@ test_aarch64() {
     # Installed from the host for the arm64 root's Python: pip under emulation takes minutes.
     # The wheel without its dependencies (the WAMP serializers and cryptography it now brings do not
     # resolve for this root's Python from binaries alone), then what the NEON tests import.
-    python3 -m pip install -q --no-warn-conflicts --no-deps --target "$arm64/build/site" "$wheel"
-    python3 -m pip install -q --no-warn-conflicts --target "$arm64/build/site" --platform manylinux_2_28_aarch64 \
-        --python-version "$pyver" --implementation cp --only-binary=:all: pytest hypothesis cffi txaio "flatbuffers==25.12.19"
+    local for_arm64=(--no-warn-conflicts --target "$arm64/build/site" --platform manylinux_2_28_aarch64
+        --python-version "$pyver" --implementation cp --only-binary=:all:)
+    python3 -m pip install -q "${for_arm64[@]}" --no-deps "$wheel"
+    python3 -m pip install -q "${for_arm64[@]}" --upgrade pytest hypothesis cffi txaio "flatbuffers==25.12.19"
     copy_checkout "$arm64"
     root_run "$arm64" PYTHONPATH=/build/site AUTOBAHN_USE_NVX=1 "cd /build/src
         python3 -c '

@@ -19,7 +19,7 @@ import textwrap
 from pprint import pformat
 from typing import Any, Literal, overload
 
-from autobahn.wamp._fields import ENC, PAYLOAD, F, message_class
+from autobahn.wamp._fields import ENC, PAYLOAD, F, _check_forward_for, message_class
 from autobahn.wamp._slots import add_slot_properties
 from autobahn.wamp.exception import InvalidUriError, ProtocolError
 from autobahn.wamp.role import ROLE_NAME_TO_CLASS
@@ -355,15 +355,6 @@ def _parse_app_payload(wmsg, index: int, extra: dict, where: str, what: str):
             raise ProtocolError(f"invalid type {type(kwargs)} for 'kwargs' in {where}")
         _validate_kwargs(kwargs, f"'kwargs' in {where}")
     return args, kwargs, None, None, None, None
-
-
-def _check_forward_for(forward_for):
-    assert forward_for is None or type(forward_for) is list
-    for ff in forward_for or ():
-        assert type(ff) is dict
-        assert "session" in ff and type(ff["session"]) is int
-        assert "authid" in ff and (ff["authid"] is None or type(ff["authid"]) is str)
-        assert "authrole" in ff and type(ff["authrole"]) is str
 
 
 def _check_app_payload(args, kwargs, payload, enc_algo, enc_key, enc_serializer):

@@ -16,9 +16,9 @@ Options/details classes (``CallOptions``, ...) are described the same way with
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ("ENC", "PAYLOAD", "F", "message_class", "options_class", "slots_of", "source_of", "wamp_name")
+__all__ = ("ENC", "PAYLOAD", "F", "Generated", "message_class", "options_class", "slots_of", "source_of", "wamp_name")
 
 # The pseudo-fields of application payload: args/kwargs/payload (WIRE item "payload") and the
 # payload transparency keys carried in the options/details (FIELDS item ENC).
@@ -29,6 +29,19 @@ _ENC_PARAMS = ("enc_algo", "enc_key", "enc_serializer")
 
 # kind -> the type its values must have (for the constructor's assertion and parse's check)
 _TYPE_NAMES = {int: "int", str: "str", bool: "bool", dict: "dict", list: "list"}
+
+
+class Generated:
+    """Base of the classes whose members are generated from their tables at import: to a
+    type checker, their constructors take any arguments and their attributes are ``Any``."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 class F:
@@ -206,7 +219,7 @@ def _parse_source(cls, fields: list[F], name: str) -> str:
     what = "option" if container == "options" else "detail"
     required_len = len(cls.WIRE) - len(optional) + 1
     if PAYLOAD in wire:
-        lengths = (required_len - 1, required_len, required_len + 1)
+        lengths: tuple[int, ...] = (required_len - 1, required_len, required_len + 1)
     else:
         lengths = tuple(range(required_len, len(cls.WIRE) + 2))
     length_name = getattr(cls, "LENGTH_NAME", name)
@@ -271,9 +284,9 @@ def _parse_source(cls, fields: list[F], name: str) -> str:
         if f.fallback is not None:
             src(1, f"{v} = {v} or {v}_fallback")
     for i, item in enumerate(wire, 1):
-        f = by_name.get(item)
-        if f is not None and "pattern_of" in f.uri:
-            policy = f.uri["pattern_of"]
+        pattern = by_name.get(item)
+        if pattern is not None and "pattern_of" in pattern.uri:
+            policy = pattern.uri["pattern_of"]
             src(1, f"{item} = check_or_raise_uri(wmsg[{i}], \"'{item}' in {name}\",")
             src(2, f'allow_empty_components={policy} == "wildcard", allow_last_empty={policy} == "prefix")')
     for f in fields:
@@ -281,7 +294,7 @@ def _parse_source(cls, fields: list[F], name: str) -> str:
             condition, error = f.reject
             src(1, f"if {condition}:")
             src(2, f"raise ProtocolError(f{error!r})")
-    args = []
+    args: list[str] = []
     for f in fields:
         if f.kind == PAYLOAD:
             args += _PAYLOAD_PARAMS
@@ -342,7 +355,7 @@ def _marshal_source(cls, fields: list[F]) -> tuple[str, str | None]:
     items = []
     for item in wire:
         if item == PAYLOAD:
-            items.append("*self._payload_tail(" + container + ")")
+            items.append(f"*self._payload_tail({container})")
         elif item == container:
             items.append(container)
         else:
@@ -460,7 +473,7 @@ def options_class(cls):
     shown = [by_name[n] for n in getattr(cls, "STR", ())] or [f for f in fields if f.show is not None]
     parts = []
     for f in shown:
-        left, right = f.show[:1], f.show[1:]
+        left, right = (f.show or "")[:1], (f.show or "")[1:]
         parts.append(f"{f.name}={left}{{self.{f.name}}}{right}")
     sources["__str__"] = f'def __str__(self):\n    return f"{cls.__name__}({", ".join(parts)})"\n'
     cls.__str__ = _compile(sources["__str__"], filename, namespace, "__str__")

@@ -17,9 +17,9 @@ import binascii
 import re
 import textwrap
 from pprint import pformat
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from autobahn.wamp._fields import ENC, PAYLOAD, F, _check_forward_for, message_class
+from autobahn.wamp._fields import ENC, PAYLOAD, F, Generated, _check_forward_for, message_class
 from autobahn.wamp._slots import add_slot_properties
 from autobahn.wamp.exception import InvalidUriError, ProtocolError
 from autobahn.wamp.role import ROLE_NAME_TO_CLASS
@@ -409,7 +409,7 @@ def _args_list(args):
     return list(args) if type(args) is tuple else args
 
 
-class Message:
+class Message(Generated):
     """Base class of the WAMP messages (not instantiated itself).
 
     Equal messages are of the same class and marshal to the same list.
@@ -428,58 +428,20 @@ class Message:
         "_router_internal",
     )
 
-    def __init__(self, from_fbs=None):
-        # the FlatBuffers buffer this message was read from (None unless via FlatBuffers)
-        self._from_fbs = from_fbs
-        # serializer -> bytes: a message sent to many peers is serialized once per serializer
-        self._serialized: dict = {}
-        # message tracing; never serialized
-        self._correlation_id = None
-        self._correlation_uri = None
-        self._correlation_is_anchor = None
-        self._correlation_is_last = None
-        # for the router's own bookkeeping; never serialized
-        self._router_internal = None
+    if not TYPE_CHECKING:  # (the concrete classes' constructors are generated from their tables)
 
-    @property
-    def correlation_id(self):
-        """Tracing: an ID correlating this message with others (never serialized)."""
-        return self._correlation_id
-
-    @correlation_id.setter
-    def correlation_id(self, value):
-        assert value is None or type(value) is str
-        self._correlation_id = value
-
-    @property
-    def correlation_uri(self):
-        """Tracing: the URI the correlated messages are about."""
-        return self._correlation_uri
-
-    @correlation_uri.setter
-    def correlation_uri(self, value):
-        assert value is None or type(value) is str
-        self._correlation_uri = value
-
-    @property
-    def correlation_is_anchor(self):
-        """Tracing: this message starts a correlated sequence."""
-        return self._correlation_is_anchor
-
-    @correlation_is_anchor.setter
-    def correlation_is_anchor(self, value):
-        assert value is None or type(value) is bool
-        self._correlation_is_anchor = value
-
-    @property
-    def correlation_is_last(self):
-        """Tracing: this message ends a correlated sequence."""
-        return self._correlation_is_last
-
-    @correlation_is_last.setter
-    def correlation_is_last(self, value):
-        assert value is None or type(value) is bool
-        self._correlation_is_last = value
+        def __init__(self, from_fbs=None):
+            # the FlatBuffers buffer this message was read from (None unless via FlatBuffers)
+            self._from_fbs = from_fbs
+            # serializer -> bytes: a message sent to many peers is serialized once per serializer
+            self._serialized: dict = {}
+            # message tracing; never serialized
+            self._correlation_id = None
+            self._correlation_uri = None
+            self._correlation_is_anchor = None
+            self._correlation_is_last = None
+            # for the router's own bookkeeping; never serialized
+            self._router_internal = None
 
     def __eq__(self, other):
         return isinstance(other, self.__class__) and self.marshal() == other.marshal()
@@ -546,79 +508,41 @@ def _fbs_caster(cls):
     return cls
 
 
-class MessageWithAppPayload:
+def _checked_properties(cls, checks: dict):
+    """A read/write property per ``name: (check, doc)``; the setter asserts ``check(value)``."""
+    for name, (check, doc) in checks.items():
+        slot = "_" + name
+
+        def setter(self, value, _slot=slot, _check=check):
+            assert value is None or _check(value)
+            setattr(self, _slot, value)
+
+        def getter(self, _slot=slot):
+            return getattr(self, _slot)
+
+        setattr(cls, name, property(getter, setter, doc=doc))
+    return cls
+
+
+_checked_properties(
+    Message,
+    {
+        "correlation_id": (
+            lambda v: type(v) is str,
+            "Tracing: an ID correlating this message with others (never serialized).",
+        ),
+        "correlation_uri": (lambda v: type(v) is str, "Tracing: the URI the correlated messages are about."),
+        "correlation_is_anchor": (lambda v: type(v) is bool, "Tracing: this message starts a correlated sequence."),
+        "correlation_is_last": (lambda v: type(v) is bool, "Tracing: this message ends a correlated sequence."),
+    },
+)
+
+
+class MessageWithAppPayload(Generated):
     """Mixin of the seven messages that carry application payload: ``args``, ``kwargs``,
     ``payload`` and its ``enc_algo``, ``enc_key``, ``enc_serializer``."""
 
     __slots__ = ()  # the slots are the concrete classes'; an empty tuple keeps them slotted
-
-    def _init_app_payload(self, args=None, kwargs=None, payload=None, enc_algo=None, enc_key=None, enc_serializer=None):
-        self._args = args  # type: ignore[misc]  # a slot of the concrete class
-        self._kwargs = _validate_kwargs(kwargs)  # type: ignore[misc]  # a slot of the concrete class
-        self._payload = payload  # type: ignore[misc]  # a slot of the concrete class
-        self._enc_algo = enc_algo  # type: ignore[misc]  # a slot of the concrete class
-        self._enc_key = enc_key  # type: ignore[misc]  # a slot of the concrete class
-        self._enc_serializer = enc_serializer  # type: ignore[misc]  # a slot of the concrete class
-
-    @property
-    def args(self):
-        """Positional application payload (list), or ``None``."""
-        return self._args
-
-    @args.setter
-    def args(self, value):
-        assert value is None or type(value) in (list, tuple)
-        self._args = value
-
-    @property
-    def kwargs(self):
-        """Keyword application payload (dict with string keys), or ``None``."""
-        return self._kwargs
-
-    @kwargs.setter
-    def kwargs(self, value):
-        assert value is None or type(value) is dict
-        self._kwargs = value
-
-    @property
-    def payload(self):
-        """Transparent (encoded or encrypted) payload as bytes, or ``None``."""
-        return self._payload
-
-    @payload.setter
-    def payload(self, value):
-        assert value is None or type(value) is bytes
-        self._payload = value
-
-    @property
-    def enc_algo(self):
-        """Payload transparency algorithm (``"cryptobox"``, ``"mqtt"``, ``"xbr"``, ``"x_..."``)."""
-        return self._enc_algo
-
-    @enc_algo.setter
-    def enc_algo(self, value):
-        assert value is None or is_valid_enc_algo(value)
-        self._enc_algo = value
-
-    @property
-    def enc_key(self):
-        """Payload transparency key ID."""
-        return self._enc_key
-
-    @enc_key.setter
-    def enc_key(self, value):
-        assert value is None or type(value) is str
-        self._enc_key = value
-
-    @property
-    def enc_serializer(self):
-        """The serializer the transparent payload was encoded with."""
-        return self._enc_serializer
-
-    @enc_serializer.setter
-    def enc_serializer(self, value):
-        assert value is None or is_valid_enc_serializer(value)
-        self._enc_serializer = value
 
     def _payload_tail(self, extra: dict) -> list:
         """The list's payload items; adds the payload transparency keys to ``extra``."""
@@ -632,14 +556,27 @@ class MessageWithAppPayload:
         return []
 
 
-class MessageWithForwardFor:
+_checked_properties(
+    MessageWithAppPayload,
+    {
+        "args": (lambda v: type(v) in (list, tuple), "Positional application payload (list), or ``None``."),
+        "kwargs": (lambda v: type(v) is dict, "Keyword application payload (dict with string keys), or ``None``."),
+        "payload": (lambda v: type(v) is bytes, "Transparent (encoded or encrypted) payload as bytes, or ``None``."),
+        "enc_algo": (
+            is_valid_enc_algo,
+            "Payload transparency algorithm (``cryptobox``, ``mqtt``, ``xbr``, ``x_...``).",
+        ),
+        "enc_key": (lambda v: type(v) is str, "Payload transparency key ID."),
+        "enc_serializer": (is_valid_enc_serializer, "The serializer the transparent payload was encoded with."),
+    },
+)
+
+
+class MessageWithForwardFor(Generated):
     """Mixin of the messages a router may forward to another router, with ``forward_for``:
     the chain of ``{"session", "authid", "authrole"}`` hops."""
 
     __slots__ = ()
-
-    def _init_forward_for(self, forward_for=None):
-        self._forward_for = forward_for  # type: ignore[misc]  # a slot of the concrete class
 
     @property
     def forward_for(self):
@@ -649,7 +586,7 @@ class MessageWithForwardFor:
     @forward_for.setter
     def forward_for(self, value):
         _check_forward_for(value)
-        self._forward_for = value
+        setattr(self, "_forward_for", value)  # noqa: B010 (a slot of the concrete class)
 
 
 # --- the messages: each described once by its wire layout and field table (see _fields) ---
@@ -692,7 +629,7 @@ def _message(cls):
 
 def _slots(fields):
     """``__slots__`` of a field table (the payload fields expand to their six slots)."""
-    names = []
+    names: list[str] = []
     for f in fields:
         names += {PAYLOAD: ("args", "kwargs", "payload"), ENC: ("enc_algo", "enc_key", "enc_serializer")}.get(
             f.name, (f.name,)

@@ -9,7 +9,7 @@ from binascii import a2b_hex
 from pprint import pformat
 from typing import Any
 
-from autobahn.wamp._fields import F, _check_forward_for, options_class, slots_of
+from autobahn.wamp._fields import F, Generated, _check_forward_for, options_class, slots_of
 from autobahn.wamp._slots import SlotEquality, add_slot_properties
 
 __all__ = (
@@ -60,7 +60,7 @@ def _one_or_list(name: str, kind: type) -> F:
 
 
 @options_class
-class ComponentConfig:
+class ComponentConfig(Generated):
     """Configuration handed to an application component (``ApplicationSession(config)``).
 
     :param realm: the realm to join.
@@ -80,7 +80,7 @@ class HelloReturn:
 
 
 @options_class
-class Accept(HelloReturn):
+class Accept(HelloReturn, Generated):
     """The router accepts the joining session, under these authentication facts."""
 
     FIELDS = (
@@ -92,7 +92,7 @@ class Accept(HelloReturn):
 
 
 @options_class
-class Deny(HelloReturn):
+class Deny(HelloReturn, Generated):
     """The router refuses the joining session with an error URI and an optional message."""
 
     FIELDS = (
@@ -103,7 +103,7 @@ class Deny(HelloReturn):
 
 
 @options_class
-class Challenge(HelloReturn):
+class Challenge(HelloReturn, Generated):
     """An authentication challenge: the method (``wampcra``, ``cryptosign``, ...) and its data."""
 
     FIELDS = (F("method", str, default=..., required=True), F("extra", dict, value="extra or {}"))
@@ -111,7 +111,7 @@ class Challenge(HelloReturn):
 
 
 @options_class
-class HelloDetails:
+class HelloDetails(Generated):
     """What a router learns from a client's HELLO."""
 
     FIELDS = (
@@ -130,7 +130,7 @@ class HelloDetails:
 
 
 @options_class
-class SessionIdent:
+class SessionIdent(Generated):
     """Who a session is: its ID, authid and authrole."""
 
     FIELDS = (F("session", int), F("authid", str), F("authrole", str, required=True))
@@ -160,7 +160,7 @@ class SessionIdent:
 
 
 @options_class
-class CloseDetails:
+class CloseDetails(Generated):
     """Why a session closed: a WAMP reason URI and an optional message."""
 
     REASON_DEFAULT = "wamp.close.normal"
@@ -175,7 +175,7 @@ class CloseDetails:
 
 
 @options_class
-class SubscribeOptions:
+class SubscribeOptions(Generated):
     """Options of ``session.subscribe()``.
 
     :param match: ``"exact"`` (default), ``"prefix"`` or ``"wildcard"``.
@@ -198,7 +198,7 @@ class SubscribeOptions:
 
 
 @options_class
-class EventDetails:
+class EventDetails(Generated):
     """Details of an event handed to a subscriber's handler."""
 
     FIELDS = (
@@ -217,7 +217,7 @@ class EventDetails:
 
 
 @options_class
-class PublishOptions:
+class PublishOptions(Generated):
     """Options of ``session.publish()``.
 
     :param acknowledge: ask the broker to confirm (``publish`` then returns a Publication).
@@ -247,7 +247,7 @@ class PublishOptions:
 
 
 @options_class
-class RegisterOptions:
+class RegisterOptions(Generated):
     """Options of ``session.register()``.
 
     :param match: ``"exact"`` (default), ``"prefix"`` or ``"wildcard"``.
@@ -275,7 +275,7 @@ class RegisterOptions:
 
 
 @options_class
-class CallDetails:
+class CallDetails(Generated):
     """Details of an invocation handed to an endpoint; ``progress`` sends progressive results."""
 
     FIELDS = (
@@ -293,7 +293,7 @@ class CallDetails:
 
 
 @options_class
-class CallOptions:
+class CallOptions(Generated):
     """Options of ``session.call()``.
 
     :param on_progress: called with each progressive result (asks for them).

@@ -27,6 +27,37 @@ ENC = "enc"
 _PAYLOAD_PARAMS = ("args", "kwargs", "payload")
 _ENC_PARAMS = ("enc_algo", "enc_key", "enc_serializer")
 
+# Payload transparency algorithms and serializers: the enum values of the WAMP FlatBuffers
+# schema (message_fbs) and their names in the options/details of the other serializers.
+ENC_ALGO_NONE = 0
+ENC_ALGO_CRYPTOBOX = 1
+ENC_ALGO_MQTT = 2
+ENC_ALGO_XBR = 3
+ENC_ALGOS = {ENC_ALGO_NONE: "null", ENC_ALGO_CRYPTOBOX: "cryptobox", ENC_ALGO_MQTT: "mqtt", ENC_ALGO_XBR: "xbr"}
+ENC_ALGOS_FROMSTR = {name: code for code, name in ENC_ALGOS.items()}
+
+ENC_SER_NONE = 0
+ENC_SER_JSON = 1
+ENC_SER_MSGPACK = 2
+ENC_SER_CBOR = 3
+ENC_SER_UBJSON = 4
+ENC_SER_OPAQUE = 5
+ENC_SER_FLATBUFFERS = 6
+ENC_SERS = {
+    ENC_SER_NONE: "null",
+    ENC_SER_JSON: "json",
+    ENC_SER_MSGPACK: "msgpack",
+    ENC_SER_CBOR: "cbor",
+    ENC_SER_UBJSON: "ubjson",
+    ENC_SER_OPAQUE: "opaque",
+    ENC_SER_FLATBUFFERS: "flatbuffers",
+}
+ENC_SERS_FROMSTR = {name: code for code, name in ENC_SERS.items()}
+
+# WAMP message type code -> message class, as autobahn.wamp.message defines them; the
+# FlatBuffers codec (message_fbs) finds the classes and their tables here.
+MESSAGE_CLASSES: dict[int, type] = {}
+
 # kind -> the type its values must have (for the constructor's assertion and parse's check)
 _TYPE_NAMES = {int: "int", str: "str", bool: "bool", dict: "dict", list: "list"}
 
@@ -413,6 +444,7 @@ def message_class(helpers: dict):
             namespace[cls.__name__] = cls
             cls.parse = staticmethod(_compile(sources["parse"], filename, namespace, "parse"))
         cls._GENERATED = sources
+        MESSAGE_CLASSES[cls.MESSAGE_TYPE] = cls
         return cls
 
     return decorate

@@ -19,7 +19,29 @@ import textwrap
 from pprint import pformat
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from autobahn.wamp._fields import ENC, PAYLOAD, F, Generated, _check_forward_for, message_class
+from autobahn.wamp._fields import (  # noqa: F401 (the payload transparency codes of the FlatBuffers schema)
+    ENC,
+    ENC_ALGO_CRYPTOBOX,
+    ENC_ALGO_MQTT,
+    ENC_ALGO_NONE,
+    ENC_ALGO_XBR,
+    ENC_ALGOS,
+    ENC_ALGOS_FROMSTR,
+    ENC_SER_CBOR,
+    ENC_SER_FLATBUFFERS,
+    ENC_SER_JSON,
+    ENC_SER_MSGPACK,
+    ENC_SER_NONE,
+    ENC_SER_OPAQUE,
+    ENC_SER_UBJSON,
+    ENC_SERS,
+    ENC_SERS_FROMSTR,
+    PAYLOAD,
+    F,
+    Generated,
+    _check_forward_for,
+    message_class,
+)
 from autobahn.wamp._slots import add_slot_properties
 from autobahn.wamp.exception import InvalidUriError, ProtocolError
 from autobahn.wamp.role import ROLE_NAME_TO_CLASS
@@ -94,32 +116,6 @@ PAYLOAD_ENC_STANDARD_IDENTIFIERS = [PAYLOAD_ENC_CRYPTO_BOX, PAYLOAD_ENC_MQTT, PA
 
 # Payload transparency serializer ("enc_serializer") identifiers of the WAMP spec.
 PAYLOAD_ENC_STANDARD_SERIALIZERS = ["json", "msgpack", "cbor", "ubjson", "flatbuffers"]
-
-# The same identifiers as the enum values of the WAMP FlatBuffers schema.
-ENC_ALGO_NONE = 0
-ENC_ALGO_CRYPTOBOX = 1
-ENC_ALGO_MQTT = 2
-ENC_ALGO_XBR = 3
-ENC_ALGOS = {ENC_ALGO_NONE: "null", ENC_ALGO_CRYPTOBOX: "cryptobox", ENC_ALGO_MQTT: "mqtt", ENC_ALGO_XBR: "xbr"}
-ENC_ALGOS_FROMSTR = {name: code for code, name in ENC_ALGOS.items()}
-
-ENC_SER_NONE = 0
-ENC_SER_JSON = 1
-ENC_SER_MSGPACK = 2
-ENC_SER_CBOR = 3
-ENC_SER_UBJSON = 4
-ENC_SER_OPAQUE = 5
-ENC_SER_FLATBUFFERS = 6
-ENC_SERS = {
-    ENC_SER_NONE: "null",
-    ENC_SER_JSON: "json",
-    ENC_SER_MSGPACK: "msgpack",
-    ENC_SER_CBOR: "cbor",
-    ENC_SER_UBJSON: "ubjson",
-    ENC_SER_OPAQUE: "opaque",
-    ENC_SER_FLATBUFFERS: "flatbuffers",
-}
-ENC_SERS_FROMSTR = {name: code for code, name in ENC_SERS.items()}
 
 # Largest WAMP ID: IDs are integers in [0, 2**53] (exact in an IEEE double).
 _MAX_ID = 2**53
@@ -474,9 +470,7 @@ class Message(Generated):
         ``serializer`` (a transport serializer) encodes ``args``/``kwargs`` as its
         ``PAYLOAD_SERIALIZER_ID`` says (CBOR when not given).
         """
-        from autobahn.wamp import message_fbs
-
-        return message_fbs.build_table(self, builder, serializer)
+        return _flatbuffers().build_table(self, builder, serializer)
 
     def uncache(self):
         """Forget the serialized forms (after changing the message)."""
@@ -494,13 +488,20 @@ class Message(Generated):
         return data
 
 
+def _flatbuffers():
+    """The FlatBuffers codec, imported on first use: it loads the FlatBuffers runtime (and numpy
+    where installed), which a program not speaking WAMP-FlatBuffers should not pay for. No
+    cycle: message_fbs imports no message module, it reads the tables registered in _fields."""
+    from autobahn.wamp import message_fbs
+
+    return message_fbs
+
+
 def _fbs_caster(cls):
     """Give ``cls`` its ``cast(buf)`` (FlatBuffers reader) as autobahn's classes have it."""
 
     def cast(buf):
-        from autobahn.wamp import message_fbs
-
-        return message_fbs.cast_table(cls, buf)
+        return _flatbuffers().cast_table(cls, buf)
 
     cast.__doc__ = f"Read a {cls.__name__} from a FlatBuffers buffer holding just its table."
     cls.cast = staticmethod(cast)

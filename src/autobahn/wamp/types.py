@@ -412,25 +412,28 @@ def _parse_typed(data: dict, name: str, kind: type, article: str):
     return value
 
 
-_TRANSPORT_FIELDS = (
-    "channel_type",
-    "channel_framing",
-    "channel_serializer",
-    "own",
-    "peer",
-    "is_server",
-    "own_pid",
-    "own_tid",
-    "own_fd",
-    "is_secure",
-    "channel_id",
-    "peer_cert",
-    "websocket_protocol",
-    "websocket_extensions_in_use",
-    "http_headers_received",
-    "http_headers_sent",
-    "http_cbtid",
-)
+# Field -> its type in the marshalled dict (None: parsed on its own); the articles name the
+# types in parse's errors.
+_TRANSPORT_FIELDS = {
+    "channel_type": None,
+    "channel_framing": None,
+    "channel_serializer": None,
+    "own": str,
+    "peer": str,
+    "is_server": bool,
+    "own_pid": int,
+    "own_tid": int,
+    "own_fd": int,
+    "is_secure": bool,
+    "channel_id": None,
+    "peer_cert": None,
+    "websocket_protocol": str,
+    "websocket_extensions_in_use": list,
+    "http_headers_received": dict,
+    "http_headers_sent": dict,
+    "http_cbtid": str,
+}
+_ARTICLES = {str: "a string", bool: "a bool", int: "an int", dict: "a dict", list: "a list of strings"}
 
 
 class TransportDetails(SlotEquality):
@@ -543,21 +546,10 @@ class TransportDetails(SlotEquality):
                 if type(value) is not str or value not in table:
                     raise ValueError(f'invalid "{name}", was type {type(value)} (value {value})')
                 setattr(obj, "_" + name, table[value])
-        for name, kind, article in (
-            ("own", str, "a string"),
-            ("peer", str, "a string"),
-            ("is_server", bool, "a bool"),
-            ("own_pid", int, "an int"),
-            ("own_tid", int, "an int"),
-            ("own_fd", int, "an int"),
-            ("is_secure", bool, "a bool"),
-            ("websocket_protocol", str, "a string"),
-            ("websocket_extensions_in_use", list, "a list of strings"),
-            ("http_headers_received", dict, "a map of strings"),
-            ("http_headers_sent", dict, "a map of strings"),
-            ("http_cbtid", str, "a string"),
-        ):
-            setattr(obj, "_" + name, _parse_typed(data, name, kind, article))
+        for name, kind in _TRANSPORT_FIELDS.items():
+            if kind is not None:
+                article = "a map of strings" if name.startswith("http_headers") else _ARTICLES[kind]
+                setattr(obj, "_" + name, _parse_typed(data, name, kind, article))
         channel_id = _parse_typed(data, "channel_id", dict, "a dict")
         if channel_id is not None:
             obj._channel_id = {}
@@ -592,20 +584,20 @@ class TransportDetails(SlotEquality):
 add_slot_properties(TransportDetails, _TRANSPORT_FIELDS, "of these details")
 
 
-_SESSION_FIELDS = (
-    "realm",
-    "session",
-    "authid",
-    "authrole",
-    "authmethod",
-    "authprovider",
-    "authextra",
-    "serializer",
-    "transport",
-    "resumed",
-    "resumable",
-    "resume_token",
-)
+_SESSION_FIELDS = {
+    "realm": str,
+    "session": int,
+    "authid": str,
+    "authrole": str,
+    "authmethod": str,
+    "authprovider": str,
+    "authextra": dict,
+    "serializer": str,
+    "transport": None,
+    "resumed": bool,
+    "resumable": bool,
+    "resume_token": str,
+}
 
 
 class SessionDetails(SlotEquality):
@@ -647,20 +639,9 @@ class SessionDetails(SlotEquality):
         """From the dict :meth:`marshal` makes; raises ``ValueError`` on a wrong type."""
         assert type(data) is dict
         obj = SessionDetails()
-        for name, kind, article in (
-            ("realm", str, "a string"),
-            ("session", int, "an int"),
-            ("authid", str, "a string"),
-            ("authrole", str, "a string"),
-            ("authmethod", str, "a string"),
-            ("authprovider", str, "a string"),
-            ("authextra", dict, "a dict"),
-            ("serializer", str, "a string"),
-            ("resumed", bool, "a bool"),
-            ("resumable", bool, "a bool"),
-            ("resume_token", str, "a string"),
-        ):
-            setattr(obj, "_" + name, _parse_typed(data, name, kind, article))
+        for name, kind in _SESSION_FIELDS.items():
+            if kind is not None:
+                setattr(obj, "_" + name, _parse_typed(data, name, kind, _ARTICLES[kind]))
         for key in obj._authextra or ():
             if type(key) is not str:
                 raise ValueError(f'key "{key}" in authextra must be a string, was {type(key)}')

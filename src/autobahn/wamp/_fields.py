@@ -57,7 +57,7 @@ ENC_SERS_FROMSTR = {name: code for code, name in ENC_SERS.items()}
 
 # WAMP message type code -> message class, as autobahn.wamp.message defines them; the
 # FlatBuffers codec (message_fbs) finds the classes and their tables here.
-MESSAGE_CLASSES: dict[int, type] = {}
+MESSAGE_CLASSES: dict[int, Any] = {}
 
 # kind -> the type its values must have (for the constructor's assertion and parse's check)
 _TYPE_NAMES = {int: "int", str: "str", bool: "bool", dict: "dict", list: "list"}

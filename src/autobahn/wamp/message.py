@@ -845,6 +845,20 @@ class Unsubscribe(MessageWithForwardFor, Message):
     __slots__ = _slots(FIELDS)
 
 
+def _revocation_fields(target: str, name: str) -> tuple[F, ...]:
+    """UNSUBSCRIBED/UNREGISTERED: ``target`` (the subscription/registration) and ``reason``
+    are set only when the router revokes it, with ``request`` 0."""
+    return (
+        F("request", "id"),
+        F(target, int, feature=f"{target}_revocation",
+          check=f"request is None or {target} is None or (request != 0 and {target} is None) "
+                f"or (request == 0 and {target} != 0)",
+          reject=(f"{target} is not None and not (request == 0 and {target} != 0)",
+                  f"invalid '{target}' detail {{{target}}} for request {{request}} in {name}")),
+        F("reason", "uri", feature=f"{target}_revocation"),
+    )  # fmt: skip
+
+
 @_message
 class Unsubscribed(Message):
     """UNSUBSCRIBED: the broker confirms an UNSUBSCRIBE (``request`` set), or revokes a
@@ -854,15 +868,7 @@ class Unsubscribed(Message):
     MESSAGE_TYPE = 35
     SENDERS = ("broker",)
     WIRE = ("request", "details?")
-    FIELDS = (
-        F("request", "id"),
-        F("subscription", int, feature="subscription_revocation",
-          check="request is None or subscription is None or (request != 0 and subscription is None) "
-                "or (request == 0 and subscription != 0)",
-          reject=("subscription is not None and not (request == 0 and subscription != 0)",
-                  "invalid 'subscription' detail {subscription} for request {request} in UNSUBSCRIBED")),
-        F("reason", "uri", feature="subscription_revocation"),
-    )  # fmt: skip
+    FIELDS = _revocation_fields("subscription", "UNSUBSCRIBED")
     __slots__ = _slots(FIELDS)
     EXTRA_ORDER = ("reason", "subscription")
 
@@ -1016,15 +1022,7 @@ class Unregistered(Message):
     MESSAGE_TYPE = 67
     SENDERS = ("dealer",)
     WIRE = ("request", "details?")
-    FIELDS = (
-        F("request", "id"),
-        F("registration", int, feature="registration_revocation",
-          check="request is None or registration is None or (request != 0 and registration is None) "
-                "or (request == 0 and registration != 0)",
-          reject=("registration is not None and not (request == 0 and registration != 0)",
-                  "invalid 'registration' detail {registration} for request {request} in UNREGISTERED")),
-        F("reason", "uri", feature="registration_revocation"),
-    )  # fmt: skip
+    FIELDS = _revocation_fields("registration", "UNREGISTERED")
     __slots__ = _slots(FIELDS)
     EXTRA_ORDER = ("reason", "registration")
 

@@ -31,6 +31,7 @@ SCHEMA_TYPES = {
     str: {("String", "None"), ("UByte", "None")},
     int: {("UByte", "None"), ("UShort", "None"), ("UInt", "None"), ("ULong", "None")},
     bool: {("Bool", "None")},
+    "flag": {("Bool", "None")},
     "roles": {("Obj", "None")},
     "forward_for": {("Vector", "Obj")},
     "choice": {("UByte", "None")},

@@ -79,7 +79,8 @@ class Generated:
 class F:
     """One field: its attribute name, kind, and where it travels.
 
-    :param kind: ``"id"``, ``"uri"``, ``"extra"`` (a dict with string keys), ``"roles"``,
+    :param kind: ``"id"``, ``"uri"``, ``"extra"`` (a dict with string keys), ``"flag"`` (a
+        bool on the wire, ``in (True, False)`` when constructed), ``"roles"``,
         ``"forward_for"``, a Python type (``int``, ``str``, ``bool``, ``dict``), ``[type]``
         for a list of that type, or a tuple of allowed strings.
     :param key: the key in the options/details dict (default: the name); fields named in
@@ -164,6 +165,8 @@ def _type_test(kind, var: str) -> str | None:
         return f"type({var}) is str"
     if kind in ("extra", "custom"):
         return f"type({var}) is dict"
+    if kind == "flag":  # a bool, or 0/1 from a caller (autobahn's check is "in (True, False)")
+        return f"{var} in (True, False)"
     if isinstance(kind, type):
         return f"type({var}) is {_TYPE_NAMES[kind]}"
     if isinstance(kind, list):
@@ -305,7 +308,7 @@ def _parse_source(cls, fields: list[F], name: str) -> str:
         elif isinstance(f.kind, tuple):
             src(1, f"{v} = _choice({container}, {key!r}, {f.kind!r}, {where})")
         else:
-            kind = "int" if f.kind == "id" else "dict" if f.kind == "extra" else _TYPE_NAMES[f.kind]
+            kind = {"id": "int", "extra": "dict", "flag": "bool"}.get(f.kind) or _TYPE_NAMES[f.kind]
             src(1, f"{v} = _typed({container}, {key!r}, {kind}, {where})")
         if f.minimum is not None:
             src(1, f"if {v} is not None and {v} < {f.minimum}:")

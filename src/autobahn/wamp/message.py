@@ -983,7 +983,7 @@ class Register(MessageWithForwardFor, Message):
         F("match", _MATCH_POLICIES, fallback="exact", marshal="nondefault", feature="pattern_based_registration"),
         F("invoke", _INVOKE_POLICIES, fallback="single", marshal="nondefault", feature="shared_registration"),
         F("concurrency", int, minimum=1, marshal="truthy", feature="concurrency (Crossbar.io)"),
-        F("force_reregister", bool, feature="registration takeover (Crossbar.io)"),
+        F("force_reregister", "flag", feature="registration takeover (Crossbar.io)"),
         _FORWARD,
     )
     __slots__ = _slots(FIELDS)

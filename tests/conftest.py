@@ -25,13 +25,20 @@ from typing import Any
 
 import frameworks
 import pytest
-from skip_summary import pytest_terminal_summary  # noqa: F401  (the skipped integration groups, at the end)
+from hypothesis import settings
+from skip_summary import pytest_configure, pytest_sessionfinish, pytest_terminal_summary  # noqa: F401  (skips: summary, CI)
 
 from autobahn._switch import REQUIRED, read_switch
 from autobahn.websocket import HAS_NVX
 from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
+
+# --- hypothesis: no deadlines -----------------------------------------------------------------------
+# How long an example takes says more about the machine's load than about the code (speed belongs in
+# benchmarks/): a deadline would fail correct tests on a busy machine. Tests' own settings() leave it.
+settings.register_profile("autobahn", deadline=None)
+settings.load_profile("autobahn")
 
 # --- test dependencies a platform leg cannot install --------------------------------------------
 # Every package of the `test` extra is needed: where one is missing, the tests that use it fail. A

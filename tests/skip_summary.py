@@ -156,9 +156,14 @@ class SkipLedger:
 LEDGER = pytest.StashKey[SkipLedger]()
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def configure(config: pytest.Config) -> None:
+    """Called by tests/conftest.py's pytest_configure."""
     config.stash[LEDGER] = ledger = SkipLedger()
     config.pluginmanager.register(ledger, "autobahn-skip-ledger")
+
+
+def pytest_configure(config: pytest.Config) -> None:  # for a conftest with no pytest_configure of its own
+    configure(config)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

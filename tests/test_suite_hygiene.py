@@ -172,3 +172,41 @@ def test_ci_skip_rules():
     assert explanation("Twisted: as in autobahn, backpressure is the application's producer (x)") is not None
     assert explanation("wstest not found (set WSTEST, put it on PATH, or run .ci/setup-wstest.sh once)") is None
     assert explanation("no Rust toolchain") is None
+
+
+class _Reporter:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def section(self, title: str, **_: object) -> None:
+        self.lines.append(f"== {title}")
+
+    def write_line(self, line: str, **_: object) -> None:
+        self.lines.append(line)
+
+
+def test_kernel_summary_names_the_kernels_this_cpu_did_not_run(monkeypatch):
+    import conftest
+
+    if not conftest.HAS_NVX:
+        pytest.skip("NVX is not built into this installation")
+    from autobahn import nvx
+
+    info = {
+        "target_arch": "x86_64",
+        "simd_compiled": ["scalar", "sse2", "avx2", "avx512"],
+        "simd_supported": ["scalar", "sse2", "avx2"],
+    }
+    monkeypatch.setattr(nvx, "build_info", lambda: info)
+    coverage = conftest.KernelCoverage()
+    for nodeid in ("t.py::a[nvx-scalar]", "t.py::a[twisted-nvx-avx2-deflate]", "t.py::b[nvx-cffi]", "t.py::c[py]"):
+        coverage.pytest_runtest_logreport(pytest.TestReport(nodeid, ("t.py", 1, "a"), {}, "passed", None, "call"))
+    reporter = _Reporter()
+    coverage.pytest_terminal_summary(reporter)
+    assert reporter.lines == [
+        "== NVX kernel sets on this CPU (x86_64)",
+        "compiled: scalar, sse2, avx2, avx512",
+        "tested: scalar (1 passed), avx2 (1 passed)",
+        "compiled but NOT exercised (this CPU lacks them): avx512",
+        "supported here but used by no test of this run: sse2",
+    ]

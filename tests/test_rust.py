@@ -33,7 +33,14 @@ def test_cargo_test():
 
 
 @NEEDS_CARGO
-@pytest.mark.skipif(sys.implementation.name != "cpython", reason="the bindings' Rust tests embed CPython (only)")
+@pytest.mark.skipif(
+    sys.implementation.name != "cpython",
+    reason=f"the bindings' Rust tests embed CPython (not {sys.implementation.name})",
+)
+@pytest.mark.skipif(
+    not sysconfig.get_config_var("Py_ENABLE_SHARED"),
+    reason="the bindings' Rust tests embed CPython's shared libpython, which this CPython lacks (Py_ENABLE_SHARED=0)",
+)
 def test_cargo_test_of_the_bindings():
     # Built against this interpreter (PYO3_PYTHON), its libpython found where it lives, and its
     # standard library (PYTHONHOME) for the embedded interpreter. A target folder of its own: a

@@ -7,7 +7,7 @@
   the same file that checks (by these rules, e.g. a shared ``exchange()``). A test that only
   calls code "to see that it does not raise" must say what the outcome is.
 - No timed assertion: an ``assert`` does not read a clock (``time()``, ``monotonic()``,
-  ``perf_counter()``, a loop's ``time()``) or a duration variable (``elapsed``, ``duration``);
+  ``perf_counter()``, a loop's ``time()``, ``now()``) or a duration variable (``elapsed``, ``duration``);
   durations belong in benchmarks/.
 - No hypothesis deadline: ``settings(deadline=...)`` is None or absent (tests/conftest.py's profile).
 - No bare ``pytest.raises(Exception)``: a ``raises`` of ``Exception`` or ``BaseException`` names
@@ -24,7 +24,7 @@ import pytest
 TESTS = Path(__file__).parent
 CHECKING_CALLS = {"raises", "warns", "fail", "deprecated_call"}
 CHECKING_PREFIXES = ("assert", "check", "expect", "verify", "_assert", "_check", "_expect", "_verify")
-CLOCKS = {"time", "monotonic", "perf_counter", "monotonic_ns", "perf_counter_ns", "time_ns"}
+CLOCKS = {"time", "monotonic", "perf_counter", "monotonic_ns", "perf_counter_ns", "time_ns", "now", "utcnow"}
 DURATIONS = {"elapsed", "duration", "took"}
 
 

@@ -48,6 +48,14 @@ from autobahn.wamp.types import CallResult, Challenge, CloseDetails, EncodedPayl
 
 __all__ = ("ApplicationSession", "ApplicationSessionFactory", "BaseSession")
 
+# The request kinds of the tracker: the WAMP message type of the request (what an ERROR names).
+_PUBLISH = message.Publish.MESSAGE_TYPE
+_SUBSCRIBE = message.Subscribe.MESSAGE_TYPE
+_UNSUBSCRIBE = message.Unsubscribe.MESSAGE_TYPE
+_CALL = message.Call.MESSAGE_TYPE
+_REGISTER = message.Register.MESSAGE_TYPE
+_UNREGISTER = message.Unregister.MESSAGE_TYPE
+
 # WAMP ids are drawn from [1, 2^53] (the range a JSON number carries exactly).
 _MAX_ID = 2**53
 PROTOCOL_VIOLATION = "wamp.error.protocol_violation"
@@ -68,6 +76,79 @@ class _RequestIds:
     def next(self) -> int:
         self._next = self._next + 1 if self._next < _MAX_ID else 1
         return self._next
+
+
+class _RequestTracker:
+    """The session's outstanding requests of every kind (PUBLISH with acknowledge, SUBSCRIBE,
+    UNSUBSCRIBE, CALL, REGISTER, UNREGISTER): one table keyed by request id (ids are session-wide),
+    each entry remembering its kind (the request's WAMP message type), so an answer of the wrong
+    kind or to no request is a protocol violation, and one place fails them all on disconnect.
+
+    Cancellation stays with the request's future (a call's canceller sends CANCEL while the call
+    is in the table); progressive results read the call's entry without closing it (:meth:`get`).
+    """
+
+    __slots__ = ("_ids", "_pending", "_txaio")
+
+    def __init__(self, txaio_api, ids: _RequestIds) -> None:
+        self._ids = ids
+        self._pending: dict[int, tuple[int, Any]] = {}
+        self._txaio = txaio_api
+
+    def next_id(self) -> int:
+        return self._ids.next()
+
+    def add(self, kind: int, request) -> Any:
+        """Track ``request`` (a :mod:`autobahn.wamp.request` object) until answered; its future."""
+        self._pending[request.request_id] = (kind, request)
+        return request.on_reply
+
+    def __contains__(self, request_id: int) -> bool:
+        return request_id in self._pending
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def discard(self, request_id: int) -> None:
+        """Forget a request that could not be sent."""
+        self._pending.pop(request_id, None)
+
+    def get(self, kind: int, request_id: int, answer: str):
+        """The request of ``kind`` that ``answer`` (a message name) answers, left open (progressive results)."""
+        entry = self._pending.get(request_id)
+        if entry is None or entry[0] != kind:
+            raise ProtocolError(f"{answer} received for non-pending request ID {request_id}")
+        return entry[1]
+
+    def close(self, kind: int, request_id: int, answer: str):
+        """Take out the request that ``answer`` answers; None when the application settled its future
+        already (cancelled it)."""
+        entry = self._pending.get(request_id)
+        if entry is None or entry[0] != kind:
+            raise ProtocolError(f"{answer} received for non-pending request ID {request_id}")
+        del self._pending[request_id]
+        request = entry[1]
+        return None if self._txaio.is_called(request.on_reply) else request
+
+    def close_by_error(self, request_type: int, request_id: int):
+        """Take out the request an ERROR answers (the request's type must match)."""
+        entry = self._pending.get(request_id)
+        if entry is None or entry[0] != request_type:
+            raise ProtocolError(
+                f"ERROR received for non-pending request_type {request_type} and request ID {request_id}"
+            )
+        del self._pending[request_id]
+        return entry[1]
+
+    def fail_all(self, exc: Exception) -> None:
+        """Reject every outstanding request's future with ``exc`` (the transport is gone)."""
+        outstanding = [request for _, request in self._pending.values()]
+        self._pending.clear()
+        for request in outstanding:
+            if not self._txaio.is_called(request.on_reply):
+                self._txaio.reject(request.on_reply, exc)
+                # the caller may not be waiting any more: keep the error from being reported as unhandled
+                self._txaio.add_callbacks(request.on_reply, None, lambda _: None)
 
 
 class _Observable:
@@ -305,12 +386,7 @@ class ApplicationSession(BaseSession):
         self._config: types.ComponentConfig = config or types.ComponentConfig(realm="realm1")
         self._goodbye_sent = False
         self._transport_is_closing = False
-        self._publish_reqs: dict[int, PublishRequest] = {}
-        self._subscribe_reqs: dict[int, SubscribeRequest] = {}
-        self._unsubscribe_reqs: dict[int, UnsubscribeRequest] = {}
-        self._call_reqs: dict[int, CallRequest] = {}
-        self._register_reqs: dict[int, RegisterRequest] = {}
-        self._unregister_reqs: dict[int, UnregisterRequest] = {}
+        self._requests = _RequestTracker(self._txaio, self._request_id_gen)
         self._subscriptions: dict[int, list[Subscription]] = {}
         self._registrations: dict[int, Registration] = {}
         self._invocations: dict[int, InvocationRequest] = {}
@@ -529,22 +605,7 @@ class ApplicationSession(BaseSession):
         self._errback_outstanding_requests(TransportLost())
 
     def _errback_outstanding_requests(self, exc):
-        outstanding = []
-        for requests in (
-            self._publish_reqs,
-            self._subscribe_reqs,
-            self._unsubscribe_reqs,
-            self._call_reqs,
-            self._register_reqs,
-            self._unregister_reqs,
-        ):
-            outstanding.extend(requests.values())
-            requests.clear()
-        for request in outstanding:
-            if not self._txaio.is_called(request.on_reply):
-                self._txaio.reject(request.on_reply, exc)
-                # the caller may not be waiting any more: keep the error from being reported as unhandled
-                self._txaio.add_callbacks(request.on_reply, None, lambda _: None)
+        self._requests.fail_all(exc)
         return self._txaio.create_future_success(None)
 
     def _leave(self, details: CloseDetails):
@@ -682,23 +743,13 @@ class ApplicationSession(BaseSession):
         if getattr(msg, "x_acknowledged_delivery", None) and getattr(broker, "x_acknowledged_event_delivery", False):
             self._send_if_open(message.EventReceived(msg.publication))
 
-    def _pending(self, requests: dict, msg, kind: str):
-        """Pop the request ``msg`` answers; ProtocolError when there is none. None when its future is settled
-        already (cancelled by the application)."""
-        request = requests.pop(msg.request, None)
-        if request is None:
-            raise ProtocolError(f"{kind} received for non-pending request ID {msg.request}")
-        if self._txaio.is_called(request.on_reply):
-            return None
-        return request
-
     def _on_published(self, msg):
-        request = self._pending(self._publish_reqs, msg, "PUBLISHED")
+        request = self._requests.close(_PUBLISH, msg.request, "PUBLISHED")
         if request is not None:
             self._txaio.resolve(request.on_reply, Publication(msg.publication, was_encrypted=request.was_encrypted))
 
     def _on_subscribed(self, msg):
-        request = self._pending(self._subscribe_reqs, msg, "SUBSCRIBED")
+        request = self._requests.close(_SUBSCRIBE, msg.request, "SUBSCRIBED")
         if request is not None:
             subscription = Subscription(msg.subscription, request.topic, self, request.handler)
             self._subscriptions.setdefault(msg.subscription, []).append(subscription)
@@ -710,16 +761,14 @@ class ApplicationSession(BaseSession):
             for subscription in self._subscriptions.pop(getattr(msg, "subscription", None), []):
                 subscription.active = False
             return
-        request = self._pending(self._unsubscribe_reqs, msg, "UNSUBSCRIBED")
+        request = self._requests.close(_UNSUBSCRIBE, msg.request, "UNSUBSCRIBED")
         if request is not None:
             for subscription in self._subscriptions.pop(request.subscription_id, []):
                 subscription.active = False
             self._txaio.resolve(request.on_reply, 0)
 
     def _on_result(self, msg):
-        request = self._call_reqs.get(msg.request)
-        if request is None:
-            raise ProtocolError(f"RESULT received for non-pending request ID {msg.request}")
+        request = self._requests.get(_CALL, msg.request, "RESULT")
         enc_err = self._decode_payload(msg, request.procedure, True, "result")
         options = request.options
         if msg.progress:
@@ -736,10 +785,9 @@ class ApplicationSession(BaseSession):
                 d = self._txaio.as_future(on_progress, *args, **kwargs)
             self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
             return
-        del self._call_reqs[msg.request]
-        on_reply = request.on_reply
-        if self._txaio.is_called(on_reply):
+        if self._requests.close(_CALL, msg.request, "RESULT") is None:
             return
+        on_reply = request.on_reply
         if enc_err:
             self._txaio.reject(on_reply, enc_err)
         elif msg.kwargs or (options is not None and options.details):
@@ -906,7 +954,7 @@ class ApplicationSession(BaseSession):
         self._txaio.cancel(invocation.on_reply)
 
     def _on_registered(self, msg):
-        request = self._pending(self._register_reqs, msg, "REGISTERED")
+        request = self._requests.close(_REGISTER, msg.request, "REGISTERED")
         if request is None:
             return
         if msg.registration in self._registrations:
@@ -923,7 +971,7 @@ class ApplicationSession(BaseSession):
                 raise ProtocolError(f"UNREGISTERED received for non-existent registration ID {msg.registration}")
             registration.active = False
             return
-        request = self._pending(self._unregister_reqs, msg, "UNREGISTERED")
+        request = self._requests.close(_UNREGISTER, msg.request, "UNREGISTERED")
         if request is not None:
             registration = self._registrations.pop(request.registration_id, None)
             if registration is not None:
@@ -931,19 +979,7 @@ class ApplicationSession(BaseSession):
             self._txaio.resolve(request.on_reply, None)
 
     def _on_error(self, msg):
-        requests = {
-            message.Call.MESSAGE_TYPE: self._call_reqs,
-            message.Publish.MESSAGE_TYPE: self._publish_reqs,
-            message.Subscribe.MESSAGE_TYPE: self._subscribe_reqs,
-            message.Unsubscribe.MESSAGE_TYPE: self._unsubscribe_reqs,
-            message.Register.MESSAGE_TYPE: self._register_reqs,
-            message.Unregister.MESSAGE_TYPE: self._unregister_reqs,
-        }.get(msg.request_type)
-        request = requests.pop(msg.request, None) if requests is not None else None
-        if request is None:
-            raise ProtocolError(
-                f"ERROR received for non-pending request_type {msg.request_type} and request ID {msg.request}"
-            )
+        request = self._requests.close_by_error(msg.request_type, msg.request)
         if not self._txaio.is_called(request.on_reply):
             self._txaio.reject(request.on_reply, self._exception_from_message(msg))
 
@@ -953,6 +989,16 @@ class ApplicationSession(BaseSession):
                 self._transport.send(msg)
             except TransportLost:
                 pass
+
+    def _send_request(self, kind: int, request, msg):
+        """Track ``request`` and send its message ``msg``; its future (nothing tracked when sending fails)."""
+        on_reply = self._requests.add(kind, request)
+        try:
+            self._transport.send(msg)
+        except Exception:
+            self._requests.discard(request.request_id)
+            raise
+        return on_reply
 
     # --- WAMP actions ---
 
@@ -969,7 +1015,7 @@ class ApplicationSession(BaseSession):
             raise Exception("options must be of type a.w.t.PublishOptions")
         if not self._transport:
             raise TransportLost()
-        request_id = self._request_id_gen.next()
+        request_id = self._requests.next_id()
         encoded = self._payload_codec.encode(True, topic, args, kwargs) if self._payload_codec else None
         attrs = options.message_attr() if options else {}
         if encoded:
@@ -988,12 +1034,12 @@ class ApplicationSession(BaseSession):
             _copy_correlation(options, msg)
         on_reply = None
         if options and options.acknowledge:
-            on_reply = self._txaio.create_future()
-            self._publish_reqs[request_id] = PublishRequest(request_id, on_reply, was_encrypted=encoded is not None)
+            request = PublishRequest(request_id, self._txaio.create_future(), was_encrypted=encoded is not None)
+            on_reply = self._requests.add(_PUBLISH, request)
         try:
             self._transport.send(msg)
         except Exception:
-            self._publish_reqs.pop(request_id, None)
+            self._requests.discard(request_id)
             raise
         return on_reply
 
@@ -1017,17 +1063,15 @@ class ApplicationSession(BaseSession):
             message.check_or_raise_uri(
                 topic, message=f"{type(self).__name__}.subscribe()", strict=False, allow_empty_components=True
             )
-            request_id = self._request_id_gen.next()
-            on_reply = self._txaio.create_future()
+            request_id = self._requests.next_id()
             if check_types:
                 fn = self.type_check(fn)
             handler_obj = Handler(fn, obj, options.details_arg if options else None)
-            self._subscribe_reqs[request_id] = SubscribeRequest(request_id, topic, on_reply, handler_obj)
             msg = message.Subscribe(request_id, topic, **(options.message_attr() if options else {}))
             if options:
                 _copy_correlation(options, msg)
-            self._transport.send(msg)
-            return on_reply
+            request = SubscribeRequest(request_id, topic, self._txaio.create_future(), handler_obj)
+            return self._send_request(_SUBSCRIBE, request, msg)
 
         if callable(handler):
             return _subscribe(None, handler, topic, options, check_types)
@@ -1053,11 +1097,9 @@ class ApplicationSession(BaseSession):
         subscription.active = False
         if handlers:
             return self._txaio.create_future_success(len(handlers))
-        request_id = self._request_id_gen.next()
-        on_reply = self._txaio.create_future()
-        self._unsubscribe_reqs[request_id] = UnsubscribeRequest(request_id, on_reply, subscription.id)
-        self._transport.send(message.Unsubscribe(request_id, subscription.id))
-        return on_reply
+        request_id = self._requests.next_id()
+        request = UnsubscribeRequest(request_id, self._txaio.create_future(), subscription.id)
+        return self._send_request(_UNSUBSCRIBE, request, message.Unsubscribe(request_id, subscription.id))
 
     def call(self, procedure: str, *args, **kwargs) -> Any | CallResult:
         """Call ``procedure``; a future of its result: the single positional result, a CallResult when there
@@ -1073,7 +1115,7 @@ class ApplicationSession(BaseSession):
             raise Exception("options must be of type a.w.t.CallOptions")
         if not self._transport:
             raise TransportLost()
-        request_id = self._request_id_gen.next()
+        request_id = self._requests.next_id()
         encoded = None
         if self._payload_codec:
             encoded = self._payload_codec.encode(True, procedure, args, kwargs)
@@ -1095,17 +1137,11 @@ class ApplicationSession(BaseSession):
 
         def canceller(_future):
             # the router answers CANCEL with ERROR wamp.error.canceled, which finds the future settled already
-            if self._transport is not None and request_id in self._call_reqs:
+            if self._transport is not None and request_id in self._requests:
                 self._send_if_open(message.Cancel(request_id, mode=self._cancel_mode))
 
-        on_reply = self._txaio.create_future(canceller=canceller)
-        self._call_reqs[request_id] = CallRequest(request_id, procedure, on_reply, options)
-        try:
-            self._transport.send(msg)
-        except Exception:
-            self._call_reqs.pop(request_id, None)
-            raise
-        return on_reply
+        request = CallRequest(request_id, procedure, self._txaio.create_future(canceller=canceller), options)
+        return self._send_request(_CALL, request, msg)
 
     _cancel_mode: str | None = None
 
@@ -1139,17 +1175,15 @@ class ApplicationSession(BaseSession):
             message.check_or_raise_uri(
                 procedure, message=f"{type(self).__name__}.register()", strict=False, allow_empty_components=True
             )
-            request_id = self._request_id_gen.next()
-            on_reply = self._txaio.create_future()
+            request_id = self._requests.next_id()
             if check_types:
                 fn = self.type_check(fn)
             endpoint_obj = Endpoint(fn, obj, options.details_arg if options else None)
-            self._register_reqs[request_id] = RegisterRequest(request_id, on_reply, procedure, endpoint_obj)
             msg = message.Register(request_id, procedure, **(options.message_attr() if options else {}))
             if options:
                 _copy_correlation(options, msg)
-            self._transport.send(msg)
-            return on_reply
+            request = RegisterRequest(request_id, self._txaio.create_future(), procedure, endpoint_obj)
+            return self._send_request(_REGISTER, request, msg)
 
         if callable(endpoint):
             return _register(None, endpoint, procedure, options, check_types)
@@ -1166,11 +1200,9 @@ class ApplicationSession(BaseSession):
             raise Exception("registration no longer active")
         if not self._transport:
             raise TransportLost()
-        request_id = self._request_id_gen.next()
-        on_reply = self._txaio.create_future()
-        self._unregister_reqs[request_id] = UnregisterRequest(request_id, on_reply, registration.id)
-        self._transport.send(message.Unregister(request_id, registration.id))
-        return on_reply
+        request_id = self._requests.next_id()
+        request = UnregisterRequest(request_id, self._txaio.create_future(), registration.id)
+        return self._send_request(_UNREGISTER, request, message.Unregister(request_id, registration.id))
 
     _BEFORE_JOIN: dict[type, Callable] = {}
     _AFTER_JOIN: dict[type, Callable] = {}

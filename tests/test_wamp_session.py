@@ -233,6 +233,22 @@ def test_cancel_sends_cancel_and_ignores_the_late_error(mode):
     run(main())
 
 
+def test_cancelling_the_awaiting_task_cancels_the_call():
+    async def main():
+        session, transport = await joined()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(session.call("com.example.forever"), 0.01)
+        await settle()
+        assert transport.last(message.Cancel).request == transport.last(message.Call).request
+        # a call answered normally sends no CANCEL
+        f = session.call("com.example.echo")
+        session.onMessage(message.Result(transport.last(message.Call).request, args=[1]))
+        assert await f == 1
+        assert len([m for m in transport.sent if isinstance(m, message.Cancel)]) == 1
+
+    run(main())
+
+
 def test_cancel_mode_is_checked():
     session = Recorder()
     with pytest.raises(ValueError):
@@ -450,6 +466,11 @@ def _violations():
         "subscribed-unknown-request": lambda s, t: message.Subscribed(999, 1),
         "published-unknown-request": lambda s, t: message.Published(999, 1),
         "unregistered-unknown-request": lambda s, t: message.Unregistered(999),
+        # an answer to a pending request of another kind (one table holds every kind, by request id)
+        "published-for-a-call": lambda s, t: message.Published(t.last(message.Call).request, 1),
+        "error-of-another-kind": lambda s, t: message.Error(
+            message.Subscribe.MESSAGE_TYPE, t.last(message.Call).request, "x.y"
+        ),
         "welcome-when-joined": lambda s, t: message.Welcome(5, ROUTER_ROLES),
         "challenge-when-joined": lambda s, t: message.Challenge("ticket", {}),
         "client-message-from-router": lambda s, t: message.Call(1, "com.example.x"),

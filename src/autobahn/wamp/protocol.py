@@ -81,27 +81,25 @@ class _RequestIds:
 class _RequestTracker:
     """The session's outstanding requests of every kind (PUBLISH with acknowledge, SUBSCRIBE,
     UNSUBSCRIBE, CALL, REGISTER, UNREGISTER): one table keyed by request id (ids are session-wide),
-    each entry remembering its kind (the request's WAMP message type), so an answer of the wrong
-    kind or to no request is a protocol violation, and one place fails them all on disconnect.
-
-    Cancellation stays with the request's future (a call's canceller sends CANCEL while the call
-    is in the table); progressive results read the call's entry without closing it (:meth:`get`).
+    each entry remembering its kind (the request's WAMP message type), so that an answer of the
+    wrong kind, or to no request, is a protocol violation, and one place hands them all back when
+    the transport goes. The futures stay with the session (``request.on_reply``): cancellation is
+    the future's canceller (a call sends CANCEL while it is still here), progressive results read
+    the call's entry without closing it (:meth:`get`).
     """
 
-    __slots__ = ("_ids", "_pending", "_txaio")
+    __slots__ = ("_ids", "_pending")
 
-    def __init__(self, txaio_api, ids: _RequestIds) -> None:
+    def __init__(self, ids: _RequestIds) -> None:
         self._ids = ids
         self._pending: dict[int, tuple[int, Any]] = {}
-        self._txaio = txaio_api
 
     def next_id(self) -> int:
         return self._ids.next()
 
-    def add(self, kind: int, request) -> Any:
-        """Track ``request`` (a :mod:`autobahn.wamp.request` object) until answered; its future."""
+    def add(self, kind: int, request) -> None:
+        """Track ``request`` (an :mod:`autobahn.wamp.request` object) until it is answered."""
         self._pending[request.request_id] = (kind, request)
-        return request.on_reply
 
     def __contains__(self, request_id: int) -> bool:
         return request_id in self._pending
@@ -121,14 +119,12 @@ class _RequestTracker:
         return entry[1]
 
     def close(self, kind: int, request_id: int, answer: str):
-        """Take out the request that ``answer`` answers; None when the application settled its future
-        already (cancelled it)."""
+        """Take out the request of ``kind`` that ``answer`` answers."""
         entry = self._pending.get(request_id)
         if entry is None or entry[0] != kind:
             raise ProtocolError(f"{answer} received for non-pending request ID {request_id}")
         del self._pending[request_id]
-        request = entry[1]
-        return None if self._txaio.is_called(request.on_reply) else request
+        return entry[1]
 
     def close_by_error(self, request_type: int, request_id: int):
         """Take out the request an ERROR answers (the request's type must match)."""
@@ -140,15 +136,11 @@ class _RequestTracker:
         del self._pending[request_id]
         return entry[1]
 
-    def fail_all(self, exc: Exception) -> None:
-        """Reject every outstanding request's future with ``exc`` (the transport is gone)."""
+    def take_all(self) -> list:
+        """Every outstanding request, none left tracked (the transport is gone)."""
         outstanding = [request for _, request in self._pending.values()]
         self._pending.clear()
-        for request in outstanding:
-            if not self._txaio.is_called(request.on_reply):
-                self._txaio.reject(request.on_reply, exc)
-                # the caller may not be waiting any more: keep the error from being reported as unhandled
-                self._txaio.add_callbacks(request.on_reply, None, lambda _: None)
+        return outstanding
 
 
 class _Observable:
@@ -203,6 +195,31 @@ class _Observable:
 
 def _payload_args(args, kwargs) -> tuple[tuple, dict]:
     return (tuple(args) if args else ()), (dict(kwargs) if kwargs else {})
+
+
+# URIs that passed the session's (loose) check, by whether empty components were allowed: an
+# application uses a few URIs over and over. Bounded: emptied when full.
+_CHECKED_URIS: dict[tuple[str, bool], bool] = {}
+_CHECKED_URIS_MAX = 4096
+
+
+def _check_uri(value: str, session, action: str, allow_empty: bool) -> None:
+    """InvalidUriError naming ``<session class>.<action>()`` unless ``value`` is a valid (loose) URI."""
+    key = (value, allow_empty) if type(value) is str else None
+    if key in _CHECKED_URIS:
+        return
+    message.check_or_raise_uri(
+        value, message=f"{type(session).__name__}.{action}()", strict=False, allow_empty_components=allow_empty
+    )
+    if key is not None:
+        if len(_CHECKED_URIS) >= _CHECKED_URIS_MAX:
+            _CHECKED_URIS.clear()
+        _CHECKED_URIS[key] = True
+
+
+def _returned(value):
+    """``value`` itself (hands a handler's coroutine or future to ``txaio.as_future``)."""
+    return value
 
 
 def _copy_correlation(options, msg) -> None:
@@ -386,7 +403,7 @@ class ApplicationSession(BaseSession):
         self._config: types.ComponentConfig = config or types.ComponentConfig(realm="realm1")
         self._goodbye_sent = False
         self._transport_is_closing = False
-        self._requests = _RequestTracker(self._txaio, self._request_id_gen)
+        self._requests = _RequestTracker(self._request_id_gen)
         self._subscriptions: dict[int, list[Subscription]] = {}
         self._registrations: dict[int, Registration] = {}
         self._invocations: dict[int, InvocationRequest] = {}
@@ -605,8 +622,19 @@ class ApplicationSession(BaseSession):
         self._errback_outstanding_requests(TransportLost())
 
     def _errback_outstanding_requests(self, exc):
-        self._requests.fail_all(exc)
-        return self._txaio.create_future_success(None)
+        txaio_api = self._txaio
+        for request in self._requests.take_all():
+            if not txaio_api.is_called(request.on_reply):
+                txaio_api.reject(request.on_reply, exc)
+                # the caller may not be waiting any more: keep the error from being reported as unhandled
+                txaio_api.add_callbacks(request.on_reply, None, lambda _: None)
+        return txaio_api.create_future_success(None)
+
+    def _answered(self, kind: int, msg, answer: str):
+        """Take out the request ``msg`` answers; None when the application settled its future already
+        (cancelled it)."""
+        request = self._requests.close(kind, msg.request, answer)
+        return None if self._txaio.is_called(request.on_reply) else request
 
     def _leave(self, details: CloseDetails):
         """Run ``onLeave`` then fire ``leave``, errors to onUserError."""
@@ -705,14 +733,17 @@ class ApplicationSession(BaseSession):
         subscriptions = self._subscriptions.get(msg.subscription)
         if subscriptions is None:
             raise ProtocolError(f"EVENT received for non-subscribed subscription ID {msg.subscription}")
+        txaio_api = self._txaio
         for subscription in list(subscriptions):
             handler = subscription.handler
             topic = msg.topic or subscription.topic
-            enc_err = self._decode_payload(msg, topic, False, "event")
-            if enc_err:
-                self.log.warn("dropping event: {err}", err=enc_err)
-                return
-            args, kwargs = _payload_args(msg.args, msg.kwargs)
+            if msg.enc_algo:
+                enc_err = self._decode_payload(msg, topic, False, "event")
+                if enc_err:
+                    self.log.warn("dropping event: {err}", err=enc_err)
+                    return
+            args = tuple(msg.args) if msg.args else ()
+            kwargs = dict(msg.kwargs) if msg.kwargs else {}
             if handler.obj is not None:
                 args = (handler.obj, *args)
             if handler.details_arg:
@@ -728,28 +759,37 @@ class ApplicationSession(BaseSession):
                     enc_algo=msg.enc_algo,
                     forward_for=msg.forward_for,
                 )
-            future = self._txaio.as_future(handler.fn, *args, **kwargs)
-            self._txaio.add_callbacks(
-                future,
+            fn = handler.fn
+            try:
+                result = fn(*args, **kwargs)
+            except Exception:
+                self._swallow_error(txaio_api.create_failure(), f"While firing {fn} subscribed under {msg.subscription}.")
+                continue
+            if result is None or not (txaio_api.is_future(result) or inspect.isasyncgen(result)):
+                # a plain handler is done (no future and no loop turn per event)
+                self._acknowledge_event(msg)
+                continue
+            # a coroutine or future: acknowledge (or report its error) when it is done
+            txaio_api.add_callbacks(
+                txaio_api.as_future(_returned, result),
                 lambda _: self._acknowledge_event(msg),
-                lambda e, fn=handler.fn: self._swallow_error(
-                    e, f"While firing {fn} subscribed under {msg.subscription}."
-                ),
+                lambda e, fn=fn: self._swallow_error(e, f"While firing {fn} subscribed under {msg.subscription}."),
             )
 
     def _acknowledge_event(self, msg):
         # acknowledged event delivery: only when asked for and the broker announced it
+        # (the broker's feature first: looking for a field an EVENT does not have costs an AttributeError)
         broker = self._router_roles.get("broker")
-        if getattr(msg, "x_acknowledged_delivery", None) and getattr(broker, "x_acknowledged_event_delivery", False):
+        if getattr(broker, "x_acknowledged_event_delivery", False) and getattr(msg, "x_acknowledged_delivery", None):
             self._send_if_open(message.EventReceived(msg.publication))
 
     def _on_published(self, msg):
-        request = self._requests.close(_PUBLISH, msg.request, "PUBLISHED")
+        request = self._answered(_PUBLISH, msg, "PUBLISHED")
         if request is not None:
             self._txaio.resolve(request.on_reply, Publication(msg.publication, was_encrypted=request.was_encrypted))
 
     def _on_subscribed(self, msg):
-        request = self._requests.close(_SUBSCRIBE, msg.request, "SUBSCRIBED")
+        request = self._answered(_SUBSCRIBE, msg, "SUBSCRIBED")
         if request is not None:
             subscription = Subscription(msg.subscription, request.topic, self, request.handler)
             self._subscriptions.setdefault(msg.subscription, []).append(subscription)
@@ -761,41 +801,50 @@ class ApplicationSession(BaseSession):
             for subscription in self._subscriptions.pop(getattr(msg, "subscription", None), []):
                 subscription.active = False
             return
-        request = self._requests.close(_UNSUBSCRIBE, msg.request, "UNSUBSCRIBED")
+        request = self._answered(_UNSUBSCRIBE, msg, "UNSUBSCRIBED")
         if request is not None:
             for subscription in self._subscriptions.pop(request.subscription_id, []):
                 subscription.active = False
             self._txaio.resolve(request.on_reply, 0)
 
     def _on_result(self, msg):
+        if msg.progress:
+            self._on_progressive_result(msg)
+            return
+        request = self._requests.close(_CALL, msg.request, "RESULT")
+        enc_err = self._decode_payload(msg, request.procedure, True, "result") if msg.enc_algo else None
+        txaio_api = self._txaio
+        on_reply = request.on_reply
+        if txaio_api.is_called(on_reply):
+            return  # cancelled by the application
+        options = request.options
+        if enc_err:
+            txaio_api.reject(on_reply, enc_err)
+        elif msg.kwargs or (options is not None and options.details):
+            txaio_api.resolve(on_reply, self._call_result(msg))
+        elif msg.args:
+            args = msg.args
+            txaio_api.resolve(on_reply, args[0] if len(args) == 1 else CallResult(*args))
+        else:
+            txaio_api.resolve(on_reply, None)
+
+    def _on_progressive_result(self, msg):
+        """A progressive RESULT: to the call's ``on_progress``; the call stays outstanding."""
         request = self._requests.get(_CALL, msg.request, "RESULT")
         enc_err = self._decode_payload(msg, request.procedure, True, "result")
         options = request.options
-        if msg.progress:
-            on_progress = getattr(options, "on_progress", None)
-            if on_progress is None:
-                raise ProtocolError(f"progressive RESULT received for request ID {msg.request} that did not ask for it")
-            if enc_err:
-                self.onUserError(self._txaio.create_failure(enc_err), "progressive result could not be decrypted")
-                return
-            if options.details:
-                d = self._txaio.as_future(on_progress, self._call_result(msg))
-            else:
-                args, kwargs = _payload_args(msg.args, msg.kwargs)
-                d = self._txaio.as_future(on_progress, *args, **kwargs)
-            self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
-            return
-        if self._requests.close(_CALL, msg.request, "RESULT") is None:
-            return
-        on_reply = request.on_reply
+        on_progress = getattr(options, "on_progress", None)
+        if on_progress is None:
+            raise ProtocolError(f"progressive RESULT received for request ID {msg.request} that did not ask for it")
         if enc_err:
-            self._txaio.reject(on_reply, enc_err)
-        elif msg.kwargs or (options is not None and options.details):
-            self._txaio.resolve(on_reply, self._call_result(msg))
-        elif msg.args:
-            self._txaio.resolve(on_reply, msg.args[0] if len(msg.args) == 1 else CallResult(*msg.args))
+            self.onUserError(self._txaio.create_failure(enc_err), "progressive result could not be decrypted")
+            return
+        if options.details:
+            d = self._txaio.as_future(on_progress, self._call_result(msg))
         else:
-            self._txaio.resolve(on_reply, None)
+            args, kwargs = _payload_args(msg.args, msg.kwargs)
+            d = self._txaio.as_future(on_progress, *args, **kwargs)
+        self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
 
     @staticmethod
     def _call_result(msg) -> CallResult:
@@ -954,7 +1003,7 @@ class ApplicationSession(BaseSession):
         self._txaio.cancel(invocation.on_reply)
 
     def _on_registered(self, msg):
-        request = self._requests.close(_REGISTER, msg.request, "REGISTERED")
+        request = self._answered(_REGISTER, msg, "REGISTERED")
         if request is None:
             return
         if msg.registration in self._registrations:
@@ -971,7 +1020,7 @@ class ApplicationSession(BaseSession):
                 raise ProtocolError(f"UNREGISTERED received for non-existent registration ID {msg.registration}")
             registration.active = False
             return
-        request = self._requests.close(_UNREGISTER, msg.request, "UNREGISTERED")
+        request = self._answered(_UNREGISTER, msg, "UNREGISTERED")
         if request is not None:
             registration = self._registrations.pop(request.registration_id, None)
             if registration is not None:
@@ -992,13 +1041,13 @@ class ApplicationSession(BaseSession):
 
     def _send_request(self, kind: int, request, msg):
         """Track ``request`` and send its message ``msg``; its future (nothing tracked when sending fails)."""
-        on_reply = self._requests.add(kind, request)
+        self._requests.add(kind, request)
         try:
             self._transport.send(msg)
         except Exception:
             self._requests.discard(request.request_id)
             raise
-        return on_reply
+        return request.on_reply
 
     # --- WAMP actions ---
 
@@ -1007,9 +1056,7 @@ class ApplicationSession(BaseSession):
         Publication, else None."""
         if not isinstance(topic, str):
             raise TypeError(f"topic must be str, not {type(topic).__name__}")
-        message.check_or_raise_uri(
-            topic, message=f"{type(self).__name__}.publish()", strict=False, allow_empty_components=False
-        )
+        _check_uri(topic, self, "publish", False)
         options = kwargs.pop("options", None)
         if options is not None and not isinstance(options, types.PublishOptions):
             raise Exception("options must be of type a.w.t.PublishOptions")
@@ -1034,8 +1081,8 @@ class ApplicationSession(BaseSession):
             _copy_correlation(options, msg)
         on_reply = None
         if options and options.acknowledge:
-            request = PublishRequest(request_id, self._txaio.create_future(), was_encrypted=encoded is not None)
-            on_reply = self._requests.add(_PUBLISH, request)
+            on_reply = self._txaio.create_future()
+            self._requests.add(_PUBLISH, PublishRequest(request_id, on_reply, was_encrypted=encoded is not None))
         try:
             self._transport.send(msg)
         except Exception:
@@ -1060,9 +1107,7 @@ class ApplicationSession(BaseSession):
             raise TransportLost()
 
         def _subscribe(obj, fn, topic, options, check_types):
-            message.check_or_raise_uri(
-                topic, message=f"{type(self).__name__}.subscribe()", strict=False, allow_empty_components=True
-            )
+            _check_uri(topic, self, "subscribe", True)
             request_id = self._requests.next_id()
             if check_types:
                 fn = self.type_check(fn)
@@ -1107,9 +1152,7 @@ class ApplicationSession(BaseSession):
         timeout, ... Cancel the call with ``future.cancel()`` (see :meth:`set_cancel_mode`)."""
         if not isinstance(procedure, str):
             raise TypeError(f"procedure must be str, not {type(procedure).__name__}")
-        message.check_or_raise_uri(
-            procedure, message=f"{type(self).__name__}.call()", strict=False, allow_empty_components=False
-        )
+        _check_uri(procedure, self, "call", False)
         options = kwargs.pop("options", None)
         if options is not None and not isinstance(options, types.CallOptions):
             raise Exception("options must be of type a.w.t.CallOptions")
@@ -1140,8 +1183,12 @@ class ApplicationSession(BaseSession):
             if self._transport is not None and request_id in self._requests:
                 self._send_if_open(message.Cancel(request_id, mode=self._cancel_mode))
 
-        request = CallRequest(request_id, procedure, self._txaio.create_future(canceller=canceller), options)
+        request = CallRequest(request_id, procedure, self._call_future(canceller), options)
         return self._send_request(_CALL, request, msg)
+
+    def _call_future(self, canceller):
+        """A call's future, which runs ``canceller(future)`` when the application cancels it."""
+        return self._txaio.create_future(canceller=canceller)
 
     _cancel_mode: str | None = None
 
@@ -1172,9 +1219,7 @@ class ApplicationSession(BaseSession):
         def _register(obj, fn, procedure, options, check_types):
             if prefix is not None:
                 procedure = f"{prefix}{procedure}"
-            message.check_or_raise_uri(
-                procedure, message=f"{type(self).__name__}.register()", strict=False, allow_empty_components=True
-            )
+            _check_uri(procedure, self, "register", True)
             request_id = self._requests.next_id()
             if check_types:
                 fn = self.type_check(fn)

@@ -521,6 +521,42 @@ def test_message_before_welcome_is_a_violation():
     run(main())
 
 
+def test_event_handlers_of_every_kind_run_and_report_errors():
+    async def main():
+        session, transport = await joined()
+        got = []
+
+        async def coroutine_handler(x):
+            await asyncio.sleep(0)
+            got.append(("coroutine", x))
+
+        async def failing_coroutine(x):
+            raise RuntimeError("coroutine bug")
+
+        def returns_a_coroutine(x):  # a plain function handing back a coroutine: run as a task
+            return coroutine_handler(x)
+
+        def returns_a_future(x):
+            future = asyncio.get_running_loop().create_future()
+            future.set_result(None)
+            got.append(("future", x))
+            return future
+
+        handlers = [coroutine_handler, failing_coroutine, returns_a_coroutine, returns_a_future]
+        for number, handler in enumerate(handlers, start=1):
+            f = session.subscribe(handler, f"com.example.t{number}")
+            session.onMessage(message.Subscribed(transport.last(message.Subscribe).request, number))
+            await f
+        for number in range(1, len(handlers) + 1):
+            session.onMessage(message.Event(number, 100 + number, args=[number]))
+        await settle()
+        assert sorted(got) == [("coroutine", 1), ("coroutine", 3), ("future", 4)]
+        assert any("coroutine bug" in str(fail.value) for fail, _ in session.user_errors)
+        assert session.is_attached()
+
+    run(main())
+
+
 def test_user_errors_go_to_on_user_error_not_the_loop():
     async def main():
         session, transport = await joined()

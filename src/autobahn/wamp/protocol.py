@@ -760,18 +760,26 @@ class ApplicationSession(BaseSession):
                     forward_for=msg.forward_for,
                 )
             fn = handler.fn
-            try:
-                result = fn(*args, **kwargs)
-            except Exception:
-                self._swallow_error(txaio_api.create_failure(), f"While firing {fn} subscribed under {msg.subscription}.")
-                continue
-            if result is None or not (txaio_api.is_future(result) or inspect.isasyncgen(result)):
-                # a plain handler is done (no future and no loop turn per event)
-                self._acknowledge_event(msg)
-                continue
-            # a coroutine or future: acknowledge (or report its error) when it is done
+            if inspect.iscoroutinefunction(fn):
+                future = txaio_api.as_future(fn, *args, **kwargs)
+            else:
+                try:
+                    result = fn(*args, **kwargs)
+                except Exception:
+                    self._swallow_error(
+                        txaio_api.create_failure(), f"While firing {fn} subscribed under {msg.subscription}."
+                    )
+                    continue
+                if result is None or not (
+                    txaio_api.is_future(result) or inspect.isawaitable(result) or inspect.isasyncgen(result)
+                ):
+                    # a plain handler is done: no future and no loop turn per event
+                    self._acknowledge_event(msg)
+                    continue
+                future = txaio_api.as_future(_returned, result)  # what txaio makes of a returned future/coroutine
+            # acknowledge (or report the error) when the handler's future is done
             txaio_api.add_callbacks(
-                txaio_api.as_future(_returned, result),
+                future,
                 lambda _: self._acknowledge_event(msg),
                 lambda e, fn=fn: self._swallow_error(e, f"While firing {fn} subscribed under {msg.subscription}."),
             )

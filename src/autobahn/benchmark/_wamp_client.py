@@ -93,7 +93,15 @@ async def main(url, realm, ser_name, n, rounds):
             await run(session, n)
             cpu, elapsed, after = time.process_time() - cpu, time.perf_counter() - start, os.times()
             user, system = after.user - times.user, after.system - times.system
-            row = {"workload": name, "round": rnd, "cpu": cpu, "user": user, "system": system, "ops": n, "seconds": elapsed}
+            row = {
+                "workload": name,
+                "round": rnd,
+                "cpu": cpu,
+                "user": user,
+                "system": system,
+                "ops": n,
+                "seconds": elapsed,
+            }
             print(json.dumps(row), flush=True)
     session.leave()
     await asyncio.sleep(0.1)

@@ -121,7 +121,7 @@ class _Connection:
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> list[Event]:
         """Feed bytes from the peer; the events they complete. Nothing is parsed after a Failed event."""
-        return [MessageReceived(item) if type(item) is bytes else item for item in self.receive(data)]
+        return [MessageReceived(item) if isinstance(item, bytes) else item for item in self.receive(data)]
 
     def receive(self, data: bytes | bytearray | memoryview) -> list[bytes | Event]:
         """:meth:`receive_data` with each message's payload as plain ``bytes`` instead of a
@@ -184,7 +184,7 @@ class _Connection:
         self._header += view[pos : pos + take]
         return pos + take
 
-    def _start_frame(self, events: list[Event]) -> bool:
+    def _start_frame(self, events: list[bytes | Event]) -> bool:
         """A frame header is complete: check it; False when the connection failed."""
         head = self._header[0]
         length = int.from_bytes(self._header[1:4], "big")
@@ -206,7 +206,7 @@ class _Connection:
             self._payload_piece(memoryview(b""), events)
         return True
 
-    def _payload_piece(self, piece: memoryview, events: list[Event]) -> None:
+    def _payload_piece(self, piece: memoryview, events: list[bytes | Event]) -> None:
         """The next ``piece`` of the current frame's payload (it does not go beyond the frame)."""
         assert self._remaining is not None
         self._remaining -= len(piece)
@@ -230,7 +230,7 @@ class _Connection:
         self._remaining = None
         events.append(payload if self._frame_type == FRAME_MESSAGE else PongReceived(payload))
 
-    def _fail(self, events: list[Event], reason: str) -> list[Event]:
+    def _fail(self, events: list[bytes | Event], reason: str) -> list[bytes | Event]:
         self.failed = True
         self._header.clear()
         self._payload = bytearray()

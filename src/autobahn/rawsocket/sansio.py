@@ -246,9 +246,15 @@ class _Connection:
     def send_message(self, payload: bytes) -> bytes:
         """The bytes to write for one WAMP message (nothing while a pong is being streamed: the frame
         then comes from :meth:`data_to_send` after it); ValueError when it is longer than the peer accepts."""
-        if len(payload) > self.peer_max_length:
-            raise ValueError(f"message of {len(payload)} octets exceeds the peer's maximum {self.peer_max_length}")
-        return self._send_frame(frame_header(FRAME_MESSAGE, len(payload)) + payload)
+        length = len(payload)
+        if length > self.peer_max_length:
+            raise ValueError(f"message of {length} octets exceeds the peer's maximum {self.peer_max_length}")
+        # a message frame's header is its type (0) and 24-bit length: the length as 4 big-endian octets
+        frame = length.to_bytes(4, "big") + payload
+        if self._remaining is not None and self._frame_type == FRAME_PING:  # a pong is being streamed
+            self._held.append(frame)
+            return b""
+        return frame
 
     def send_ping(self, payload: bytes = b"") -> bytes:
         if len(payload) > self.peer_max_length:

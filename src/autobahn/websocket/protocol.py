@@ -446,7 +446,11 @@ class WebSocketProtocol(ObservableMixin):
             raise Disconnected("cannot send a message while one is being sent frame by frame")
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
-        parts = conn.message_frames(payload, isBinary, fragmentSize or self.autoFragmentSize or None, not doNotCompress)
+        fragment_size = fragmentSize or self.autoFragmentSize or None
+        if len(payload) < _LARGE_PAYLOAD:
+            self._write(conn.send_message(payload, isBinary, fragment_size, not doNotCompress))
+            return
+        parts = conn.message_frames(payload, isBinary, fragment_size, not doNotCompress)
         if len(parts) == 2 and len(parts[1]) >= _LARGE_PAYLOAD:
             # Header and payload written apart: saves copying a large payload to join them.
             self._write(parts[0])
@@ -739,61 +743,79 @@ class WebSocketProtocol(ObservableMixin):
             self._write(data)
 
     def _process(self) -> None:
-        """Dispatch every event the buffered bytes hold, one at a time, writing what the
-        protocol answered by itself before each, so that replies keep the wire order."""
+        """Dispatch every event the buffered bytes hold, in order (one call into the core),
+        writing what the protocol answered by itself before each, so that replies keep the
+        wire order."""
         conn = self._conn
         assert conn is not None
-        while (event := conn.next_event()) is not None:
-            kind = type(event)
-            if kind is core.ConnectionFailed and self.failByDrop:
-                conn.data_to_send()  # failByDrop: no close frame, the TCP connection is dropped
-            self._flush()
-            if kind is core.Message:
-                self.trafficStats.incomingWebSocketMessages += 1
-                self._call(self.onMessage, event.payload, event.is_binary)
-                if self._listeners:
-                    self._fire_message(event.payload, event.is_binary)
-            elif kind is core.FrameData:
-                self._call(self.onMessageFrameData, event.payload)
-            elif kind is core.FrameBegin:
-                self._call(self.onMessageFrameBegin, event.length)
-            elif kind is core.FrameEnd:
-                self._call(self.onMessageFrameEnd)
-            elif kind is core.MessageBegin:
-                self._call(self.onMessageBegin, event.is_binary)
-            elif kind is core.MessageEnd:
-                self.trafficStats.incomingWebSocketMessages += 1
-                self._call(self.onMessageEnd)
-            elif kind is core.Ping:
-                self._call(self.onPing, event.payload)
-            elif kind is core.Pong:
-                self._pong_received(event.payload)
-            elif kind is core.CloseReceived:
-                self.wasClean = True
-                self.remoteCloseCode, self.remoteCloseReason = event.code, event.reason or None
-                self._call(self.onCloseFrame, event.code, event.reason.encode("utf-8") if event.reason else None)
-                self._flush()
-                self._peer_closed()
-            elif kind is core.ConnectionFailed:
-                log.debug("failing WebSocket connection %s: %d %s", self.peer, event.code, event.reason)
-                self.wasClean = False
-                if self.failByDrop:
-                    self.dropConnection(abort=True)
-                    return
-                else:
-                    self._flush()
-                    self._close_transport_gracefully()
-            elif kind is core.HandshakeFailed:
-                log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
-                self._handshake_failure = event.reason
-                self.wasClean = False
-                self._flush()
-                self._close_after_answer()
-            else:
-                self._handshake_event(event)
+        conn.dispatch(self._on_message, self._on_event, self._write)
         self._flush()
         if conn.input_pending:
             self._pause_input()
+
+    def _on_message(self, payload: bytes, is_binary: bool) -> None:
+        self.trafficStats.incomingWebSocketMessages += 1
+        self._call(self.onMessage, payload, is_binary)
+        if self._listeners:
+            self._fire_message(payload, is_binary)
+
+    def _on_event(self, event: Any) -> bool | None:
+        """Any event but a whole message; True stops dispatching (the connection was dropped)."""
+        kind = type(event)
+        if kind is core.ConnectionFailed and self.failByDrop:
+            self._conn.data_to_send()  # failByDrop: no close frame, the TCP connection is dropped
+        self._flush()
+        handler = _EVENT_HANDLERS.get(kind)
+        if handler is None:
+            self._handshake_event(event)
+            return None
+        return handler(self, event)
+
+    def _on_frame_data(self, event: core.FrameData) -> None:
+        self._call(self.onMessageFrameData, event.payload)
+
+    def _on_frame_begin(self, event: core.FrameBegin) -> None:
+        self._call(self.onMessageFrameBegin, event.length)
+
+    def _on_frame_end(self, event: core.FrameEnd) -> None:
+        self._call(self.onMessageFrameEnd)
+
+    def _on_message_begin(self, event: core.MessageBegin) -> None:
+        self._call(self.onMessageBegin, event.is_binary)
+
+    def _on_message_end(self, event: core.MessageEnd) -> None:
+        self.trafficStats.incomingWebSocketMessages += 1
+        self._call(self.onMessageEnd)
+
+    def _on_ping(self, event: core.Ping) -> None:
+        self._call(self.onPing, event.payload)
+
+    def _on_pong(self, event: core.Pong) -> None:
+        self._pong_received(event.payload)
+
+    def _on_close_received(self, event: core.CloseReceived) -> None:
+        self.wasClean = True
+        self.remoteCloseCode, self.remoteCloseReason = event.code, event.reason or None
+        self._call(self.onCloseFrame, event.code, event.reason.encode("utf-8") if event.reason else None)
+        self._flush()
+        self._peer_closed()
+
+    def _on_connection_failed(self, event: core.ConnectionFailed) -> bool | None:
+        log.debug("failing WebSocket connection %s: %d %s", self.peer, event.code, event.reason)
+        self.wasClean = False
+        if self.failByDrop:
+            self.dropConnection(abort=True)
+            return True
+        self._flush()
+        self._close_transport_gracefully()
+        return None
+
+    def _on_handshake_failed(self, event: core.HandshakeFailed) -> None:
+        log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
+        self._handshake_failure = event.reason
+        self.wasClean = False
+        self._flush()
+        self._close_after_answer()
 
     def _pause_input(self) -> None:
         """The frame budget of this chunk ran out (ProtocolOptions.max_frames_per_receive):
@@ -965,6 +987,20 @@ class WebSocketProtocol(ObservableMixin):
 
 
 _LARGE_PAYLOAD = 256 * 1024  # from this size on, a frame's header and payload are written apart
+# What WebSocketProtocol._on_event does with each event type (the handshake's events are
+# role-specific: _handshake_event).
+_EVENT_HANDLERS: dict[type, Any] = {
+    core.FrameData: WebSocketProtocol._on_frame_data,
+    core.FrameBegin: WebSocketProtocol._on_frame_begin,
+    core.FrameEnd: WebSocketProtocol._on_frame_end,
+    core.MessageBegin: WebSocketProtocol._on_message_begin,
+    core.MessageEnd: WebSocketProtocol._on_message_end,
+    core.Ping: WebSocketProtocol._on_ping,
+    core.Pong: WebSocketProtocol._on_pong,
+    core.CloseReceived: WebSocketProtocol._on_close_received,
+    core.ConnectionFailed: WebSocketProtocol._on_connection_failed,
+    core.HandshakeFailed: WebSocketProtocol._on_handshake_failed,
+}
 _STREAMING_CALLBACKS = (
     "onMessageBegin",
     "onMessageFrameBegin",

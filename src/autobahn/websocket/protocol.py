@@ -696,11 +696,18 @@ class WebSocketProtocol(ObservableMixin):
             return
         if self._dropped:
             return  # dropped (dropConnection): what still arrives is discarded, as autobahn does
+        if conn.state is core.CONNECTING and self._prelude(conn, data):
+            return
         conn.feed(data)
         self._process()
 
     def _data_before_handshake(self, data: bytes) -> None:
         pass
+
+    def _prelude(self, conn: core.Connection, data: bytes) -> bool:
+        """Role-specific: True when ``data``, received before the opening handshake, was
+        something else than a handshake and has been answered."""
+        return False
 
     def _connection_lost(self) -> None:
         self._cancel_all_timers()
@@ -748,14 +755,19 @@ class WebSocketProtocol(ObservableMixin):
         wire order."""
         conn = self._conn
         assert conn is not None
-        conn.dispatch(self._on_message, self._on_event, self._write)
-        self._flush()
-        if conn.input_pending:
+        if conn.dispatch(self._on_message, self._on_event, self._write) and conn.input_pending:
             self._pause_input()
 
     def _on_message(self, payload: bytes, is_binary: bool) -> None:
         self.trafficStats.incomingWebSocketMessages += 1
-        self._call(self.onMessage, payload, is_binary)
+        # _call(self.onMessage, ...) inlined: this runs for every message.
+        try:
+            result = self.onMessage(payload, is_binary)
+        except Exception as exc:
+            self._callback_raised(self.onMessage, exc)
+        else:
+            if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
+                self._on_result(result, _ignore, self._callback_failed)
         if self._listeners:
             self._fire_message(payload, is_binary)
 
@@ -857,23 +869,25 @@ class WebSocketProtocol(ObservableMixin):
         fails the connection with 1011. False when it raised."""
         try:
             result = callback(*args)
-        except Disconnected as exc:
+        except Exception as exc:
+            self._callback_raised(callback, exc)
+            return False
+        if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
+            self._on_result(result, _ignore, self._callback_failed)
+        return True
+
+    def _callback_raised(self, callback: Any, exc: Exception) -> None:
+        """An application callback raised ``exc``: fail the connection with 1011 (unless it
+        is a send on a connection that is closing anyway)."""
+        if isinstance(exc, Disconnected):
             conn = self._conn
             if conn is not None and conn.state in (core.CLOSING, core.CLOSED):
                 # E.g. an echo of a message that arrived while we were closing: nothing to
                 # fail, the closing handshake goes on.
                 log.debug("%s: %s", getattr(callback, "__qualname__", callback), exc)
-                return False
-            log.exception("error in %s", getattr(callback, "__qualname__", callback))
-            self._internal_error()
-            return False
-        except Exception:
-            log.exception("error in %s", getattr(callback, "__qualname__", callback))
-            self._internal_error()
-            return False
-        if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
-            self._on_result(result, _ignore, self._callback_failed)
-        return True
+                return
+        log.exception("error in %s", getattr(callback, "__qualname__", callback))  # called in the except block
+        self._internal_error()
 
     def _callback_failed(self, exc: BaseException) -> None:
         log.error("error in a WebSocket callback", exc_info=exc)
@@ -1077,18 +1091,12 @@ class WebSocketServerProtocol(WebSocketProtocol):
             self._counted = False
             self.factory.countConnections -= 1
 
-    def _data_received(self, data: bytes) -> None:
-        conn = self._conn
-        if (
-            self.serveFlashSocketPolicy
-            and conn is not None
-            and conn.state == core.CONNECTING
-            and data.startswith(b"<policy-file-request/>\x00")
-        ):
+    def _prelude(self, conn: core.Connection, data: bytes) -> bool:
+        if self.serveFlashSocketPolicy and data.startswith(b"<policy-file-request/>\x00"):
             self._write(self.flashSocketPolicy.encode("utf-8"))
             self.dropConnection()
-            return
-        super()._data_received(data)
+            return True
+        return False
 
     def _handshake_event(self, event: Any) -> None:
         if type(event) is core.PlainHttpRequest:

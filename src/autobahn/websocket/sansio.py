@@ -478,13 +478,15 @@ class Connection:
         on_message: Callable[[bytes, bool], Any],
         on_event: Callable[[Event], bool | None],
         flush: Callable[[bytes], Any],
-    ) -> None:
+    ) -> bool:
         """Hand every event the bytes fed so far hold to the caller, in order, as
         ``next_event()`` would: a whole message as ``on_message(payload, is_binary)`` (no
         event object is made), any other event as ``on_event(event)`` (a true result stops
-        dispatching). What the protocol answered by itself up to a message is passed to
-        ``flush`` first; before other events it waits in ``data_to_send()``, for
-        ``on_event`` to write (or drop, e.g. when failing by dropping the connection).
+        dispatching, and dispatch returns False). What the protocol answered by itself up to
+        a message, and at the end, is passed to ``flush``; before other events it waits in
+        ``data_to_send()``, for ``on_event`` to write (or drop, e.g. when failing by
+        dropping the connection). True when dispatching ran to the end (then look at
+        ``input_pending``).
 
         One call per received chunk for a framework adapter (``next_event()`` is one per
         event); the application may send, close or fail from the callbacks."""
@@ -492,7 +494,7 @@ class Connection:
         while True:
             if events:
                 if on_event(events.popleft()):
-                    return
+                    return False
                 continue
             if parsed:
                 state = self.state
@@ -510,13 +512,15 @@ class Connection:
                     continue
                 event = self._apply(item)
                 if event is not None and on_event(event):
-                    return
+                    return False
                 continue
             if self._budget > 0 and self._pending_pos < len(self._pending) and self.state in (OPEN, CLOSING):
                 self._parse()
                 if parsed:
                     continue
-            return
+            if outbox:
+                flush(self.data_to_send())
+            return True
 
     def send_message(
         self,

@@ -85,6 +85,30 @@ def test_a_fragment_storm_is_assembled_and_echoed(impl):
     asyncio.run(main())
 
 
+def test_large_messages_handed_over_in_pieces_keep_their_bytes_and_order(impl):
+    # A large payload goes to the transport piece by piece as it drains; what is sent
+    # meanwhile (the small echoes, the close reply) must queue behind it, and a slow reader
+    # must get every byte.
+    large = [bytes((i * 7 + k) & 0xFF for k in range(256)) * (12 * 1024 + i) for i in range(3)]
+
+    async def main():
+        server, _ = await _serve(impl)
+        async with server:
+            reader, writer = await _raw_open(_port(server))
+            sent = []
+            for i, payload in enumerate(large):
+                sent += [(0x82, payload), (0x81, f"after {i}".encode())]
+            writer.write(b"".join(frame(first & 0x0F, payload) for first, payload in sent))
+            writer.write(frame(8, struct.pack("!H", 1000)))
+            await asyncio.sleep(0.2)  # let the server's send buffer fill before reading
+            echoes = await asyncio.wait_for(_read_frames(reader, len(sent) + 1), 60)
+            writer.close()
+        assert echoes[:-1] == sent
+        assert echoes[-1] == (0x88, struct.pack("!H", 1000))
+
+    asyncio.run(main())
+
+
 def test_oversized_handshake_in_one_large_burst_gets_a_readable_431(impl):
     async def main():
         server, _ = await _serve(impl)

@@ -453,8 +453,7 @@ class WebSocketProtocol(ObservableMixin):
         parts = conn.message_frames(payload, isBinary, fragment_size, not doNotCompress)
         if len(parts) == 2 and len(parts[1]) >= _LARGE_PAYLOAD:
             # Header and payload written apart: saves copying a large payload to join them.
-            self._write(parts[0])
-            self._write(parts[1])
+            self._write_frame_apart(parts[0], parts[1])
         else:
             self._write(b"".join(parts))  # one write (one send() call) per message
 
@@ -736,6 +735,12 @@ class WebSocketProtocol(ObservableMixin):
 
     def _connection_closed(self) -> None:
         """Role-specific bookkeeping when the transport is gone."""
+
+    def _write_frame_apart(self, header: bytes, payload: Any) -> None:
+        """Write a frame whose large payload was not joined to its header (adapters may hand
+        it to the transport piece by piece)."""
+        self._write(header)
+        self._write(payload)
 
     def _open_conn(self, what: str) -> core.Connection:
         conn = self._conn

@@ -151,6 +151,8 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
             type(payload) is not bytes  # a mutable payload must be taken in now
             or len(payload) <= WRITE_PIECE
             or self._outgoing is not None
+            # resume_writing continues the hand-over: not when a subclass took it over
+            or type(self).resume_writing is not WebSocketAdapterProtocol.resume_writing
             or transport is None
             or transport.is_closing()
             or not hasattr(transport, "set_write_buffer_limits")

@@ -55,8 +55,10 @@ except ImportError:  # WAMP is not part of this installation
 
 # Write-buffer high-water mark: above it we pause reading (see the module docstring).
 WRITE_BUFFER_HIGH = 1024 * 1024
-# The pieces a large payload is handed to the transport in (see the module docstring).
+# The pieces a large payload is handed to the transport in (see the module docstring); the
+# first is joined to the frame header (one send, and only that much copied to join them).
 WRITE_PIECE = 512 * 1024
+FIRST_PIECE = 64 * 1024
 
 
 def yields(value: Any) -> bool:
@@ -161,8 +163,9 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
             super()._write_frame_apart(header, payload)  # type: ignore[misc]
             return
         view = memoryview(payload)
-        self._write(header + view[:WRITE_PIECE])
-        self._outgoing = collections.deque(view[i : i + WRITE_PIECE] for i in range(WRITE_PIECE, len(view), WRITE_PIECE))
+        self._write(header + view[:FIRST_PIECE])
+        pieces = range(FIRST_PIECE, len(view), WRITE_PIECE)
+        self._outgoing = collections.deque(view[i : i + WRITE_PIECE] for i in pieces)
         # Limits of 0: pause_writing as soon as anything waits in the transport, and
         # resume_writing once it sent everything, which hands over the next piece.
         transport.set_write_buffer_limits(high=0, low=0)

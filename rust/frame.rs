@@ -627,7 +627,10 @@ pub mod python {
                 return Err(PyErr::fetch(self.py));
             }
             // SAFETY: `out` is a new reference to a bytes object we own exclusively.
-            Ok(unsafe { Bound::from_owned_ptr(self.py, out).cast_into_unchecked::<PyBytes>() }.unbind())
+            Ok(
+                unsafe { Bound::from_owned_ptr(self.py, out).cast_into_unchecked::<PyBytes>() }
+                    .unbind(),
+            )
         }
 
         fn contents<'a>(&mut self, buf: &'a mut Py<PyBytes>) -> &'a mut [u8] {

@@ -388,6 +388,9 @@ class Connection:
         self._parsed: collections.deque[tuple[Any, ...]] = collections.deque()
         # Frame headers the parser may still parse before the next feed() (see input_pending).
         self._budget = self.options.max_frames_per_receive or _NO_BUDGET
+        # Whether we mask what we send (looked up on every frame sent).
+        mask_frames = self.options.mask_frames
+        self._masks_frames: bool = self.role == CLIENT if mask_frames is None else mask_frames
 
     # --- public interface ---
 
@@ -629,11 +632,6 @@ class Connection:
         if len(payload) < JOIN_MAX:
             return [options.frame_parser.frame(opcode, payload, fin, rsv1, None)]
         return [frame_header(opcode, len(payload), fin, rsv1, None), payload]
-
-    @property
-    def _masks_frames(self) -> bool:
-        mask_frames = self.options.mask_frames
-        return self.role == CLIENT if mask_frames is None else mask_frames
 
     def _close_frame(self, code: int | None, reason: str) -> bytes:
         payload = b"" if code is None else struct.pack("!H", code) + _truncate_utf8(reason, MAX_CONTROL_PAYLOAD - 2)

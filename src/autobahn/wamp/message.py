@@ -946,6 +946,17 @@ class Cancel(MessageWithForwardFor, Message):
     __slots__ = _slots(FIELDS)
 
 
+# RESULT (dealer to caller) and YIELD (callee to dealer) carry the same fields.
+_RESULT_FIELDS = (
+    F("request", "id"),
+    F(PAYLOAD, PAYLOAD),
+    F("progress", bool, feature="progressive_call_results"),
+    F(ENC, ENC, feature="payload_transparency"),
+    *_CALLEE,
+    _FORWARD,
+)
+
+
 @_message
 class Result(MessageWithAppPayload, MessageWithForwardFor, Message):
     """RESULT: the dealer returns a call's (final or progressive) result to the caller.
@@ -955,14 +966,7 @@ class Result(MessageWithAppPayload, MessageWithForwardFor, Message):
     SENDERS = ("dealer",)
     WIRE = ("request", "details", PAYLOAD)
     ENC_LAST = True
-    FIELDS = (
-        F("request", "id"),
-        F(PAYLOAD, PAYLOAD),
-        F("progress", bool, feature="progressive_call_results"),
-        F(ENC, ENC, feature="payload_transparency"),
-        *_CALLEE,
-        _FORWARD,
-    )
+    FIELDS = _RESULT_FIELDS
     __slots__ = _slots(FIELDS)
 
 
@@ -1079,14 +1083,7 @@ class Yield(MessageWithAppPayload, MessageWithForwardFor, Message):
     SENDERS = ("callee",)
     WIRE = ("request", "options", PAYLOAD)
     ENC_LAST = True
-    FIELDS = (
-        F("request", "id"),
-        F(PAYLOAD, PAYLOAD),
-        F("progress", bool, feature="progressive_call_results"),
-        F(ENC, ENC, feature="payload_transparency"),
-        *_CALLEE,
-        _FORWARD,
-    )
+    FIELDS = _RESULT_FIELDS
     __slots__ = _slots(FIELDS)
 
 

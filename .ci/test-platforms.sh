@@ -63,6 +63,9 @@ TIMES=()
 # up on the host by .ci/setup-crossbar.sh), wstest, the build and release tools (hatchling,
 # maturin, twine: the build hook's tests rebuild NVX on the host), actionlint.
 SUITE="python -m pytest -q -p no:cacheprovider tests"
+# .ci/run's AUTOBAHN_CI=1 into the roots (whose environment starts empty): a skip there must be declared
+# (AUTOBAHN_TESTS_WITHOUT) or on tests/skip_summary.py's allowlist for this kind of leg.
+CI_ENV=(AUTOBAHN_CI="${AUTOBAHN_CI:-}" AUTOBAHN_CI_LEG=sid-root)
 
 # Packages of the `test` extra that a leg's interpreter cannot install, one
 # "distribution module: reason" a line; every other one must install (the leg fails otherwise).
@@ -113,12 +116,12 @@ test_pypy() {
     local without
     without=$(tests_without "$PYPY_WITHOUT")
     leg "PyPy 3.11: the whole suite, NVX required"
-    root_run "$AMD64" AUTOBAHN_TESTS_WITHOUT="$without" \
+    root_run "$AMD64" "${CI_ENV[@]}" AUTOBAHN_TESTS_WITHOUT="$without" \
         "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=1 $SUITE"
     # Pure Python selected everywhere; the cases that force an NVX implementation (`impl`
     # fixture ids nvx-*) ran just above, so they are deselected here.
     leg "PyPy 3.11: the whole suite, AUTOBAHN_USE_NVX=0 (without the nvx-* cases)"
-    root_run "$AMD64" AUTOBAHN_TESTS_WITHOUT="$without" \
+    root_run "$AMD64" "${CI_ENV[@]}" AUTOBAHN_TESTS_WITHOUT="$without" \
         "cd /build/src && . /build/venv-pypy/bin/activate && AUTOBAHN_USE_NVX=0 $SUITE -k 'not nvx'"
 }
 
@@ -137,7 +140,7 @@ leg_py314() {
     leg "CPython 3.14: the whole suite with $(basename "$wheel")"
     open_amd64
     mkdir -p "$AMD64/build/wheel" && cp "$wheel" "$AMD64/build/wheel/"
-    root_run "$AMD64" INTERPRETER=python3.14 NAME=py314 WITHOUT="$PY314_WITHOUT" CONSTRAINTS= \
+    root_run "$AMD64" "${CI_ENV[@]}" INTERPRETER=python3.14 NAME=py314 WITHOUT="$PY314_WITHOUT" CONSTRAINTS= \
         AUTOBAHN_TESTS_WITHOUT="$(tests_without "$PY314_WITHOUT")" "
         $VENV_SETUP
         python -m pip install -q /build/wheel/$(basename "$wheel")
@@ -163,9 +166,10 @@ test_aarch64() {
     # Installed from the host for the arm64 root's Python: pip under emulation takes minutes.
     # The wheel without its dependencies (the WAMP serializers and cryptography it now brings do not
     # resolve for this root's Python from binaries alone), then what the NEON tests import.
-    python3 -m pip install -q --no-warn-conflicts --no-deps --target "$arm64/build/site" "$wheel"
-    python3 -m pip install -q --no-warn-conflicts --target "$arm64/build/site" --platform manylinux_2_28_aarch64 \
-        --python-version "$pyver" --implementation cp --only-binary=:all: pytest hypothesis cffi txaio "flatbuffers==25.12.19"
+    local for_arm64=(--no-warn-conflicts --target "$arm64/build/site" --platform manylinux_2_28_aarch64
+        --python-version "$pyver" --implementation cp --only-binary=:all:)
+    python3 -m pip install -q "${for_arm64[@]}" --no-deps "$wheel"
+    python3 -m pip install -q "${for_arm64[@]}" --upgrade pytest hypothesis cffi txaio "flatbuffers==25.12.19"
     copy_checkout "$arm64"
     root_run "$arm64" PYTHONPATH=/build/site AUTOBAHN_USE_NVX=1 "cd /build/src
         python3 -c '

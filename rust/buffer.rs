@@ -93,3 +93,103 @@ impl Drop for BorrowedBuffer {
         unsafe { ffi::PyBuffer_Release(&mut self.view) }
     }
 }
+
+/// With an embedded CPython: `cargo test --features python-tests` (tests/test_rust.py).
+#[cfg(all(test, feature = "python-tests"))]
+mod tests {
+    use super::*;
+
+    fn with_python(test: impl for<'py> FnOnce(Python<'py>) -> PyResult<()>) {
+        Python::initialize();
+        Python::attach(test).expect("the test raised");
+    }
+
+    fn eval<'py>(py: Python<'py>, expression: &str) -> PyResult<Bound<'py, PyAny>> {
+        py.eval(&std::ffi::CString::new(expression).unwrap(), None, None)
+    }
+
+    #[test]
+    fn borrows_the_bytes_of_contiguous_buffers() {
+        with_python(|py| {
+            for (expression, writable) in [
+                ("b'abc'", false),
+                ("bytearray(b'abc')", true),
+                ("memoryview(b'xabcx')[1:4]", false),
+                ("memoryview(bytearray(b'abc'))", true),
+            ] {
+                let obj = eval(py, expression)?;
+                let buf = BorrowedBuffer::get(&obj, writable, "test")?;
+                assert_eq!(buf.as_slice(), b"abc", "{expression}");
+                assert_eq!((buf.len(), buf.is_empty()), (3, false));
+            }
+            let empty = BorrowedBuffer::get(&eval(py, "b''")?, false, "test")?;
+            assert_eq!((empty.as_slice(), empty.is_empty()), (&b""[..], true));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn refusals_are_type_errors_that_say_what_is_needed() {
+        with_python(|py| {
+            for (expression, writable, needs) in [
+                ("42", false, "a C-contiguous bytes-like object"),
+                ("'text'", false, "a C-contiguous bytes-like object"),
+                (
+                    "memoryview(b'abcdef')[::2]",
+                    false,
+                    "a C-contiguous bytes-like object",
+                ),
+                ("b'abc'", true, "a writable C-contiguous buffer"),
+                (
+                    "memoryview(bytearray(b'abcdef'))[::2]",
+                    true,
+                    "a writable C-contiguous buffer",
+                ),
+            ] {
+                let obj = eval(py, expression)?;
+                let err = BorrowedBuffer::get(&obj, writable, "Thing.call()")
+                    .err()
+                    .expect("refused");
+                assert!(err.is_instance_of::<PyTypeError>(py), "{expression}: {err}");
+                let message = err.value(py).to_string();
+                assert!(
+                    message.starts_with(&format!("Thing.call() needs {needs}")),
+                    "{message}"
+                );
+                assert!(
+                    err.cause(py).is_some(),
+                    "{expression}: the exporter's error is kept as the cause"
+                );
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn other_failures_pass_through() {
+        with_python(|py| {
+            // A released memoryview: ValueError from the exporter, not a type problem.
+            let view = eval(py, "memoryview(b'abc')")?;
+            view.call_method0("release")?;
+            let err = BorrowedBuffer::get(&view, false, "test")
+                .err()
+                .expect("refused");
+            assert!(err.is_instance_of::<PyValueError>(py), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_export_is_held_until_dropped() {
+        with_python(|py| {
+            let array = eval(py, "bytearray(b'abc')")?;
+            let buf = BorrowedBuffer::get(&array, true, "test")?;
+            // While exported, a bytearray cannot resize (BufferError).
+            assert!(array.call_method1("extend", (b"x",)).is_err());
+            drop(buf);
+            array.call_method1("extend", (b"x",))?;
+            assert_eq!(array.len()?, 4);
+            Ok(())
+        });
+    }
+}

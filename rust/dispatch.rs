@@ -151,3 +151,101 @@ pub fn select(name: &str) -> Result<&'static Level, String> {
     SELECTED.store(index, Ordering::Relaxed);
     Ok(&LEVELS[index])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// `select` changes the process-wide level: tests that select take this lock and restore.
+    static SELECTING: Mutex<()> = Mutex::new(());
+
+    fn restore_after<T>(test: impl FnOnce() -> T) -> T {
+        let _guard = SELECTING.lock().unwrap_or_else(|e| e.into_inner());
+        let previous = current().name;
+        let result = test();
+        select(previous).expect("the previous level is supported");
+        result
+    }
+
+    #[test]
+    fn levels_start_with_scalar_and_have_unique_names() {
+        assert_eq!(LEVELS[0].name, "scalar");
+        assert!(LEVELS[0].supported());
+        let mut names: Vec<_> = LEVELS.iter().map(|l| l.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), LEVELS.len());
+    }
+
+    #[test]
+    fn best_is_the_last_supported_level() {
+        let best = &LEVELS[best()];
+        assert!(best.supported());
+        let later = LEVELS.iter().rev().take_while(|l| l.name != best.name);
+        assert!(
+            later.clone().all(|l| !l.supported()),
+            "a later level is supported"
+        );
+    }
+
+    #[test]
+    fn select_switches_current_and_auto_takes_the_best() {
+        restore_after(|| {
+            for level in LEVELS.iter().filter(|l| l.supported()) {
+                // Names are matched trimmed and case-insensitively (as AUTOBAHN_NVX_SIMD is read).
+                let spelled = format!(" {} ", level.name.to_ascii_uppercase());
+                assert_eq!(select(&spelled).unwrap().name, level.name);
+                assert_eq!(current().name, level.name);
+            }
+            for auto in ["auto", "", "AUTO"] {
+                assert_eq!(select(auto).unwrap().name, LEVELS[best()].name);
+                assert_eq!(current().name, LEVELS[best()].name);
+            }
+        });
+    }
+
+    #[test]
+    fn select_refuses_unknown_and_unsupported_levels() {
+        restore_after(|| {
+            let before = current().name;
+            let error = select("avx1024").err().expect("refused");
+            assert!(error.contains("unknown kernel \"avx1024\""), "{error}");
+            for level in LEVELS {
+                assert!(error.contains(level.name), "{error} lacks {}", level.name);
+            }
+            for level in LEVELS.iter().filter(|l| !l.supported()) {
+                let error = select(level.name).err().expect("refused");
+                assert!(error.contains("not supported by this CPU"), "{error}");
+            }
+            assert_eq!(
+                current().name,
+                before,
+                "a refused selection changed the level"
+            );
+        });
+    }
+
+    #[test]
+    fn each_level_pairs_kernels_that_agree_with_scalar() {
+        let text = "ascii, é, €, 😀 and an error: ".repeat(9);
+        let mut bad = text.clone().into_bytes();
+        bad.push(0xff);
+        let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let mask = [0x12, 0x34, 0x56, 0x78];
+        let mut expected = data.clone();
+        crate::mask::xor_in_place(&mut expected, mask, 3, crate::mask::scalar);
+        for level in LEVELS.iter().filter(|l| l.supported()) {
+            assert_eq!((level.utf8)(text.as_bytes()), Ok(()), "{}", level.name);
+            assert_eq!(
+                (level.utf8)(&bad).unwrap_err().valid_up_to,
+                text.len(),
+                "{}",
+                level.name
+            );
+            let mut masked = data.clone();
+            crate::mask::xor_in_place(&mut masked, mask, 3, level.xor);
+            assert_eq!(masked, expected, "{}", level.name);
+        }
+    }
+}

@@ -6,8 +6,9 @@
 //! (at most `max_frames`), unmasks each payload byte once while copying it to where it stays,
 //! validates text incrementally (failing at the chunk holding the first bad byte, as the
 //! pure parser does) and assembles a fragmented message in one buffer whose slack is at most
-//! an eighth of the payload (1 MiB at most). A message that arrives in one frame of one
-//! chunk is unmasked straight into the `bytes` object the application gets.
+//! an eighth of the payload (1 MiB at most). A message that arrives in one frame (the common
+//! case, however many chunks it spans) is unmasked and validated in one pass straight into
+//! the `bytes` object the application gets: no assembly buffer, no final copy.
 //!
 //! The engine is generic over where payloads go (`Sink`), so that `cargo test` runs it
 //! without an interpreter; `lib.rs` binds it to Python `bytes`.
@@ -52,6 +53,11 @@ pub trait Sink {
         len: usize,
         fill: impl FnOnce(&mut [u8]),
     ) -> Result<Self::Buf, Self::Error>;
+    /// A new buffer of `len` bytes that the engine fills piece by piece through `contents`
+    /// before it hands the buffer out (nobody else sees it until then).
+    fn unfilled(&mut self, len: usize) -> Result<Self::Buf, Self::Error>;
+    /// The bytes of a buffer from `unfilled`.
+    fn contents<'a>(&mut self, buf: &'a mut Self::Buf) -> &'a mut [u8];
 }
 
 /// What autobahn's options may change from RFC 6455's rules (for testing peers).
@@ -98,7 +104,10 @@ pub struct FrameEngine<B> {
     utf8: Utf8State,
     ends_on_code_point: bool,
     buffer: Vec<u8>,
+    /// The payload of a message that came (or is coming) in one frame: filled in place.
     single: Option<B>,
+    /// The length of the frame being received (the size of `single`).
+    frame_len: u64,
 }
 
 impl<B> FrameEngine<B> {
@@ -122,12 +131,19 @@ impl<B> FrameEngine<B> {
             ends_on_code_point: true,
             buffer: Vec::new(),
             single: None,
+            frame_len: 0,
         }
     }
 
-    /// Bytes of memory the message being assembled holds.
+    /// Bytes of memory the message being received holds (assembly buffer, or the payload
+    /// of a one-frame message being filled in place).
     pub fn buffered(&self) -> usize {
-        self.buffer.capacity()
+        let filling = if self.single.is_some() && self.remaining.is_some() {
+            self.frame_len as usize
+        } else {
+            0
+        };
+        self.buffer.capacity() + filling
     }
 
     /// Parses `data[pos..]`: returns where parsing stopped and how many headers it parsed;
@@ -317,6 +333,7 @@ impl<B> FrameEngine<B> {
             ]
         });
         self.frame_pos = 0;
+        self.frame_len = length;
         self.remaining = Some(length);
         header_len
     }
@@ -365,16 +382,39 @@ impl<B> FrameEngine<B> {
         }
         let text = self.msg_opcode == Some(OP_TEXT) && self.rules.validate_utf8;
         let check = dispatch::current().utf8;
-        if whole_frame && self.fin && self.msg_size == 0 {
-            // A message in one frame: unmasked straight into the object it is delivered in,
-            // and validated there.
+        let only_frame = self.fin && self.opcode != OP_CONTINUATION;
+        if only_frame && !(whole_frame && frame_pos == 0) {
+            // A message in one frame that spans chunks: its payload object is allocated at
+            // the first chunk (the frame's length is known and within the limits) and every
+            // chunk is unmasked into its place there and validated there, in one pass.
+            let mut buf = match self.single.take() {
+                Some(buf) => buf,
+                None => sink.unfilled(self.frame_len as usize)?,
+            };
+            let start = frame_pos as usize;
+            let dst = &mut sink.contents(&mut buf)[start..start + n];
+            let verdict = unmask_validated(
+                chunk,
+                dst,
+                frame_mask,
+                frame_pos,
+                xor,
+                text.then_some((&mut self.utf8, check)),
+            );
+            if self.valid(verdict, items) {
+                self.msg_size += n as u64;
+                self.single = Some(buf);
+            }
+            return Ok(());
+        }
+        if only_frame {
+            // A message in one frame and one chunk: unmasked straight into the object it is
+            // delivered in, and validated there.
             let utf8 = &mut self.utf8;
             let mut verdict = None;
             let buf = sink.filled(n, |dst| {
-                unmask_into(chunk, dst, frame_mask, frame_pos, xor);
-                if text {
-                    verdict = Some(utf8.validate(dst, check));
-                }
+                let validator = text.then_some((utf8, check));
+                verdict = unmask_validated(chunk, dst, frame_mask, frame_pos, xor, validator);
             })?;
             if self.valid(verdict, items) {
                 self.msg_size += n as u64;
@@ -475,6 +515,39 @@ pub fn write_header(
     n
 }
 
+/// Bytes unmasked and then validated at a time: small enough that validation reads them
+/// from the L1 cache the unmasking left them in (one pass over memory, not two).
+const FUSED_BLOCK: usize = 16 * 1024;
+
+/// `unmask_into`, and with a validator, the text validated block by block as it is
+/// unmasked; stops at the first invalid block (the verdict says so).
+fn unmask_validated(
+    src: &[u8],
+    dst: &mut [u8],
+    frame_mask: Option<[u8; 4]>,
+    pos: u64,
+    xor: XorFn,
+    validator: Option<(&mut Utf8State, crate::utf8::CheckFn)>,
+) -> Option<Verdict> {
+    let Some((utf8, check)) = validator else {
+        unmask_into(src, dst, frame_mask, pos, xor);
+        return None;
+    };
+    let mut verdict = None;
+    let mut done = 0;
+    for (src_block, dst_block) in src.chunks(FUSED_BLOCK).zip(dst.chunks_mut(FUSED_BLOCK)) {
+        unmask_into(src_block, dst_block, frame_mask, pos + done as u64, xor);
+        done += src_block.len();
+        let v = utf8.validate(dst_block, check);
+        verdict = Some(v);
+        if !v.valid {
+            break;
+        }
+    }
+    // An empty chunk still gets a verdict (as validating it whole would give).
+    verdict.or_else(|| Some(utf8.validate(dst, check)))
+}
+
 /// Copies `src` (payload bytes of a frame from stream position `pos`) to `dst`, unmasking.
 fn unmask_into(src: &[u8], dst: &mut [u8], frame_mask: Option<[u8; 4]>, pos: u64, xor: XorFn) {
     assert_eq!(src.len(), dst.len());
@@ -542,6 +615,34 @@ pub mod python {
                 fill(dst);
             }
             Ok(out.unbind())
+        }
+
+        fn unfilled(&mut self, len: usize) -> PyResult<Py<PyBytes>> {
+            // SAFETY: as in `filled`: a new, uninitialised bytes object of `len` bytes (or
+            // NULL with MemoryError raised). The engine writes every byte through `contents`
+            // before the object leaves it (a failure drops it unseen).
+            let out =
+                unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as ffi::Py_ssize_t) };
+            if out.is_null() {
+                return Err(PyErr::fetch(self.py));
+            }
+            // SAFETY: `out` is a new reference to a bytes object we own exclusively.
+            Ok(
+                unsafe { Bound::from_owned_ptr(self.py, out).cast_into_unchecked::<PyBytes>() }
+                    .unbind(),
+            )
+        }
+
+        fn contents<'a>(&mut self, buf: &'a mut Py<PyBytes>) -> &'a mut [u8] {
+            let ptr = buf.as_ptr();
+            // SAFETY: `buf` came from `unfilled` and has not left the engine: no Python code
+            // holds a reference to it (so nobody sees it change, and its hash is not cached),
+            // and the exclusive borrow of `buf` keeps the slice the only access. We hold the
+            // GIL (the sink lives inside `parse`), so reading its size and storage is sound.
+            unsafe {
+                let len = ffi::PyBytes_Size(ptr) as usize;
+                std::slice::from_raw_parts_mut(ffi::PyBytes_AsString(ptr) as *mut u8, len)
+            }
         }
     }
 
@@ -698,6 +799,14 @@ mod tests {
             let mut buf = vec![0xEE; len];
             fill(&mut buf);
             Ok(buf)
+        }
+
+        fn unfilled(&mut self, len: usize) -> Result<Vec<u8>, ()> {
+            Ok(vec![0xEE; len])
+        }
+
+        fn contents<'a>(&mut self, buf: &'a mut Vec<u8>) -> &'a mut [u8] {
+            buf
         }
     }
 
@@ -856,6 +965,54 @@ mod tests {
             };
             assert_eq!(items, vec![fail], "{reason}");
             assert!(engine.done);
+        }
+    }
+
+    #[test]
+    fn a_one_frame_message_is_filled_in_place_across_chunks() {
+        let payload: Vec<u8> = "grüße, ".repeat(20_000).into_bytes();
+        let data = frame(0x81, &payload);
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+        let mut items = Vec::new();
+        let mut pos = 0;
+        while pos < data.len() {
+            // Chunks that split headers, code points and mask phases anywhere.
+            let end = (pos + 4093).min(data.len());
+            let (stop, _) = engine
+                .parse(&mut VecSink, &data[..end], pos, usize::MAX, &mut items)
+                .unwrap();
+            if stop < data.len() && stop > 14 {
+                // While filling: the payload object (and no assembly buffer) is held.
+                assert_eq!(engine.buffered(), payload.len());
+            }
+            pos = stop.max(pos);
+            if stop < end {
+                break; // never: the header fits the first chunk
+            }
+        }
+        assert_eq!(items, vec![message(OP_TEXT, &payload)]);
+        assert_eq!(engine.buffered(), 0);
+    }
+
+    #[test]
+    fn text_unmasked_and_validated_block_by_block() {
+        // Multi-byte characters straddle every 16 KiB block boundary somewhere in here.
+        let text: Vec<u8> = "a€ü𝄞".repeat(9_000).into_bytes();
+        for step in [text.len() + 14, 7_000, 20_000] {
+            let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+            let items = parse_all(&mut engine, &frame(0x81, &text), step);
+            assert_eq!(items, vec![message(OP_TEXT, &text)], "step {step}");
+            for bad_at in [100, FUSED_BLOCK - 1, FUSED_BLOCK + 3, 50_000] {
+                let mut bad = text.clone();
+                bad[bad_at] = 0xFF;
+                let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+                let items = parse_all(&mut engine, &frame(0x81, &bad), step);
+                let fail = Item::Fail {
+                    code: 1007,
+                    reason: "invalid UTF-8 in a text message".into(),
+                };
+                assert_eq!(items, vec![fail], "step {step}, bad at {bad_at}");
+            }
         }
     }
 

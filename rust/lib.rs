@@ -209,6 +209,8 @@ fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     info.set_item("utf8_kernel", level.utf8_kernel)?;
     info.set_item("xor_kernel", level.xor_kernel)?;
     info.set_item("simd_supported", supported_kernels())?;
+    let compiled: Vec<&str> = dispatch::LEVELS.iter().map(|l| l.name).collect();
+    info.set_item("simd_compiled", compiled)?;
     info.set_item("gil_release_min_bytes", DETACH_MIN_BYTES)?;
     Ok(info)
 }
@@ -252,4 +254,142 @@ fn _nvx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     select_from_environment()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
+}
+
+/// The bindings with an embedded CPython: `cargo test --features python-tests`
+/// (tests/test_rust.py). The pure-Python twins' agreement is tested from Python; these check what
+/// only this file does: the continuation state across calls, the detached path for large inputs,
+/// the fast paths for bytes and small bytearrays against the buffer-export path, and build_info.
+#[cfg(all(test, feature = "python-tests"))]
+mod tests {
+    use super::*;
+
+    fn with_python(test: impl for<'py> FnOnce(Python<'py>) -> PyResult<()>) {
+        Python::initialize();
+        Python::attach(test).expect("the test raised");
+    }
+
+    fn reference_mask(data: &[u8], mask: [u8; 4], pointer: usize) -> Vec<u8> {
+        data.iter()
+            .enumerate()
+            .map(|(i, b)| b ^ mask[(pointer + i) % 4])
+            .collect()
+    }
+
+    #[test]
+    fn masking_continues_across_calls_and_paths() {
+        with_python(|py| {
+            let mask = [1u8, 2, 3, 4];
+            let mut masker = XorMasker::new(PyBytes::new(py, &mask).as_any())?;
+            // Chunks through bytes, a small bytearray (no export), a large one (exported and
+            // detached), a memoryview: one stream, one mask position.
+            let data: Vec<u8> = (0..DETACH_MIN_BYTES as u32 + 999)
+                .map(|i| (i * 31) as u8)
+                .collect();
+            let cuts = [0, 3, 10, 11, 11 + DETACH_MIN_BYTES, data.len()];
+            let mut out = Vec::new();
+            for (n, pair) in cuts.windows(2).enumerate() {
+                let chunk = &data[pair[0]..pair[1]];
+                match n % 3 {
+                    0 => out.extend(masker.process(PyBytes::new(py, chunk).as_any())?.as_bytes()),
+                    1 => {
+                        let array = PyByteArray::new(py, chunk);
+                        masker.process_inplace(array.as_any())?;
+                        out.extend(array.to_vec());
+                    }
+                    _ => {
+                        let view = py
+                            .import("builtins")?
+                            .getattr("memoryview")?
+                            .call1((PyBytes::new(py, chunk),))?;
+                        out.extend(masker.process(&view)?.as_bytes());
+                    }
+                }
+            }
+            assert_eq!(out, reference_mask(&data, mask, 0));
+            assert_eq!(masker.pointer(), data.len() as u64);
+            masker.reset();
+            assert_eq!(masker.pointer(), 0);
+            let again = masker.process(PyBytes::new(py, &data[..5]).as_any())?;
+            assert_eq!(again.as_bytes(), &reference_mask(&data[..5], mask, 0)[..]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_mask_is_four_bytes() {
+        with_python(|py| {
+            for len in [0, 3, 5] {
+                let err = XorMasker::new(PyBytes::new(py, &vec![0; len]).as_any())
+                    .err()
+                    .expect("refused");
+                assert!(err.is_instance_of::<PyValueError>(py));
+                assert_eq!(
+                    err.value(py).to_string(),
+                    format!("a WebSocket mask must be exactly 4 bytes, got {len}")
+                );
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn validation_state_spans_calls_and_the_detached_path() {
+        with_python(|py| {
+            let verdict = |v: &mut Utf8Validator,
+                           data: &Bound<'_, PyAny>|
+             -> PyResult<(bool, bool, usize, u64)> {
+                v.validate(data)?.extract()
+            };
+            let mut validator = Utf8Validator::new();
+            // A large chunk (detached) ending inside a code point, then its last bytes.
+            let mut big = vec![b'a'; DETACH_MIN_BYTES];
+            big.extend_from_slice(b"\xf0\x9f");
+            let n = big.len();
+            assert_eq!(
+                verdict(&mut validator, PyBytes::new(py, &big).as_any())?,
+                (true, false, n, n as u64)
+            );
+            assert_eq!(
+                verdict(&mut validator, PyByteArray::new(py, b"\x98\x80!").as_any())?,
+                (true, true, 3, n as u64 + 3)
+            );
+            // An error deep in a large bytearray: its exact position, and it sticks.
+            validator.reset();
+            let mut bad = vec![b'b'; DETACH_MIN_BYTES + 7];
+            bad[DETACH_MIN_BYTES + 2] = 0xff;
+            let at = DETACH_MIN_BYTES + 2;
+            assert_eq!(
+                verdict(&mut validator, PyByteArray::new(py, &bad).as_any())?,
+                (false, false, at, at as u64)
+            );
+            assert_eq!(
+                verdict(&mut validator, PyBytes::new(py, b"ok").as_any())?,
+                (false, false, 0, at as u64)
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn build_info_names_every_compiled_and_supported_level() {
+        with_python(|py| {
+            let info = build_info(py)?;
+            let get = |key: &str| info.get_item(key).unwrap().expect(key);
+            let compiled: Vec<String> = get("simd_compiled").extract()?;
+            let supported: Vec<String> = get("simd_supported").extract()?;
+            let names: Vec<String> = dispatch::LEVELS
+                .iter()
+                .map(|l| l.name.to_string())
+                .collect();
+            assert_eq!(compiled, names);
+            assert!(supported.iter().all(|k| compiled.contains(k)));
+            assert!(supported.contains(&get("simd").extract::<String>()?));
+            assert_eq!(
+                get("gil_release_min_bytes").extract::<usize>()?,
+                DETACH_MIN_BYTES
+            );
+            Ok(())
+        });
+    }
 }

@@ -215,3 +215,123 @@ unsafe fn check_blocks(data: &[u8]) -> Result<(), Fault> {
     }
     Ok(())
 }
+
+/// The kernel's own edges (the agreement tests of utf8.rs reach it only through random text):
+/// block boundaries, the four-block ASCII skip, the masked tail, and sequences left open at the
+/// end of a block. Each case is compared with `scalar`. They run where the CPU has AVX-512
+/// (the Python suite's kernel summary says when it does not).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_avx512() -> bool {
+        let has = is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512bw");
+        if !has {
+            eprintln!("this CPU lacks AVX-512 F/BW: the AVX-512 kernel is not exercised");
+        }
+        has
+    }
+
+    fn agree(data: &[u8], what: &str) {
+        assert_eq!(check(data), scalar(data), "{what}: {data:02x?}");
+    }
+
+    const VALID: &[&[u8]] = &[
+        b"\xc3\xa9",
+        b"\xe2\x82\xac",
+        b"\xf0\x9f\x98\x80",
+        b"\xf4\x8f\xbf\xbf",
+    ];
+    const INVALID: &[&[u8]] = &[
+        b"\x80",
+        b"\xc0\x80",
+        b"\xc3",
+        b"\xe2\x82",
+        b"\xf0\x9f\x98",
+        b"\xed\xa0\x80",
+        b"\xe0\x80\x80",
+        b"\xf0\x80\x80\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xf5\x80\x80\x80",
+        b"\xff",
+        b"\xbf\xbf",
+    ];
+
+    #[test]
+    fn boundary_before_finds_the_code_point_start() {
+        let data = "a€b😀".as_bytes(); // 61 e2 82 ac 62 f0 9f 98 80
+                                       // The start of the code point holding the byte before `pos` (3 bytes back at most).
+        assert_eq!(boundary_before(data, 0), 0);
+        assert_eq!(boundary_before(data, 1), 0);
+        for pos in 2..=4 {
+            assert_eq!(
+                boundary_before(data, pos),
+                1,
+                "inside or after the euro sign: {pos}"
+            );
+        }
+        assert_eq!(boundary_before(data, 5), 4);
+        assert_eq!(boundary_before(data, 8), 5);
+        // Continuations only: at most 3 bytes back, then the position itself.
+        assert_eq!(boundary_before(&[0x80; 8], 6), 6);
+    }
+
+    #[test]
+    fn every_sequence_at_every_offset_across_blocks() {
+        if !has_avx512() {
+            return;
+        }
+        // Lengths around one block, the four-block ASCII skip, and a partial tail.
+        for total in [63, 64, 65, 127, 128, 255, 256, 257, 320, 511, 600] {
+            for (kind, pieces) in [("valid", VALID), ("invalid", INVALID)] {
+                for piece in pieces.iter() {
+                    for at in 0..=total - piece.len() {
+                        let mut data = vec![b'x'; total];
+                        data[at..at + piece.len()].copy_from_slice(piece);
+                        agree(&data, kind);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sequences_left_open_at_a_block_end() {
+        if !has_avx512() {
+            return;
+        }
+        for block_end in [64, 128, 256, 512] {
+            for piece in VALID {
+                for cut in 1..piece.len() {
+                    // A sequence cut off by the end of the data, at the end of a full block.
+                    let mut data = vec![b'y'; block_end - cut];
+                    data.extend_from_slice(&piece[..cut]);
+                    agree(&data, "cut at the end");
+                    // The same, followed by an ASCII block (or four: the ASCII skip).
+                    for ascii in [1, 64, 256] {
+                        let mut more = data.clone();
+                        more.extend(std::iter::repeat_n(b'z', ascii));
+                        agree(&more, "cut, then ASCII");
+                    }
+                    // Completed across the block boundary: valid.
+                    let mut whole = data.clone();
+                    whole.extend_from_slice(&piece[cut..]);
+                    whole.extend(std::iter::repeat_n(b'z', 300));
+                    assert_eq!(check(&whole), Ok(()), "{whole:02x?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_everywhere() {
+        if !has_avx512() {
+            return;
+        }
+        let text = "é€😀 ".repeat(200);
+        agree(text.as_bytes(), "mixed");
+        for cut in 0..text.len().min(700) {
+            agree(&text.as_bytes()[..cut], "prefix");
+        }
+    }
+}

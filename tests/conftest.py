@@ -21,18 +21,27 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import frameworks
 import pytest
-from skip_summary import pytest_terminal_summary  # noqa: F401  (the skipped integration groups, at the end)
+import skip_summary
+from hypothesis import settings
+from skip_summary import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401  (skips: summary, CI)
 
 from autobahn._switch import REQUIRED, read_switch
 from autobahn.websocket import HAS_NVX
 from autobahn.websocket._frames_py import FrameParser as PyFrameParser
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
+
+# --- hypothesis: no deadlines -----------------------------------------------------------------------
+# How long an example takes says more about the machine's load than about the code (speed belongs in
+# benchmarks/): a deadline would fail correct tests on a busy machine. Tests' own settings() leave it.
+settings.register_profile("autobahn", deadline=None)
+settings.load_profile("autobahn")
 
 # --- test dependencies a platform leg cannot install --------------------------------------------
 # Every package of the `test` extra is needed: where one is missing, the tests that use it fail. A
@@ -121,6 +130,49 @@ def _cffi_impls() -> list[Impl]:
 
     # The pure frame parser, so that every byte goes through the CFFI validator and masker.
     return [Impl("nvx-cffi", Utf8Validator, XorMasker, PyFrameParser)]
+
+
+class KernelCoverage:
+    """Counts the passed tests of each NVX kernel set (``impl`` ids ``nvx-<set>``) and ends the run
+    saying which sets this CPU ran and which the build has but no test ran: the ``impl`` fixture
+    only offers the sets the CPU supports (``supported_kernels()``), so on a CPU without, say,
+    AVX-512 the AVX-512 kernels go untested, and the run says so. (cargo test, tests/test_rust.py,
+    filters its kernel tests by the same CPU check.)"""
+
+    KERNEL_ID = re.compile(r"[\[-]nvx-(\w+)(?=[\]-])")
+
+    def __init__(self) -> None:
+        self.passed: dict[str, int] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" and report.passed:
+            for kernels in set(self.KERNEL_ID.findall(report.nodeid)) - {"cffi"}:
+                self.passed[kernels] = self.passed.get(kernels, 0) + 1
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not HAS_NVX or not (self.passed or skip_summary.in_ci()):
+            return
+        from autobahn import nvx
+
+        info = nvx.build_info()
+        compiled, supported = info["simd_compiled"], info["simd_supported"]
+        terminalreporter.section(f"NVX kernel sets on this CPU ({info['target_arch']})")
+        terminalreporter.write_line(f"compiled: {', '.join(compiled)}")
+        tested = [f"{k} ({self.passed[k]} passed)" for k in compiled if k in self.passed]
+        terminalreporter.write_line(f"tested: {', '.join(tested) or 'none'}")
+        unsupported = [k for k in compiled if k not in supported]
+        if unsupported:
+            terminalreporter.write_line(
+                f"compiled but NOT exercised (this CPU lacks them): {', '.join(unsupported)}", yellow=True
+            )
+        idle = [k for k in supported if k not in self.passed]
+        if idle:
+            terminalreporter.write_line(f"supported here but used by no test of this run: {', '.join(idle)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    skip_summary.configure(config)
+    config.pluginmanager.register(KernelCoverage(), "autobahn-kernel-coverage")
 
 
 NVX_IMPLS = _nvx_impls() + _cffi_impls()

@@ -5,10 +5,14 @@ handshake however much follows it, and keepalive on by default."""
 
 from __future__ import annotations
 
+import asyncio
+import pathlib
 import socket
+import ssl
 import struct
 import threading
 
+import pytest
 from frameworks import Framework
 from ws_helpers import frame, request
 
@@ -84,6 +88,62 @@ def test_a_fragment_storm_is_assembled_and_echoed(framework, impl):
         assert first == 0x82 and payload == bytes(i & 0xFF for i in range(n))
 
     framework.run(main())
+
+
+async def _read_stream_frames(reader: asyncio.StreamReader, count: int) -> list[tuple[int, bytes]]:
+    """``count`` unmasked server frames from an asyncio stream, as (first byte, payload)."""
+    frames = []
+    for _ in range(count):
+        first, second = await reader.readexactly(2)
+        n = second & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", await reader.readexactly(2))[0]
+        elif n == 127:
+            n = struct.unpack("!Q", await reader.readexactly(8))[0]
+        frames.append((first, await reader.readexactly(n)))
+    return frames
+
+
+CERT = str(pathlib.Path(__file__).parent / "data" / "localhost.pem")  # self-signed localhost, key included
+
+
+# asyncio's transports only (plain and TLS, whose flow control differs), on its loop and uvloop.
+@pytest.mark.usefixtures("event_loop_policy")
+@pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
+def test_large_messages_handed_over_in_pieces_keep_their_bytes_and_order(impl, tls):
+    # A large payload goes to the transport piece by piece as it drains; what is sent
+    # meanwhile (the small echoes, the close reply) must queue behind it, and a slow reader
+    # must get every byte (over asyncio's TLS transport too, whose flow control differs).
+    large = [bytes((i * 7 + k) & 0xFF for k in range(256)) * (12 * 1024 + i) for i in range(3)]
+    server_tls = client_tls = None
+    if tls:
+        server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_tls.load_cert_chain(CERT)
+        client_tls = ssl.create_default_context(cafile=CERT)
+
+    async def main():
+        factory = asyncio_websocket.WebSocketServerFactory("ws://127.0.0.1")
+        factory.protocol = type("EchoServer", (EchoServer, asyncio_websocket.WebSocketServerProtocol), {})
+        factory.setProtocolOptions(utf8Validator=impl.Utf8Validator, xorMasker=impl.XorMasker)
+        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0, ssl=server_tls)
+        async with server:
+            reader, writer = await asyncio.open_connection(
+                "127.0.0.1", server.sockets[0].getsockname()[1], ssl=client_tls
+            )
+            writer.write(request())
+            assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101 ")
+            sent = []
+            for i, payload in enumerate(large):
+                sent += [(0x82, payload), (0x81, f"after {i}".encode())]
+            writer.write(b"".join(frame(first & 0x0F, payload) for first, payload in sent))
+            writer.write(frame(8, struct.pack("!H", 1000)))
+            await asyncio.sleep(0.2)  # let the server's send buffer fill before reading
+            echoes = await asyncio.wait_for(_read_stream_frames(reader, len(sent) + 1), 60)
+            writer.close()
+        assert echoes[:-1] == sent
+        assert echoes[-1] == (0x88, struct.pack("!H", 1000))
+
+    asyncio.run(main())
 
 
 def send_burst(sock: socket.socket) -> None:

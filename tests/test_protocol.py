@@ -433,3 +433,71 @@ def test_message_frames_are_send_message_in_pieces(impl):
     assert b"".join(parts) == server.send_message(payload, True, fragment_size=100_000)
     client, server = open_pair(impl)
     assert server.receive_data(b"".join(client.message_frames(payload, True))) == [core.Message(payload, True)]
+
+
+# --- dispatch: one call per received chunk (what the framework adapters use) ---
+
+
+def test_dispatch_hands_out_what_next_event_would_in_order(impl):
+    conn = open_server(impl)
+    data = (
+        frame(core.OP_TEXT, b"one")
+        + frame(core.OP_PING, b"p")
+        + frame(core.OP_BINARY, b"\x00two")
+        + frame(core.OP_CLOSE, struct.pack("!H", 1000))
+    )
+    seen: list[object] = []
+    conn.feed(data)
+    conn.dispatch(
+        lambda payload, is_binary: seen.append(core.Message(payload, is_binary)),
+        lambda event: seen.append(event),
+        lambda data: seen.append(("write", data)),
+    )
+    pong = b"\x8a\x01p"
+    assert seen == [
+        core.Message(b"one", False),
+        core.Ping(b"p"),
+        ("write", pong),  # the pong goes out before the next message is handed out
+        core.Message(b"\x00two", True),
+        core.CloseReceived(1000, ""),
+        ("write", seen[-1][1]),  # what the protocol answered last (the close reply) at the end
+    ]
+    assert close_code_sent(seen[-1][1]) == 1000
+    assert conn.data_to_send() == b""
+
+
+def test_dispatch_stops_delivering_once_the_application_fails_the_connection(impl):
+    conn = open_server(impl)
+    conn.feed(frame(core.OP_TEXT, b"a") + frame(core.OP_TEXT, b"b"))
+    messages: list[bytes] = []
+    events: list[object] = []
+
+    def on_message(payload: bytes, is_binary: bool) -> None:
+        messages.append(payload)
+        conn.fail(core.CLOSE_UNSUPPORTED_DATA, "no thanks")
+
+    conn.dispatch(on_message, events.append, lambda data: None)
+    assert messages == [b"a"]
+    assert events == [core.ConnectionFailed(1003, "no thanks")]
+
+
+def test_dispatch_stops_when_on_event_says_so(impl):
+    conn = open_server(impl)
+    conn.feed(frame(core.OP_PING, b"1") + frame(core.OP_TEXT, b"after"))
+    events: list[object] = []
+    conn.dispatch(lambda payload, is_binary: events.append(payload), lambda e: events.append(e) or True, len)
+    assert events == [core.Ping(b"1")]
+    conn.dispatch(lambda payload, is_binary: events.append(payload), lambda e: None, len)
+    assert events == [core.Ping(b"1"), b"after"]
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536, 300_000])
+def test_send_message_in_one_frame_matches_its_pieces(impl, size):
+    client, server = open_pair(impl)
+    payload = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    wire = server.send_message(payload, is_binary=True)
+    assert wire == b"".join(server.message_frames(payload, is_binary=True))
+    assert client.receive_data(wire) == [core.Message(payload, True)]
+    masked = client.send_message(payload, is_binary=True)
+    assert masked[1] & 0x80  # a client masks
+    assert server.receive_data(masked) == [core.Message(payload, True)]

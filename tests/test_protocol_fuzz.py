@@ -1,5 +1,6 @@
 """Random and mutated byte streams into the protocol core: no exception other than a
-protocol close, no hang (hypothesis' deadline), and memory bounded by the limits."""
+protocol close, and memory bounded by the limits (no deadline: a loaded machine is not a bug;
+see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from autobahn.websocket._deflate import DeflateOptions
 LIMIT = 4096
 FAIL_CODES = {1002, 1007, 1009}
 FUZZ = settings(
-    max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 

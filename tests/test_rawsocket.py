@@ -141,5 +141,5 @@ def test_urls():
     assert parse_url("rss://example.com") == (True, "example.com", 443)
     assert parse_url("rs://unix:/tmp/s.sock") == (False, "unix", "/tmp/s.sock")
     for bad in ("ws://x:1", "rs://x:1/path", "rs://x:1?q=1", "rs://unix:"):
-        with pytest.raises(Exception):  # noqa: B017 - autobahn raises plain Exception here
+        with pytest.raises(Exception, match="^invalid RawSocket URL: "):  # plain Exception, as in autobahn
             parse_url(bad)

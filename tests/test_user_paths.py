@@ -113,7 +113,7 @@ def test_echo_benchmark_exits_non_zero_when_a_point_fails(monkeypatch, capsys):
     from autobahn.benchmark import echo
 
     monkeypatch.setattr(echo, "missing_peers", lambda *a: [])
-    monkeypatch.setattr(echo, "run_point", lambda server, *a: "server failed: it did not start")
+    monkeypatch.setattr(echo, "run_side_by_side", lambda servers, *a: dict.fromkeys(servers, "server failed: it did not start"))
     status = echo.main(["--servers", "nvx", "--loops", "asyncio", "--pinning", "unpinned", "--sizes", "16"])
     assert status == 1
     assert "nvx: server failed: it did not start" in capsys.readouterr().err
@@ -258,24 +258,57 @@ def test_skip_summary_groups_reasons():
     assert lines[3] == "other skips: 1 (pytest -rs lists each with its reason)"
 
 
-def test_skip_summary_at_the_end_of_a_run(tmp_path):
-    (tmp_path / "conftest.py").write_text("from skip_summary import pytest_terminal_summary  # noqa: F401\n")
+def _run_with_skip_summary(tmp_path, skip_reason: str, ci: bool):
+    (tmp_path / "conftest.py").write_text(
+        "from skip_summary import pytest_configure, pytest_sessionfinish, pytest_terminal_summary  # noqa: F401\n"
+    )
     (tmp_path / "test_x.py").write_text(
-        "import pytest\n"
-        "def test_router():\n"
-        "    pytest.skip('crossbar is not installed in /nowhere (bash .ci/setup-crossbar.sh)')\n"
-        "def test_ok():\n"
-        "    pass\n"
+        f"import pytest\ndef test_skipped():\n    pytest.skip({skip_reason!r})\ndef test_ok():\n    pass\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
-    result = run_python(
+    env.pop("AUTOBAHN_CI", None)
+    env.pop("AUTOBAHN_CI_LEG", None)  # a host leg's allowlist
+    if ci:
+        env["AUTOBAHN_CI"] = "1"
+    return run_python(
         "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path),
         env=env, cwd=tmp_path,
     )  # fmt: skip
+
+
+ROUTER_SKIP = "crossbar is not installed in /nowhere (bash .ci/setup-crossbar.sh)"
+
+
+def test_skip_summary_at_the_end_of_a_run(tmp_path):
+    result = _run_with_skip_summary(tmp_path, ROUTER_SKIP, ci=False)
     assert result.returncode == 0, result.stdout + result.stderr
     tail = result.stdout[result.stdout.index("skipped integration groups") :]
     assert "WAMP router tests (Crossbar.io): 1 skipped; to run them: bash .ci/setup-crossbar.sh" in tail
     assert "1 passed, 1 skipped" in tail
+    assert "AUTOBAHN_CI" not in tail
+
+
+def test_a_skip_not_on_the_allowlist_fails_a_ci_run(tmp_path):
+    result = _run_with_skip_summary(tmp_path, ROUTER_SKIP, ci=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    tail = result.stdout[result.stdout.index("skips (AUTOBAHN_CI=1): 1") :]
+    assert f"1 x {ROUTER_SKIP}\n    NOT ALLOWED in CI" in tail
+    assert "1 skip(s) not allowed in CI: the run fails" in tail
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        skip_summary.ALLOWED_IN_CI[0].reason.pattern.lstrip("^"),
+        "needs uvloop, which this run leaves out: no wheel for this interpreter",  # AUTOBAHN_TESTS_WITHOUT
+    ],
+    ids=["allowlist", "declared"],
+)
+def test_an_explained_skip_passes_a_ci_run(tmp_path, reason):
+    result = _run_with_skip_summary(tmp_path, reason, ci=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    tail = result.stdout[result.stdout.index("skips (AUTOBAHN_CI=1): 1") :]
+    assert f"1 x {reason}\n    allowed: " in tail
 
 
 # --- a refused opening handshake: onClose says what the server answered ---

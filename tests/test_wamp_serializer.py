@@ -340,9 +340,11 @@ def test_random_raw_messages_through_msgpack(raw, code):
 
     ser = serializer.MsgPackSerializer()
     try:
-        ser.unserialize(msgpack.packb([code, *raw], use_bin_type=True))
-    except ProtocolError:
-        pass
+        msgs = ser.unserialize(msgpack.packb([code, *raw], use_bin_type=True))
+    except ProtocolError as exc:
+        assert str(exc)
+    else:
+        assert len(msgs) == 1 and isinstance(msgs[0], message.Message) and code == msgs[0].MESSAGE_TYPE
 
 
 @pytest.mark.parametrize(

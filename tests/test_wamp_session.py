@@ -233,6 +233,22 @@ def test_cancel_sends_cancel_and_ignores_the_late_error(mode):
     run(main())
 
 
+def test_cancelling_the_awaiting_task_cancels_the_call():
+    async def main():
+        session, transport = await joined()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(session.call("com.example.forever"), 0.01)
+        await settle()
+        assert transport.last(message.Cancel).request == transport.last(message.Call).request
+        # a call answered normally sends no CANCEL
+        f = session.call("com.example.echo")
+        session.onMessage(message.Result(transport.last(message.Call).request, args=[1]))
+        assert await f == 1
+        assert len([m for m in transport.sent if isinstance(m, message.Cancel)]) == 1
+
+    run(main())
+
+
 def test_cancel_mode_is_checked():
     session = Recorder()
     with pytest.raises(ValueError):
@@ -450,6 +466,11 @@ def _violations():
         "subscribed-unknown-request": lambda s, t: message.Subscribed(999, 1),
         "published-unknown-request": lambda s, t: message.Published(999, 1),
         "unregistered-unknown-request": lambda s, t: message.Unregistered(999),
+        # an answer to a pending request of another kind (one table holds every kind, by request id)
+        "published-for-a-call": lambda s, t: message.Published(t.last(message.Call).request, 1),
+        "error-of-another-kind": lambda s, t: message.Error(
+            message.Subscribe.MESSAGE_TYPE, t.last(message.Call).request, "x.y"
+        ),
         "welcome-when-joined": lambda s, t: message.Welcome(5, ROUTER_ROLES),
         "challenge-when-joined": lambda s, t: message.Challenge("ticket", {}),
         "client-message-from-router": lambda s, t: message.Call(1, "com.example.x"),
@@ -496,6 +517,42 @@ def test_message_before_welcome_is_a_violation():
         await settle()
         assert transport.last(message.Abort).reason == PROTOCOL_VIOLATION and not transport.open
         assert not session.joined
+
+    run(main())
+
+
+def test_event_handlers_of_every_kind_run_and_report_errors():
+    async def main():
+        session, transport = await joined()
+        got = []
+
+        async def coroutine_handler(x):
+            await asyncio.sleep(0)
+            got.append(("coroutine", x))
+
+        async def failing_coroutine(x):
+            raise RuntimeError("coroutine bug")
+
+        def returns_a_coroutine(x):  # a plain function handing back a coroutine: run as a task
+            return coroutine_handler(x)
+
+        def returns_a_future(x):
+            future = asyncio.get_running_loop().create_future()
+            future.set_result(None)
+            got.append(("future", x))
+            return future
+
+        handlers = [coroutine_handler, failing_coroutine, returns_a_coroutine, returns_a_future]
+        for number, handler in enumerate(handlers, start=1):
+            f = session.subscribe(handler, f"com.example.t{number}")
+            session.onMessage(message.Subscribed(transport.last(message.Subscribe).request, number))
+            await f
+        for number in range(1, len(handlers) + 1):
+            session.onMessage(message.Event(number, 100 + number, args=[number]))
+        await settle()
+        assert sorted(got) == [("coroutine", 1), ("coroutine", 3), ("future", 4)]
+        assert any("coroutine bug" in str(fail.value) for fail, _ in session.user_errors)
+        assert session.is_attached()
 
     run(main())
 

@@ -432,13 +432,13 @@ def test_streaming_send_state_errors(framework, impl):
         ):
             try:
                 call()
-            except Exception as exc:
-                errors.append(type(exc))
+            except Exception as exc:  # autobahn raises plain Exception here: type and message checked below
+                errors.append((type(exc), str(exc)))
         proto.beginMessage()
         try:
             proto.beginMessage()
         except Exception as exc:
-            errors.append(type(exc))
+            errors.append((type(exc), str(exc)))
         proto.endMessage()
         proto.sendMessage(b"after")
 
@@ -446,7 +446,13 @@ def test_streaming_send_state_errors(framework, impl):
         server, factory, port = await serve(framework, impl)
         async with server:
             await connect(framework, impl, port, script, expect=2)
-        assert len(errors) == 4
+        # Each misuse raised, with a message naming the call (plain Exception, as in autobahn).
+        assert errors == [
+            (Exception, "beginMessageFrame() outside a message, or inside an unfinished frame"),
+            (Exception, "endMessage() outside a message, or inside an unfinished frame"),
+            (Exception, "sendMessageFrameData() outside a message frame"),
+            (Exception, "beginMessage() while a message is being sent"),
+        ]
         assert factory.messages == [(b"", False), (b"after", False)]
 
     framework.run(main())

@@ -44,11 +44,35 @@ def _asyncio_futures(self) -> Any:
     return txaio if txaio.using_asyncio else _ASYNCIO_TXAIO
 
 
+class _CallFuture(asyncio.Future):
+    """A call's future that runs its canceller inside ``cancel()``. (txaio's asyncio canceller is a
+    done-callback, which costs every call that completes normally one more callback on the loop.)"""
+
+    _canceller: Any = None
+
+    def cancel(self, msg: Any = None) -> bool:
+        if not super().cancel(msg):
+            return False
+        if self._canceller is not None:
+            self._canceller(self)
+        return True
+
+
 class ApplicationSession(protocol.ApplicationSession):
     """A WAMP application session on asyncio (ITransportHandler and ISession)."""
 
     log = txaio.make_logger()
     _txaio = property(_asyncio_futures)
+
+    def _call_future(self, canceller):
+        # on the loop txaio gives futures (its configured loop, else this thread's)
+        api = getattr(self._txaio.create_future, "__self__", None)
+        loop = getattr(api, "_loop", None)
+        if not isinstance(loop, asyncio.AbstractEventLoop):
+            return super()._call_future(canceller)
+        future = _CallFuture(loop=loop)
+        future._canceller = canceller
+        return future
 
 
 ITransportHandler.register(ApplicationSession)

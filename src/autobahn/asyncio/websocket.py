@@ -16,11 +16,17 @@ This module only moves bytes, runs timers and awaits what callbacks return; the 
 
 Backpressure: while the transport's write buffer is above its high-water mark we stop
 reading, so a peer that sends faster than it reads cannot make us buffer without bound.
+
+A large message (``bytes`` of 256 KiB and more) is handed to the transport in pieces, the
+next one when the transport has sent everything before it: the transport sends a piece
+straight from the message instead of first copying the unsent rest of the message into its
+own buffer (as asyncio's socket transport does before Python 3.12).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import inspect
 import socket
 import warnings
@@ -49,6 +55,10 @@ except ImportError:  # WAMP is not part of this installation
 
 # Write-buffer high-water mark: above it we pause reading (see the module docstring).
 WRITE_BUFFER_HIGH = 1024 * 1024
+# The pieces a large payload is handed to the transport in (see the module docstring); the
+# first is joined to the frame header (one send, and only that much copied to join them).
+WRITE_PIECE = 512 * 1024
+FIRST_PIECE = 64 * 1024
 
 
 def yields(value: Any) -> bool:
@@ -66,6 +76,8 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
     transport: asyncio.Transport | None = None
     factory: Any
     _reading_paused = False
+    # While a large payload is handed over: what waits for the transport to drain, in order.
+    _outgoing: collections.deque[Any] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -99,6 +111,7 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
+        self._outgoing = None
         self._connection_lost()
 
     def pause_writing(self) -> None:
@@ -112,6 +125,8 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
             self._reading_paused = False
             if not self._input_paused:
                 self.transport.resume_reading()
+        if self._outgoing is not None:
+            self._hand_over()
 
     def registerProducer(self, producer: Any, streaming: bool) -> None:
         raise NotImplementedError("asyncio transports have no producers: use pause_writing/resume_writing")
@@ -127,13 +142,64 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
             if self.logOctets:
                 self.logTxOctets(data, False)
             self.trafficStats.outgoingOctetsWireLevel += len(data)
-            transport.write(data)
+            if self._outgoing is not None:
+                self._outgoing.append(data)  # behind the large payload being handed over
+            else:
+                transport.write(data)
+
+    def _write_frame_apart(self, header: bytes, payload: Any) -> None:
+        transport = self.transport
+        if (
+            type(payload) is not bytes  # a mutable payload must be taken in now
+            or len(payload) <= WRITE_PIECE
+            or self._outgoing is not None
+            # resume_writing continues the hand-over: not when a subclass took it over
+            or type(self).resume_writing is not WebSocketAdapterProtocol.resume_writing
+            or transport is None
+            or transport.is_closing()
+            or not hasattr(transport, "set_write_buffer_limits")
+            or transport.get_write_buffer_size()
+        ):
+            super()._write_frame_apart(header, payload)  # type: ignore[misc]
+            return
+        view = memoryview(payload)
+        self._write(header + view[:FIRST_PIECE])
+        pieces = range(FIRST_PIECE, len(view), WRITE_PIECE)
+        self._outgoing = collections.deque(view[i : i + WRITE_PIECE] for i in pieces)
+        # Limits of 0: pause_writing as soon as anything waits in the transport, and
+        # resume_writing once it sent everything, which hands over the next piece.
+        transport.set_write_buffer_limits(high=0, low=0)
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the transport the next pieces while it has nothing waiting; when all are
+        given, go back to ordinary writes and limits."""
+        transport, outgoing = self.transport, self._outgoing
+        if transport is None or outgoing is None:
+            return
+        while outgoing and not transport.get_write_buffer_size():
+            transport.write(outgoing.popleft())
+        if not outgoing and self._outgoing is outgoing:
+            self._outgoing = None
+            if not transport.is_closing():
+                transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
+
+    def _give_all(self) -> None:
+        """Hand everything still waiting to the transport now (before it closes)."""
+        transport, outgoing = self.transport, self._outgoing
+        self._outgoing = None
+        if transport is not None and outgoing:
+            for piece in outgoing:
+                transport.write(piece)
+            transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
 
     def _close_transport(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
+            self._give_all()
             self.transport.close()
 
     def _abort_transport(self) -> None:
+        self._outgoing = None
         if self.transport is not None:
             self.transport.abort()
 
@@ -155,6 +221,7 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
         # peer's EOF (eof_received) or the close timeout ends the connection.
         transport = self.transport
         if transport is not None and not transport.is_closing() and transport.can_write_eof():
+            self._give_all()
             transport.write_eof()
             self._restart_timer(self.closeHandshakeTimeout or 1.0, self._close_transport)
         else:
@@ -192,12 +259,14 @@ class WebSocketServerProtocol(WebSocketAdapterProtocol, protocol.WebSocketServer
     """An asyncio WebSocket server connection (override ``onConnect``, ``onMessage``, ...)."""
 
     is_server = True
+    data_received = protocol.WebSocketServerProtocol._data_received  # one call less per chunk
 
 
 class WebSocketClientProtocol(WebSocketAdapterProtocol, protocol.WebSocketClientProtocol):
     """An asyncio WebSocket client connection (override ``onOpen``, ``onMessage``, ...)."""
 
     is_server = False
+    data_received = protocol.WebSocketClientProtocol._data_received  # one call less per chunk
 
     def startTLS(self) -> None:
         raise RuntimeError("asyncio starts TLS itself: pass ssl= to loop.create_connection()")

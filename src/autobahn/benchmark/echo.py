@@ -4,12 +4,16 @@ One fixed client (picows's, the fastest Python client) sends a message, waits fo
 echo and repeats for ``--duration`` seconds, against each server: ours with NVX (``nvx``)
 and pure Python (``py``), picows, aiohttp, websockets and the published autobahn 26.10.2
 (``autobahn-26.10.2``, from its own ``pip install --target`` folder, ``--autobahn-2610``:
-it shares our package name). Each server and the client are two processes, run on the
-default asyncio loop and on uvloop (``--loops``), pinned together to one core with
-``taskset -c 0`` (the CPU cost per message) and unpinned (``--pinning``); text and binary;
-``--sizes``. ``--client-check`` also times our client against a picows server (next to
-picows's own client). The best of ``--repeat`` measurements counts (the machine may be
-shared). Compression is off everywhere.
+it shares our package name). All servers run at once, each in its own process, and one
+client process measures them in interleaved rounds (every server at one size, then the
+next size; ``--repeat`` rounds, the best counts), so that a machine shared with other work
+slows them all alike. Beside round trips/s the table gives the server process's CPU time
+per round trip (from ``/proc/PID/task/*/schedstat`` before and after each measurement).
+Run on the default asyncio loop and on uvloop (``--loops``), all processes pinned to one
+core with ``taskset -c 0`` (the CPU cost per message) and unpinned (``--pinning``); text
+and binary; ``--sizes``. ``--client-check`` also times our client against a picows server
+(next to picows's own client). Compression is off everywhere. A server or client that
+fails makes the run exit non-zero.
 
 What the servers do differs: ours validate UTF-8 and deliver whole messages to
 ``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
@@ -28,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -223,6 +228,60 @@ async def client_ours(port: int, sizes: list[int], duration: float, repeat: int)
 CLIENT = {"picows": client_picows, "ours": client_ours}
 
 
+async def client_rounds(ports: dict[str, int], sizes: list[int], duration: float, repeat: int) -> None:
+    """The picows client against every server at once, in interleaved rounds. Before and
+    after each measurement it prints a JSON line and waits for a line on stdin, so that the
+    orchestrator reads the server's CPU time around exactly that measurement."""
+    from picows import WSListener, WSMsgType, ws_connect
+
+    loop = asyncio.get_running_loop()
+
+    class Client(WSListener):  # type: ignore[misc]
+        waiter: asyncio.Future[bytes]
+        parts: list[bytes]
+
+        def on_ws_frame(self, transport: Any, frame: Any) -> None:
+            if frame.msg_type in (WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION):
+                self.parts.append(frame.get_payload_as_bytes())
+                if frame.fin:
+                    self.waiter.set_result(b"".join(self.parts))
+
+    connections = {}
+    for name, port in ports.items():
+        connecting = ws_connect(Client, f"ws://127.0.0.1:{port}/", max_frame_size=MAX_SIZE)
+        connections[name] = await asyncio.wait_for(connecting, 10)
+
+    async def round_trip(name: str, payload: bytes, is_binary: bool) -> bytes:
+        transport, client = connections[name]
+        client.waiter = loop.create_future()
+        client.parts = []
+        transport.send(WSMsgType.BINARY if is_binary else WSMsgType.TEXT, payload)
+        return await asyncio.wait_for(client.waiter, 60)
+
+    def report(line: dict[str, Any]) -> None:
+        print(json.dumps(line), flush=True)
+        sys.stdin.readline()
+
+    for _ in range(repeat):
+        for is_binary in (False, True):
+            kind = "binary" if is_binary else "text"
+            for size in sizes:
+                payload = payload_for(size, is_binary)
+                for name in connections:
+                    if await round_trip(name, payload, is_binary) != payload:  # warm-up, and a check
+                        raise SystemExit(f"{name} echoed a wrong {kind} message of {size} bytes")
+                    report({"start": name})
+                    count, started, elapsed = 0, time.perf_counter(), 0.0
+                    while count < 3 or elapsed < duration:
+                        await round_trip(name, payload, is_binary)
+                        count += 1
+                        elapsed = time.perf_counter() - started
+                    report({"server": name, "kind": kind, "size": size, "count": count, "seconds": elapsed})
+    for transport, _ in connections.values():
+        transport.send_close()
+        transport.disconnect()
+
+
 async def _measure(round_trip: Any, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
     results = []
     for is_binary in (False, True):
@@ -309,22 +368,133 @@ def run_point(
                 proc.wait()
 
 
+def server_cpu_ns(pid: int) -> int:
+    """CPU time (ns) all threads of process ``pid`` have run so far (0 where /proc has no
+    schedstat)."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # the thread ended meanwhile
+    return total
+
+
+def run_side_by_side(
+    servers: list[str],
+    loop_name: str,
+    pinned: bool,
+    sizes: list[int],
+    duration: float,
+    repeat: int,
+    autobahn_2610: Path | None,
+) -> dict[str, list[dict[str, Any]] | str]:
+    """Every server at once, measured by one client in interleaved rounds: per server its
+    figures (the best round trips/s of the rounds, with the server CPU time per round trip
+    of that measurement), or why there are none."""
+    pin = ["taskset", "-c", "0"] if pinned else []
+    results: dict[str, list[dict[str, Any]] | str] = {}
+    procs: dict[str, subprocess.Popen[str]] = {}
+    ports: dict[str, int] = {}
+    logs = {name: tempfile.TemporaryFile("w+") for name in servers}
+    try:
+        for name in servers:
+            ports[name] = _free_port()
+            command, env = _server_command(name, ports[name], loop_name, autobahn_2610)
+            procs[name] = subprocess.Popen([*pin, *command], env=env, stderr=logs[name], text=True)
+        for name in servers:
+            try:
+                wait_until_listening(ports[name], procs[name], 30, f"the {name} echo server")
+            except RuntimeError as exc:
+                logs[name].seek(0)
+                results[name] = f"server failed: {exc}: {(logs[name].read().strip().splitlines() or ['?'])[-1][:200]}"
+        live = {name: ports[name] for name in servers if name not in results}
+        if not live:
+            return results
+        args = [*pin, sys.executable, "-m", "autobahn.benchmark.echo", "--role", "rounds", "--ports", json.dumps(live)]
+        args += ["--loop", loop_name, "--sizes", ",".join(map(str, sizes))]
+        args += ["--duration", str(duration), "--repeat", str(repeat)]
+        client_env = {**os.environ, "AUTOBAHN_USE_NVX": "1"}
+        client = subprocess.Popen(
+            args, env=client_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        # Bounded: a server that stops answering must not stall the whole run.
+        limit = 60 + 2 * len(sizes) * len(live) * repeat * (duration + 5)
+        timer = threading.Timer(limit, client.kill)
+        timer.start()
+        best: dict[tuple[str, str, int], dict[str, Any]] = {}
+        cpu_before = 0
+        try:
+            assert client.stdin is not None and client.stdout is not None
+            for line in client.stdout:
+                point = json.loads(line)
+                if "start" in point:
+                    cpu_before = server_cpu_ns(procs[point["start"]].pid)
+                else:
+                    name = point["server"]
+                    cpu = server_cpu_ns(procs[name].pid) - cpu_before
+                    rate = point["count"] / point["seconds"]
+                    key = (name, point["kind"], point["size"])
+                    if key not in best or rate > best[key]["messages_per_s"]:
+                        best[key] = {
+                            "kind": point["kind"],
+                            "size": point["size"],
+                            "messages_per_s": rate,
+                            "server_cpu_us": cpu / point["count"] / 1000,
+                        }
+                client.stdin.write("\n")
+                client.stdin.flush()
+            status = client.wait()
+        finally:
+            timer.cancel()
+        if status != 0:
+            assert client.stderr is not None
+            why = (client.stderr.read().strip().splitlines() or [f"exit status {status}"])[-1][:200]
+            for name in live:
+                results[name] = f"client failed: {why}"
+            return results
+        for name in live:
+            results[name] = [best[key] for key in best if key[0] == name]
+        return results
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in logs.values():
+            log.close()
+
+
 def table(runs: dict[str, Any], sizes: list[int]) -> str:
     """One Markdown table per configuration: round trips/s per server, and the ratios."""
     out = []
     for config, by_server in runs.items():
         names = [n for n in by_server if isinstance(by_server[n], list)]
-        out.append(f"\n**{config}** (round trips/s; the same picows client against every server)\n")
+        out.append(
+            f"\n**{config}** (round trips/s, and in parentheses the server's CPU time per round trip in µs;"
+            " the same picows client against every server)\n"
+        )
         ratios = [(a, b) for a, b in RATIOS if a in names and b in names]
         head = ["kind", "size", *names, *(f"{a}/{b}" for a, b in ratios)]
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
         for kind in ("text", "binary"):
             for size in sizes:
-                rate = {}
+                rate, cpu = {}, {}
                 for n in names:
-                    rate[n] = next(r["messages_per_s"] for r in by_server[n] if r["kind"] == kind and r["size"] == size)
-                cells = [kind, size_label(size), *(f"{rate[n]:,.0f}" for n in names)]
+                    point = next(r for r in by_server[n] if r["kind"] == kind and r["size"] == size)
+                    rate[n], cpu[n] = point["messages_per_s"], point.get("server_cpu_us")
+                cells = [kind, size_label(size)]
+                cells += [f"{rate[n]:,.0f}" + ("" if cpu[n] is None else f" ({cpu[n]:,.1f})") for n in names]
                 cells += [f"{rate[a] / rate[b]:.2f}" for a, b in ratios]
                 out.append("| " + " | ".join(cells) + " |")
         for n, why in by_server.items():
@@ -452,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="with --twisted: a folder with autobahn 26.10.2 and Twisted (pip install --target DIR)",
     )
-    parser.add_argument("--role", choices=["server", "client"], help=argparse.SUPPRESS)
+    parser.add_argument("--role", choices=["server", "client", "rounds"], help=argparse.SUPPRESS)
+    parser.add_argument("--ports", help=argparse.SUPPRESS)
     parser.add_argument("--impl", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--loop", default="asyncio", help=argparse.SUPPRESS)
@@ -463,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.role == "client":
         print(json.dumps(run_loop(CLIENT[args.impl](args.port, sizes, args.duration, args.repeat), args.loop)))
+        return 0
+    if args.role == "rounds":
+        run_loop(client_rounds(json.loads(args.ports), sizes, args.duration, args.repeat), args.loop)
         return 0
     if args.twisted:
         twisted_results = run_twisted(args.original_autobahn, sizes, args.duration, args.repeat)
@@ -491,8 +665,11 @@ def main(argv: list[str] | None = None) -> int:
     for loop_name in args.loops.split(","):
         for pinning in pinnings:
             config = f"{loop_name}, {pinning}"
-            runs[config] = {}
-            points = [(s, "picows", s) for s in servers]
+            print(f"{config}: {', '.join(servers)} side by side ...", file=sys.stderr, flush=True)
+            runs[config] = run_side_by_side(
+                servers, loop_name, pinning == "pinned", sizes, args.duration, args.repeat, args.autobahn_2610
+            )
+            points = []
             if args.client_check:
                 points += [("picows", "ours", "ours-client"), ("picows", "picows", "picows-client")]
             for server, client, label in points:

@@ -1,24 +1,28 @@
-"""``python -m autobahn.benchmark.wamp``: WAMP RPC calls/s and events/s through Crossbar, ours against
-autobahn 26.10.2, per serializer.
+"""``python -m autobahn.benchmark.wamp``: a WAMP client's CPU per operation, ours against autobahn
+26.10.2, through Crossbar, per workload, serializer and transport.
 
-A Crossbar router (``autobahn._crossbar``; install it with ``.ci/setup-crossbar.sh``) runs on
-127.0.0.1. For each serializer, workload and implementation, a worker process
-(``_wamp_worker.py``) joins a callee/subscriber and a caller/publisher session over WebSocket and
-measures for ``--duration`` seconds: ``rpc``: sequential calls of an echo procedure (small
-argument: an int; large: 64 KiB of bytes), one in flight; ``events``: publications (no
-acknowledgement, 64 in flight) counted at the subscriber. Ours runs with this interpreter, the
-original with the Crossbar venv's Python (autobahn 26.10.2). Best of ``--repeat`` runs, the two
-implementations alternating, so both see the same machine and the same router. ``--pin`` runs
-worker and router on one core (``taskset -c 0``).
+A Crossbar router (``autobahn._crossbar``; ``.ci/setup-crossbar.sh``) runs on 127.0.0.1. One peer
+session on the original package (``_wamp_peer.py``, the Crossbar venv's Python) serves the measured
+client: it is the callee of ``bench.echo`` and publishes the events. The measured client
+(``_wamp_client.py``) is one asyncio session, run with this interpreter on our package or on
+autobahn 26.10.2 (``.ci/setup-original-autobahn.sh`` puts it in a ``pip --target`` folder, which goes
+first on ``PYTHONPATH``: the same interpreter and the same serializer libraries for both). It measures
+its own ``time.process_time()`` over ``-n`` operations of each workload: sequential calls, events
+received, publications with ``acknowledge=True``. For each serializer and transport, ours and the
+original alternate (a fresh client process each time) for ``--rounds`` rounds; the lowest CPU per
+operation of the rounds counts. Ratio = autobahn 26.10.2's CPU per operation / ours (above 1: ours
+costs less). ``--pin`` puts router, peer and client on one core (``taskset -c 0``).
 
-Every message crosses the router, which is the same for both, so ops/s is bound by the router; the
-client CPU per operation (the worker's process time: both of its sessions) is what the library itself
-costs. CPU ratio = autobahn 26.10.2's CPU per operation / ours.
+With MessagePack over RawSocket a third client joins the alternation, the *floor*
+(``_wamp_floor.py``): the same workloads by a few lines of WAMP on asyncio with no library, what the
+event loop, the kernel and the codec cost. ``original ÷ floor`` is the highest ratio any asyncio
+client could reach there.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -27,8 +31,17 @@ from pathlib import Path
 
 from autobahn import _cli, _crossbar
 
-WORKER = Path(__file__).with_name("_wamp_worker.py")
-WORKLOADS = [("rpc", 8), ("rpc", 64 * 1024), ("events", 8), ("events", 64 * 1024)]
+HERE = Path(__file__).parent
+# Kept for ``autobahn.benchmark.router``, whose client is this worker.
+WORKER = HERE / "_wamp_worker.py"
+CLIENT = HERE / "_wamp_client.py"
+FLOOR = HERE / "_wamp_floor.py"
+PEER = HERE / "_wamp_peer.py"
+WORKLOADS = ("call", "event", "publish")
+TRANSPORTS = ("websocket", "rawsocket")
+ORIGINAL = "autobahn 26.10.2"
+FLOOR_NAME = "floor"
+DEFAULT_ORIGINAL_TARGET = ".peers/autobahn-26.10.2"
 
 
 def pin_router(router) -> None:
@@ -39,24 +52,65 @@ def pin_router(router) -> None:
         subprocess.run(["taskset", "-a", "-p", "-c", "0", p], capture_output=True)
 
 
-def measure(python: str, url: str, realm: str, serializer: str, workload: str, size: int, duration: float, pin: bool):
-    cmd = [python, str(WORKER), url, realm, serializer, workload, str(size), str(duration)]
+def original_target() -> Path:
+    """The ``pip --target`` folder holding autobahn 26.10.2 (``AUTOBAHN_ORIGINAL_TARGET``)."""
+    return Path(os.environ.get("AUTOBAHN_ORIGINAL_TARGET", DEFAULT_ORIGINAL_TARGET)).resolve()
+
+
+def client_env(implementation: str) -> dict[str, str]:
+    """The measured client's environment: the original's folder first on the path, or left out."""
+    env = dict(os.environ)
+    path = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if implementation == ORIGINAL:
+        path.insert(0, str(original_target()))
+    env["PYTHONPATH"] = os.pathsep.join(path)
+    return env
+
+
+def run_client(implementation: str, url: str, realm: str, serializer: str, n: int, pin: bool) -> dict[str, float]:
+    """CPU seconds per operation of one client process, by workload."""
+    if implementation == FLOOR_NAME:
+        cmd = [sys.executable, str(FLOOR), url[len("rs://") :], realm, str(n), "1"]
+    else:
+        cmd = [sys.executable, str(CLIENT), url, realm, serializer, str(n), "1"]
     if pin:
         cmd = ["taskset", "-c", "0", *cmd]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration * 4 + 60, cwd=tempfile.gettempdir())
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir(), env=client_env(implementation)
+    )
+    result = {}
     for line in out.stdout.splitlines():
         if line.startswith("{"):
-            result = json.loads(line)
-            return result["ops"] / result["seconds"], result["cpu"] / result["ops"]
-    raise RuntimeError(f"worker failed ({out.returncode}):\n{out.stdout}\n{out.stderr[-3000:]}")
+            row = json.loads(line)
+            result[row["workload"]] = row["cpu"] / row["ops"]
+    if set(result) != set(WORKLOADS):
+        raise RuntimeError(f"{implementation} client failed ({out.returncode}):\n{out.stdout}\n{out.stderr[-3000:]}")
+    return result
+
+
+def check_original() -> str | None:
+    """Why the original cannot be measured, or None (the folder must hold autobahn 26.10.2)."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import autobahn; print(autobahn.__version__, autobahn.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        env=client_env(ORIGINAL),
+    )
+    version, _, path = probe.stdout.strip().partition(" ")
+    if version != "26.10.2" or not path.startswith(str(original_target())):
+        return f"autobahn 26.10.2 is not in {original_target()} (bash .ci/setup-original-autobahn.sh)"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _cli.parser("python -m autobahn.benchmark.wamp", __doc__)
-    parser.add_argument("--serializers", default="json,msgpack,cbor,ubjson")
-    parser.add_argument("--duration", type=float, default=2.0)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--pin", action="store_true", help="router and worker on CPU 0 (taskset)")
+    parser.add_argument("--serializers", default="json,msgpack,cbor")
+    parser.add_argument("--transports", default=",".join(TRANSPORTS))
+    parser.add_argument("-n", type=int, default=2000, help="operations per workload and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pin", action="store_true", help="router, peer and client on CPU 0 (taskset)")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the no-library floor (RawSocket msgpack)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
     if _crossbar.crossbar_executable() is None:
@@ -65,47 +119,70 @@ def main(argv: list[str] | None = None) -> int:
     if args.pin and shutil.which("taskset") is None:
         print("--pin needs taskset", file=sys.stderr)
         return 2
-    implementations = {"ours": sys.executable, "autobahn 26.10.2": str(_crossbar.peer_python())}
+    problem = check_original()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     node = Path(tempfile.mkdtemp(prefix="wamp-bench-"))
     rows = []
     router = _crossbar.Router(node)
+    peer = None
     try:
         if args.pin:
             pin_router(router)
+        peer_cmd = [str(_crossbar.peer_python()), str(PEER), "127.0.0.1", str(router.rs_port), router.realm]
+        if args.pin:
+            peer_cmd = ["taskset", "-c", "0", *peer_cmd]
+        peer_log = node / "peer.log"  # (the Crossbar venv's autobahn warns about bjdata on import)
+        with open(peer_log, "w") as log:
+            peer = subprocess.Popen(peer_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+        if peer.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the peer session did not start:\n{peer_log.read_text()[-3000:]}")
+        urls = {"websocket": router.ws_url, "rawsocket": f"rs://127.0.0.1:{router.rs_port}"}
         print(
-            "| serializer | workload | size | ours ops/s | autobahn 26.10.2 ops/s | ratio "
-            "| ours client CPU µs/op | autobahn 26.10.2 client CPU µs/op | CPU ratio |"
+            "| workload | serializer | transport | ours µs/op | autobahn 26.10.2 µs/op | original ÷ ours "
+            "| floor µs/op | original ÷ floor |"
         )
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-        for serializer in args.serializers.split(","):
-            for workload, size in WORKLOADS:
-                best = dict.fromkeys(implementations, 0.0)
-                cpu = dict.fromkeys(implementations, float("inf"))
-                for _ in range(args.repeat):
-                    for name, python in implementations.items():
-                        rate, cpu_per_op = measure(
-                            python, router.ws_url, router.realm, serializer, workload, size, args.duration, args.pin
-                        )
-                        best[name] = max(best[name], rate)
-                        cpu[name] = min(cpu[name], cpu_per_op)
-                ours, original = best["ours"], best["autobahn 26.10.2"]
-                ours_cpu, original_cpu = cpu["ours"] * 1e6, cpu["autobahn 26.10.2"] * 1e6
-                rows.append(
-                    {
-                        "serializer": serializer,
+        print("|---|---|---|---:|---:|---:|---:|---:|")
+        for transport in args.transports.split(","):
+            for serializer in args.serializers.split(","):
+                implementations = ["ours", ORIGINAL]
+                if transport == "rawsocket" and serializer == "msgpack" and not args.no_floor:
+                    implementations.append(FLOOR_NAME)
+                best = {impl: dict.fromkeys(WORKLOADS, float("inf")) for impl in implementations}
+                for rnd in range(args.rounds):
+                    order = implementations if rnd % 2 == 0 else implementations[::-1]
+                    for impl in order:
+                        got = run_client(impl, urls[transport], router.realm, serializer, args.n, args.pin)
+                        for workload, cpu in got.items():
+                            best[impl][workload] = min(best[impl][workload], cpu)
+                for workload in WORKLOADS:
+                    ours, original = best["ours"][workload] * 1e6, best[ORIGINAL][workload] * 1e6
+                    row = {
                         "workload": workload,
-                        "size": size,
-                        "ops_per_s": best,
-                        "cpu_s_per_op": cpu,
+                        "serializer": serializer,
+                        "transport": transport,
+                        "ours_us": ours,
+                        "original_us": original,
+                        "ratio": original / ours,
                     }
-                )
-                label = "64 KiB" if size >= 1024 else "small"
-                print(
-                    f"| {serializer} | {workload} | {label} | {ours:,.0f} | {original:,.0f} | {ours / original:.2f}x "
-                    f"| {ours_cpu:,.0f} | {original_cpu:,.0f} | {original_cpu / ours_cpu:.2f}x |",
-                    flush=True,
-                )
+                    floor_cells = "| | "
+                    if FLOOR_NAME in best:
+                        row["floor_us"] = floor = best[FLOOR_NAME][workload] * 1e6
+                        floor_cells = f"| {floor:.1f} | {original / floor:.2f} "
+                    rows.append(row)
+                    print(
+                        f"| {workload} | {serializer} | {transport} | {ours:.1f} | {original:.1f} "
+                        f"| {original / ours:.2f} {floor_cells}|",
+                        flush=True,
+                    )
     finally:
+        if peer is not None:
+            peer.stdin.close()
+            try:
+                peer.wait(10)
+            except subprocess.TimeoutExpired:
+                peer.kill()
         router.stop()
         shutil.rmtree(node, ignore_errors=True)
     if args.json:

@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from autobahn.flatbuffers import reflection, reflection_generated, util
 from autobahn.flatbuffers._git_version import __git_version__
@@ -135,13 +136,24 @@ def load_schema(source: bytes | bytearray | memoryview | str | Path) -> Schema:
         raise SchemaError(f"corrupt or truncated binary schema ({type(exc).__name__}: {exc})") from None
 
 
+class _BoundedBuffer(bytearray):
+    """The schema's bytes, for the generated classes: a slice reaching past the end raises
+    IndexError. (The runtime's String() slices, and a slice of a string cut off by truncation
+    would come back short instead of failing.)"""
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice) and index.stop is not None and index.stop > len(self):
+            raise IndexError(f"a string runs past the end of the {len(self)}-byte buffer")
+        return super().__getitem__(index)
+
+
 class _Reader:
     """Walks the generated reflection classes, refusing counts the buffer cannot hold
     (so a corrupt length can never make the walk run away)."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.root = reflection_generated.Schema.GetRootAs(bytearray(data), 0)
+        self.root = reflection_generated.Schema.GetRootAs(_BoundedBuffer(data), 0)
 
     def count(self, n: int) -> int:
         if n < 0 or n * 4 > len(self.data):

@@ -97,13 +97,12 @@ class RawSocketFraming:
         conn = self._conn
         if conn is None:
             return
-        events = conn.receive_data(data)
-        out = conn.data_to_send()
-        if out:
-            self._write(out)
+        events = conn.receive(data)
+        if conn.output_pending:
+            self._write(conn.data_to_send())
         for event in events:
-            if isinstance(event, sansio.MessageReceived):
-                self.stringReceived(event.payload)
+            if type(event) is bytes:  # a message's payload
+                self.stringReceived(event)
             elif isinstance(event, sansio.HandshakeDone):
                 self._handshake_done()
             elif isinstance(event, sansio.PongReceived):

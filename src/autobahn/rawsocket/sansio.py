@@ -107,6 +107,11 @@ class _Connection:
         """True while a pong is being streamed (its ping's payload is still arriving)."""
         return self._remaining is not None and self._frame_type == FRAME_PING
 
+    @property
+    def output_pending(self) -> bool:
+        """Whether :meth:`data_to_send` has anything."""
+        return bool(self._out)
+
     def data_to_send(self) -> bytes:
         """Bytes queued by the protocol itself (handshake, pongs, handshake errors) and our frames
         that waited for a pong."""
@@ -116,14 +121,23 @@ class _Connection:
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> list[Event]:
         """Feed bytes from the peer; the events they complete. Nothing is parsed after a Failed event."""
-        events: list[Event] = []
+        return [MessageReceived(item) if isinstance(item, bytes) else item for item in self.receive(data)]
+
+    def receive(self, data: bytes | bytearray | memoryview) -> list[bytes | Event]:
+        """:meth:`receive_data` with each message's payload as plain ``bytes`` instead of a
+        :class:`MessageReceived` (one object less per message on the WAMP transport's path)."""
+        events: list[bytes | Event] = []
         if self.failed:
             return events
+        pos = 0
+        if self.handshake_done and self._remaining is None and not self._header:
+            pos = self._whole_messages(data, events)
+            if pos == len(data):
+                return events
         view = memoryview(data).cast("B")
         end = len(view)
-        pos = 0
         if not self.handshake_done:
-            pos = self._take_header(view, 0)
+            pos = self._take_header(view, pos)
             if len(self._header) < 4:
                 return events
             octets = bytes(self._header)
@@ -147,12 +161,30 @@ class _Connection:
                 pos += take
         return events
 
+    def _whole_messages(self, data: bytes | bytearray | memoryview, events: list) -> int:
+        """The fast path at a frame boundary: the message frames that lie whole in ``data`` (each payload
+        sliced out once); where the first other frame (ping, pong, a partial or bad one) starts."""
+        if type(data) is not bytes:
+            data = bytes(data)
+        end = len(data)
+        pos = 0
+        max_length = self.max_length
+        while pos + 4 <= end:
+            length = int.from_bytes(data[pos + 1 : pos + 4], "big")
+            stop = pos + 4 + length
+            # a message frame (header octet 0: no reserved bits, type 0) within our limit, all here
+            if data[pos] != FRAME_MESSAGE or length > max_length or stop > end:
+                break
+            events.append(data[pos + 4 : stop])
+            pos = stop
+        return pos
+
     def _take_header(self, view: memoryview, pos: int) -> int:
         take = min(4 - len(self._header), len(view) - pos)
         self._header += view[pos : pos + take]
         return pos + take
 
-    def _start_frame(self, events: list[Event]) -> bool:
+    def _start_frame(self, events: list[bytes | Event]) -> bool:
         """A frame header is complete: check it; False when the connection failed."""
         head = self._header[0]
         length = int.from_bytes(self._header[1:4], "big")
@@ -174,7 +206,7 @@ class _Connection:
             self._payload_piece(memoryview(b""), events)
         return True
 
-    def _payload_piece(self, piece: memoryview, events: list[Event]) -> None:
+    def _payload_piece(self, piece: memoryview, events: list[bytes | Event]) -> None:
         """The next ``piece`` of the current frame's payload (it does not go beyond the frame)."""
         assert self._remaining is not None
         self._remaining -= len(piece)
@@ -196,9 +228,9 @@ class _Connection:
             payload = bytes(self._payload)
             self._payload = bytearray()  # release the buffer (clear() would keep its capacity)
         self._remaining = None
-        events.append(MessageReceived(payload) if self._frame_type == FRAME_MESSAGE else PongReceived(payload))
+        events.append(payload if self._frame_type == FRAME_MESSAGE else PongReceived(payload))
 
-    def _fail(self, events: list[Event], reason: str) -> list[Event]:
+    def _fail(self, events: list[bytes | Event], reason: str) -> list[bytes | Event]:
         self.failed = True
         self._header.clear()
         self._payload = bytearray()
@@ -214,9 +246,15 @@ class _Connection:
     def send_message(self, payload: bytes) -> bytes:
         """The bytes to write for one WAMP message (nothing while a pong is being streamed: the frame
         then comes from :meth:`data_to_send` after it); ValueError when it is longer than the peer accepts."""
-        if len(payload) > self.peer_max_length:
-            raise ValueError(f"message of {len(payload)} octets exceeds the peer's maximum {self.peer_max_length}")
-        return self._send_frame(frame_header(FRAME_MESSAGE, len(payload)) + payload)
+        length = len(payload)
+        if length > self.peer_max_length:
+            raise ValueError(f"message of {length} octets exceeds the peer's maximum {self.peer_max_length}")
+        # a message frame's header is its type (0) and 24-bit length: the length as 4 big-endian octets
+        frame = length.to_bytes(4, "big") + payload
+        if self._remaining is not None and self._frame_type == FRAME_PING:  # a pong is being streamed
+            self._held.append(frame)
+            return b""
+        return frame
 
     def send_ping(self, payload: bytes = b"") -> bytes:
         if len(payload) > self.peer_max_length:

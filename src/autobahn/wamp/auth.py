@@ -18,6 +18,9 @@ import struct
 import time
 import unicodedata
 
+from autobahn.wamp import cryptosign
+from autobahn.wamp.interfaces import IAuthenticator
+
 __all__ = (
     "AuthAnonymous",
     "AuthCryptoSign",
@@ -134,9 +137,8 @@ class AuthCryptoSign:
                 raise ValueError(f"Unexpected key '{key}' for {self.__class__.__name__}")
         if "privkey" not in kw:
             raise ValueError("Must provide 'privkey' for cryptosign")
-        from autobahn.wamp.cryptosign import CryptosignKey
-
-        self._privkey = CryptosignKey.from_bytes(binascii.a2b_hex(kw["privkey"]))
+        # cryptosign.CryptosignKey needs PyNaCl; without it, this raises an ImportError saying so
+        self._privkey = cryptosign.CryptosignKey.from_bytes(binascii.a2b_hex(kw["privkey"]))
         authextra = kw.setdefault("authextra", {})
         if "pubkey" in authextra:
             if authextra["pubkey"] != self._privkey.public_key():
@@ -349,22 +351,16 @@ class AuthWampCra:
         return None
 
 
-# Register with the abstract interfaces where the session layer defines them.
-try:
-    IAuthenticator = importlib.import_module("autobahn.wamp.interfaces").IAuthenticator
-except (ImportError, AttributeError):
-    pass
-else:
-    for _cls in (
-        AuthAnonymous,
-        AuthAnonymousProxy,
-        AuthTicket,
-        AuthCryptoSign,
-        AuthCryptoSignProxy,
-        AuthScram,
-        AuthWampCra,
-    ):
-        IAuthenticator.register(_cls)
+for _cls in (
+    AuthAnonymous,
+    AuthAnonymousProxy,
+    AuthTicket,
+    AuthCryptoSign,
+    AuthCryptoSignProxy,
+    AuthScram,
+    AuthWampCra,
+):
+    IAuthenticator.register(_cls)
 
 
 def generate_totp_secret(length=10):

@@ -21,13 +21,13 @@ from typing import Any
 
 import txaio
 
-from autobahn.rawsocket.util import parse_url as parse_rs_url
+from autobahn._url import parse_rawsocket_url as parse_rs_url
+from autobahn._url import parse_websocket_url as parse_ws_url
 from autobahn.wamp.auth import create_authenticator
 from autobahn.wamp.exception import ApplicationError, SessionNotReady, TransportLost
 from autobahn.wamp.interfaces import IAuthenticator
 from autobahn.wamp.protocol import _Observable
 from autobahn.wamp.types import ComponentConfig, RegisterOptions, SubscribeOptions
-from autobahn.websocket.protocol import _parse_url as parse_ws_url
 
 __all__ = ("Component",)
 

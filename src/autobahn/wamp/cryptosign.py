@@ -10,23 +10,20 @@ the signature is bound to the channel (``tls-unique``).
 from __future__ import annotations
 
 import binascii
-import importlib
 import os
 import re
 import struct
 from binascii import a2b_hex, b2a_hex
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import txaio
 
+from autobahn.util import xor
 from autobahn.wamp._slots import add_slot_properties
-from autobahn.wamp.auth import _xor
+from autobahn.wamp.interfaces import ICryptosignKey, ISecurityModule
 from autobahn.wamp.mnemonic import mnemonic_to_private_key
 from autobahn.wamp.types import Challenge
-
-if TYPE_CHECKING:
-    from autobahn.wamp.interfaces import ISecurityModule  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["HAS_CRYPTOSIGN"]
 
@@ -252,7 +249,7 @@ if HAS_CRYPTOSIGN:
         if channel_id_type == "tls-unique":
             if channel_id_raw is None or len(channel_id_raw) != 32:
                 raise Exception("unexpected TLS transport channel ID (expected 32 bytes)")
-            return _xor(challenge_raw, channel_id_raw)
+            return xor(challenge_raw, bytes(channel_id_raw))
         if channel_id_type is None:
             return challenge_raw
         raise Exception(f'invalid channel_id_type "{channel_id_type}"')
@@ -554,13 +551,7 @@ if HAS_CRYPTOSIGN:
 
     add_slot_properties(CryptosignAuthextra, _AUTHEXTRA_FIELDS)
 
-    try:
-        _interfaces = importlib.import_module("autobahn.wamp.interfaces")
-        ICryptosignKey, ISecurityModule = _interfaces.ICryptosignKey, _interfaces.ISecurityModule  # noqa: F811
-    except (ImportError, AttributeError):
-        pass
-    else:
-        ICryptosignKey.register(CryptosignKey)
+    ICryptosignKey.register(CryptosignKey)
 
 
 _NEEDS_NACL = ("CryptosignAuthextra", "CryptosignKey", "format_challenge", "sign_challenge")

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # only for annotations: keeps this module free of import cycles
-    from autobahn.wamp.message import Welcome
-    from autobahn.wamp.request import Publication, Registration, Subscription
-    from autobahn.wamp.types import (
-        CallResult,
-        Challenge,
-        CloseDetails,
-        ComponentConfig,
-        RegisterOptions,
-        SessionDetails,
-        SubscribeOptions,
-        TransportDetails,
-    )
+from autobahn.util import public  # noqa: F401 (autobahn 26.11.1 has it here)
+from autobahn.wamp.message import Message, Welcome  # noqa: F401 (Message: autobahn 26.11.1 has it here)
+from autobahn.wamp.request import Publication, Registration, Subscription
+from autobahn.wamp.types import (
+    CallResult,
+    Challenge,
+    CloseDetails,
+    ComponentConfig,
+    RegisterOptions,
+    SessionDetails,
+    SubscribeOptions,
+    TransportDetails,
+)
 
 __all__ = (
     "IAuthenticator",
@@ -453,19 +453,3 @@ class IPayloadCodec(abc.ABC):
     @abc.abstractmethod
     def decode(self, is_originating, uri, encoded_payload):
         """An ``EncodedPayload`` to ``(uri, args, kwargs)``."""
-
-
-# Names autobahn 26.11.1 also has here (programs import them from this module).
-from autobahn.util import public  # noqa: E402, F401
-from autobahn.wamp.message import Message, Welcome  # noqa: E402, F401
-from autobahn.wamp.request import Publication, Registration, Subscription  # noqa: E402, F401
-from autobahn.wamp.types import (  # noqa: E402, F401
-    CallResult,
-    Challenge,
-    CloseDetails,
-    ComponentConfig,
-    RegisterOptions,
-    SessionDetails,
-    SubscribeOptions,
-    TransportDetails,
-)

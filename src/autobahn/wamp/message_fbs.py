@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from autobahn.flatbuffers import load_schema
-from autobahn.wamp import message, role
+from autobahn.wamp import _fields, role
 from autobahn.wamp.exception import ProtocolError, SerializationError
 from autobahn.wamp.flatbuffers import wamp_bfbs
 
@@ -29,9 +29,12 @@ __all__ = ("build_message", "build_table", "cast_table", "parse_message")
 _Builder = importlib.import_module("flatbuffers").Builder
 
 _NAMESPACE = "wamp.proto."
-# WAMP message type code -> union tag (the same, except EVENT_RECEIVED: 337 does not fit a byte)
-_UNION_TAG = {cls.MESSAGE_TYPE: cls.MESSAGE_TYPE for cls in message.Message.__subclasses__()}
-_UNION_TAG[message.EventReceived.MESSAGE_TYPE] = 37
+
+
+def _union_tag(message_type: int) -> int:
+    """The union tag of a message type: its code, except EVENT_RECEIVED (337 does not fit a byte)."""
+    return 37 if message_type == 337 else message_type
+
 
 _SCALAR_FORMATS = {"Bool": "<?", "UByte": "<B", "UType": "<B", "UShort": "<H", "UInt": "<I", "ULong": "<Q"}
 _SCALAR_SIZES = {"Bool": 1, "UByte": 1, "UType": 1, "UShort": 2, "UInt": 4, "ULong": 8}
@@ -51,8 +54,6 @@ _AUTH_METHODS = ("anonymous", "ticket", "wampcra", "scram", "cryptosign")
 # role feature attribute -> schema field, where the names differ
 _FEATURE_FIELD = {"x_acknowledged_event_delivery": "acknowledge_event_received"}
 _FEATURE_ATTR = {v: k for k, v in _FEATURE_FIELD.items()}
-# (table, field) -> message attribute, where the names differ
-_RENAMED = {("Event", "acknowledge"): "x_acknowledged_delivery"}
 # Schema fields this module does not fill: the cipher (implied by the scheme) and the
 # string-pair Maps (dicts travel as *_cbor instead). "session" is only WELCOME's own.
 _UNUSED = frozenset({"ppt_cipher", "authextra", "extra"})
@@ -88,16 +89,63 @@ def _cbor():
     return cbor2
 
 
-@cache
-def _default_payload_serializer():
-    from autobahn.wamp.serializer import CBORObjectSerializer
+class _CBORPayload:
+    """``args``/``kwargs`` as CBOR, when no transport serializer names their format (what the
+    CBOR object serializer does, unbatched)."""
 
-    return CBORObjectSerializer()
+    @staticmethod
+    def serialize(obj) -> bytes:
+        return _cbor().dumps(obj)
+
+    @staticmethod
+    def unserialize(data) -> list:
+        return [_cbor().loads(data)]
+
+
+# --- the mapping of message attributes to schema fields, from the messages' field tables ---
+
+
+@cache
+def _renamed() -> dict[tuple[str, str], str]:
+    """(table, schema field) -> message attribute, where the names differ."""
+    return {
+        (cls.__name__, f.fbs): f.name for cls in _fields.MESSAGE_CLASSES.values() for f in cls.FIELDS if f.fbs != f.name
+    }
+
+
+@cache
+def _dict_fields(table: str) -> tuple[str, ...]:
+    """The message's dict attributes, carried as CBOR (in the ``<attr>_cbor`` field)."""
+    return tuple(f.name for f in _class_of(table).FIELDS if f.kind in (dict, "extra", "custom"))
+
+
+@cache
+def _required_ids(table: str) -> tuple[str, ...]:
+    """The IDs a message always has: FlatBuffers writers (autobahn 26.10's among them) may
+    leave a zero ID out, as it is the schema default, so absent means 0."""
+    cls = _class_of(table)
+    return tuple(f.name for f in cls.FIELDS if f.name in cls.WIRE and f.kind in ("id", int))
+
+
+@cache
+def _all_roles(table: str) -> tuple[str, ...]:
+    """HELLO and WELCOME without roles (autobahn 26.10 does not write them): every role."""
+    return next((f.allowed for f in _class_of(table).FIELDS if f.kind == "roles"), ())
+
+
+@cache
+def _class_of(table: str):
+    return next(cls for cls in _fields.MESSAGE_CLASSES.values() if cls.__name__ == table)
+
+
+@cache
+def _class_of_tag() -> dict[int, type]:
+    return {_union_tag(code): cls for code, cls in _fields.MESSAGE_CLASSES.items()}
 
 
 def _payload_serializer(serializer):
     if serializer is None:
-        return _default_payload_serializer()
+        return _CBORPayload
     return getattr(serializer, "_payload_serializer", None) or serializer._serializer
 
 
@@ -143,7 +191,7 @@ def _features_values(features) -> dict[str, Any]:
 def _value_plan(table: str) -> list[tuple[str, str]]:
     """(field name, message attribute) of the fields a message fills, in schema order."""
     return [
-        (f.name, _RENAMED.get((table, f.name), f.name))
+        (f.name, _renamed().get((table, f.name), f.name))
         for f in _tables()[table]
         if f.name not in _UNUSED and not f.name.endswith(("_cbor", "_name", "_names"))
     ]
@@ -158,7 +206,7 @@ def _field_values(msg, table: str, serializer) -> dict[str, Any]:
             values[name] = getattr(msg, attr, None)
         else:
             special(msg, name, values, serializer)
-    for dict_attr in _DICT_FIELDS.get(table, ()):
+    for dict_attr in _dict_fields(table):
         value = getattr(msg, dict_attr)
         if value:
             values[f"{dict_attr}_cbor"] = _cbor().dumps(value)
@@ -179,12 +227,12 @@ def _put_kwargs(msg, name, values, serializer):
 
 def _put_ppt_scheme(msg, name, values, serializer):
     if msg.enc_algo is not None:
-        values[name] = _enum_code(message.ENC_ALGOS_FROMSTR, msg.enc_algo, "enc_algo")
+        values[name] = _enum_code(_fields.ENC_ALGOS_FROMSTR, msg.enc_algo, "enc_algo")
 
 
 def _put_ppt_serializer(msg, name, values, serializer):
     if msg.enc_serializer is not None:
-        values[name] = _enum_code(message.ENC_SERS_FROMSTR, msg.enc_serializer, "enc_serializer")
+        values[name] = _enum_code(_fields.ENC_SERS_FROMSTR, msg.enc_serializer, "enc_serializer")
 
 
 def _put_ppt_keyid(msg, name, values, serializer):
@@ -236,15 +284,6 @@ _SPECIAL_FIELDS = {
     "authmethods": _put_authmethods,
     "authmethod": _put_authmethod,
     "method": _put_authmethod,
-}
-
-
-# table -> the message's dict attributes it carries as CBOR (in the "<attr>_cbor" field)
-_DICT_FIELDS = {
-    "Hello": ("authextra",),
-    "Welcome": ("authextra", "custom"),
-    "Challenge": ("extra",),
-    "Authenticate": ("extra",),
 }
 
 
@@ -397,7 +436,7 @@ def build_table(msg, builder, serializer=None) -> int:
     table = type(msg).__name__
     inner = _builder_table(builder, table, _field_values(msg, table, serializer))
     builder.StartObject(2)
-    builder.PrependUint8Slot(0, _UNION_TAG[msg.MESSAGE_TYPE], 0)
+    builder.PrependUint8Slot(0, _union_tag(msg.MESSAGE_TYPE), 0)
     builder.PrependUOffsetTRelativeSlot(1, inner, 0)
     return builder.EndObject()
 
@@ -407,7 +446,7 @@ def build_message(msg, serializer=None) -> bytes:
     table = type(msg).__name__
     writer = _ForwardWriter()
     inner = (table, _field_values(msg, table, serializer))
-    return writer.finish(writer.table("Message", {"msg_type": _UNION_TAG[msg.MESSAGE_TYPE], "msg": inner}))
+    return writer.finish(writer.table("Message", {"msg_type": _union_tag(msg.MESSAGE_TYPE), "msg": inner}))
 
 
 # --- reading ---
@@ -519,9 +558,9 @@ def _message_kwargs(values: dict[str, Any], table: str, serializer) -> dict[str,
         if name in ("args", "kwargs"):
             kwargs[name] = _payload_serializer(serializer).unserialize(value)[0]
         elif name == "ppt_scheme":
-            kwargs["enc_algo"] = message.ENC_ALGOS.get(value) if value else None
+            kwargs["enc_algo"] = _fields.ENC_ALGOS.get(value) if value else None
         elif name == "ppt_serializer":
-            kwargs["enc_serializer"] = message.ENC_SERS.get(value) if value else None
+            kwargs["enc_serializer"] = _fields.ENC_SERS.get(value) if value else None
         elif name == "ppt_keyid":
             kwargs["enc_key"] = value
         elif name == "match":
@@ -543,7 +582,7 @@ def _message_kwargs(values: dict[str, Any], table: str, serializer) -> dict[str,
         elif name.endswith("_cbor"):
             kwargs[name[: -len("_cbor")]] = _cbor().loads(value)
         else:
-            kwargs[_RENAMED.get((table, name), name)] = value
+            kwargs[_renamed().get((table, name), name)] = value
     return kwargs
 
 
@@ -551,46 +590,14 @@ def _tables_field_table(table: str, field_name: str) -> str:
     return next(f.table for f in _tables()[table] if f.name == field_name)
 
 
-_CLASS_OF_TAG = {_UNION_TAG[cls.MESSAGE_TYPE]: cls for cls in message.Message.__subclasses__()}
-
-
-# The IDs a message always has: FlatBuffers writers (autobahn 26.10's among them) may leave
-# a zero ID out, as it is the schema default, so absent means 0 here.
-_REQUIRED_IDS = {
-    "Welcome": ("session",),
-    "Error": ("request_type", "request"),
-    "Publish": ("request",),
-    "Published": ("request", "publication"),
-    "Subscribe": ("request",),
-    "Subscribed": ("request", "subscription"),
-    "Unsubscribe": ("request", "subscription"),
-    "Unsubscribed": ("request",),
-    "Event": ("subscription", "publication"),
-    "EventReceived": ("publication",),
-    "Call": ("request",),
-    "Cancel": ("request",),
-    "Result": ("request",),
-    "Register": ("request",),
-    "Registered": ("request", "registration"),
-    "Unregister": ("request", "registration"),
-    "Unregistered": ("request",),
-    "Invocation": ("request", "registration"),
-    "Interrupt": ("request",),
-    "Yield": ("request",),
-}
-# HELLO and WELCOME without roles (autobahn 26.10 does not write them): every role, no
-# features announced.
-_ALL_ROLES = {"Hello": ("subscriber", "publisher", "caller", "callee"), "Welcome": ("broker", "dealer")}
-
-
 def _decode(cls, table: _Table, serializer):
     name = cls.__name__
     values = _read_table(table, name)
     kwargs = _message_kwargs(values, name, serializer)
-    for id_name in _REQUIRED_IDS.get(name, ()):
+    for id_name in _required_ids(name):
         kwargs.setdefault(id_name, 0)
-    if name in _ALL_ROLES and not kwargs.get("roles"):
-        kwargs["roles"] = {r: role.ROLE_NAME_TO_CLASS[r]() for r in _ALL_ROLES[name]}
+    if _all_roles(name) and not kwargs.get("roles"):
+        kwargs["roles"] = {r: role.ROLE_NAME_TO_CLASS[r]() for r in _all_roles(name)}
     try:
         msg = cls(**kwargs)
         raw = msg.marshal()
@@ -611,7 +618,7 @@ def parse_message(data, serializer=None):
     if not at_tag or not at_msg:
         raise ProtocolError("WAMP-FlatBuffers: message without a message")
     tag = envelope._unpack("<B", at_tag)
-    cls = _CLASS_OF_TAG.get(tag)
+    cls = _class_of_tag().get(tag)
     if cls is None:
         raise ProtocolError(f"invalid WAMP message type {tag} in WAMP-FlatBuffers message")
     return _decode(cls, _Table(buf, envelope.target(at_msg)), serializer)

@@ -48,6 +48,14 @@ from autobahn.wamp.types import CallResult, Challenge, CloseDetails, EncodedPayl
 
 __all__ = ("ApplicationSession", "ApplicationSessionFactory", "BaseSession")
 
+# The request kinds of the tracker: the WAMP message type of the request (what an ERROR names).
+_PUBLISH = message.Publish.MESSAGE_TYPE
+_SUBSCRIBE = message.Subscribe.MESSAGE_TYPE
+_UNSUBSCRIBE = message.Unsubscribe.MESSAGE_TYPE
+_CALL = message.Call.MESSAGE_TYPE
+_REGISTER = message.Register.MESSAGE_TYPE
+_UNREGISTER = message.Unregister.MESSAGE_TYPE
+
 # WAMP ids are drawn from [1, 2^53] (the range a JSON number carries exactly).
 _MAX_ID = 2**53
 PROTOCOL_VIOLATION = "wamp.error.protocol_violation"
@@ -68,6 +76,71 @@ class _RequestIds:
     def next(self) -> int:
         self._next = self._next + 1 if self._next < _MAX_ID else 1
         return self._next
+
+
+class _RequestTracker:
+    """The session's outstanding requests of every kind (PUBLISH with acknowledge, SUBSCRIBE,
+    UNSUBSCRIBE, CALL, REGISTER, UNREGISTER): one table keyed by request id (ids are session-wide),
+    each entry remembering its kind (the request's WAMP message type), so that an answer of the
+    wrong kind, or to no request, is a protocol violation, and one place hands them all back when
+    the transport goes. The futures stay with the session (``request.on_reply``): cancellation is
+    the future's canceller (a call sends CANCEL while it is still here), progressive results read
+    the call's entry without closing it (:meth:`get`).
+    """
+
+    __slots__ = ("_ids", "_pending")
+
+    def __init__(self, ids: _RequestIds) -> None:
+        self._ids = ids
+        self._pending: dict[int, tuple[int, Any]] = {}
+
+    def next_id(self) -> int:
+        return self._ids.next()
+
+    def add(self, kind: int, request) -> None:
+        """Track ``request`` (an :mod:`autobahn.wamp.request` object) until it is answered."""
+        self._pending[request.request_id] = (kind, request)
+
+    def __contains__(self, request_id: int) -> bool:
+        return request_id in self._pending
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def discard(self, request_id: int) -> None:
+        """Forget a request that could not be sent."""
+        self._pending.pop(request_id, None)
+
+    def get(self, kind: int, request_id: int, answer: str):
+        """The request of ``kind`` that ``answer`` (a message name) answers, left open (progressive results)."""
+        entry = self._pending.get(request_id)
+        if entry is None or entry[0] != kind:
+            raise ProtocolError(f"{answer} received for non-pending request ID {request_id}")
+        return entry[1]
+
+    def close(self, kind: int, request_id: int, answer: str):
+        """Take out the request of ``kind`` that ``answer`` answers."""
+        entry = self._pending.get(request_id)
+        if entry is None or entry[0] != kind:
+            raise ProtocolError(f"{answer} received for non-pending request ID {request_id}")
+        del self._pending[request_id]
+        return entry[1]
+
+    def close_by_error(self, request_type: int, request_id: int):
+        """Take out the request an ERROR answers (the request's type must match)."""
+        entry = self._pending.get(request_id)
+        if entry is None or entry[0] != request_type:
+            raise ProtocolError(
+                f"ERROR received for non-pending request_type {request_type} and request ID {request_id}"
+            )
+        del self._pending[request_id]
+        return entry[1]
+
+    def take_all(self) -> list:
+        """Every outstanding request, none left tracked (the transport is gone)."""
+        outstanding = [request for _, request in self._pending.values()]
+        self._pending.clear()
+        return outstanding
 
 
 class _Observable:
@@ -122,6 +195,31 @@ class _Observable:
 
 def _payload_args(args, kwargs) -> tuple[tuple, dict]:
     return (tuple(args) if args else ()), (dict(kwargs) if kwargs else {})
+
+
+# URIs that passed the session's (loose) check, by whether empty components were allowed: an
+# application uses a few URIs over and over. Bounded: emptied when full.
+_CHECKED_URIS: dict[tuple[str, bool], bool] = {}
+_CHECKED_URIS_MAX = 4096
+
+
+def _check_uri(value: str, session, action: str, allow_empty: bool) -> None:
+    """InvalidUriError naming ``<session class>.<action>()`` unless ``value`` is a valid (loose) URI."""
+    key = (value, allow_empty) if type(value) is str else None
+    if key in _CHECKED_URIS:
+        return
+    message.check_or_raise_uri(
+        value, message=f"{type(session).__name__}.{action}()", strict=False, allow_empty_components=allow_empty
+    )
+    if key is not None:
+        if len(_CHECKED_URIS) >= _CHECKED_URIS_MAX:
+            _CHECKED_URIS.clear()
+        _CHECKED_URIS[key] = True
+
+
+def _returned(value):
+    """``value`` itself (hands a handler's coroutine or future to ``txaio.as_future``)."""
+    return value
 
 
 def _copy_correlation(options, msg) -> None:
@@ -305,12 +403,7 @@ class ApplicationSession(BaseSession):
         self._config: types.ComponentConfig = config or types.ComponentConfig(realm="realm1")
         self._goodbye_sent = False
         self._transport_is_closing = False
-        self._publish_reqs: dict[int, PublishRequest] = {}
-        self._subscribe_reqs: dict[int, SubscribeRequest] = {}
-        self._unsubscribe_reqs: dict[int, UnsubscribeRequest] = {}
-        self._call_reqs: dict[int, CallRequest] = {}
-        self._register_reqs: dict[int, RegisterRequest] = {}
-        self._unregister_reqs: dict[int, UnregisterRequest] = {}
+        self._requests = _RequestTracker(self._request_id_gen)
         self._subscriptions: dict[int, list[Subscription]] = {}
         self._registrations: dict[int, Registration] = {}
         self._invocations: dict[int, InvocationRequest] = {}
@@ -529,23 +622,19 @@ class ApplicationSession(BaseSession):
         self._errback_outstanding_requests(TransportLost())
 
     def _errback_outstanding_requests(self, exc):
-        outstanding = []
-        for requests in (
-            self._publish_reqs,
-            self._subscribe_reqs,
-            self._unsubscribe_reqs,
-            self._call_reqs,
-            self._register_reqs,
-            self._unregister_reqs,
-        ):
-            outstanding.extend(requests.values())
-            requests.clear()
-        for request in outstanding:
-            if not self._txaio.is_called(request.on_reply):
-                self._txaio.reject(request.on_reply, exc)
+        txaio_api = self._txaio
+        for request in self._requests.take_all():
+            if not txaio_api.is_called(request.on_reply):
+                txaio_api.reject(request.on_reply, exc)
                 # the caller may not be waiting any more: keep the error from being reported as unhandled
-                self._txaio.add_callbacks(request.on_reply, None, lambda _: None)
-        return self._txaio.create_future_success(None)
+                txaio_api.add_callbacks(request.on_reply, None, lambda _: None)
+        return txaio_api.create_future_success(None)
+
+    def _answered(self, kind: int, msg, answer: str):
+        """Take out the request ``msg`` answers; None when the application settled its future already
+        (cancelled it)."""
+        request = self._requests.close(kind, msg.request, answer)
+        return None if self._txaio.is_called(request.on_reply) else request
 
     def _leave(self, details: CloseDetails):
         """Run ``onLeave`` then fire ``leave``, errors to onUserError."""
@@ -644,14 +733,17 @@ class ApplicationSession(BaseSession):
         subscriptions = self._subscriptions.get(msg.subscription)
         if subscriptions is None:
             raise ProtocolError(f"EVENT received for non-subscribed subscription ID {msg.subscription}")
+        txaio_api = self._txaio
         for subscription in list(subscriptions):
             handler = subscription.handler
             topic = msg.topic or subscription.topic
-            enc_err = self._decode_payload(msg, topic, False, "event")
-            if enc_err:
-                self.log.warn("dropping event: {err}", err=enc_err)
-                return
-            args, kwargs = _payload_args(msg.args, msg.kwargs)
+            if msg.enc_algo:
+                enc_err = self._decode_payload(msg, topic, False, "event")
+                if enc_err:
+                    self.log.warn("dropping event: {err}", err=enc_err)
+                    return
+            args = tuple(msg.args) if msg.args else ()
+            kwargs = dict(msg.kwargs) if msg.kwargs else {}
             if handler.obj is not None:
                 args = (handler.obj, *args)
             if handler.details_arg:
@@ -667,38 +759,45 @@ class ApplicationSession(BaseSession):
                     enc_algo=msg.enc_algo,
                     forward_for=msg.forward_for,
                 )
-            future = self._txaio.as_future(handler.fn, *args, **kwargs)
-            self._txaio.add_callbacks(
+            fn = handler.fn
+            if inspect.iscoroutinefunction(fn):
+                future = txaio_api.as_future(fn, *args, **kwargs)
+            else:
+                try:
+                    result = fn(*args, **kwargs)
+                except Exception:
+                    self._swallow_error(
+                        txaio_api.create_failure(), f"While firing {fn} subscribed under {msg.subscription}."
+                    )
+                    continue
+                if result is None or not (
+                    txaio_api.is_future(result) or inspect.isawaitable(result) or inspect.isasyncgen(result)
+                ):
+                    # a plain handler is done: no future and no loop turn per event
+                    self._acknowledge_event(msg)
+                    continue
+                future = txaio_api.as_future(_returned, result)  # what txaio makes of a returned future/coroutine
+            # acknowledge (or report the error) when the handler's future is done
+            txaio_api.add_callbacks(
                 future,
                 lambda _: self._acknowledge_event(msg),
-                lambda e, fn=handler.fn: self._swallow_error(
-                    e, f"While firing {fn} subscribed under {msg.subscription}."
-                ),
+                lambda e, fn=fn: self._swallow_error(e, f"While firing {fn} subscribed under {msg.subscription}."),
             )
 
     def _acknowledge_event(self, msg):
         # acknowledged event delivery: only when asked for and the broker announced it
+        # (the broker's feature first: looking for a field an EVENT does not have costs an AttributeError)
         broker = self._router_roles.get("broker")
-        if getattr(msg, "x_acknowledged_delivery", None) and getattr(broker, "x_acknowledged_event_delivery", False):
+        if getattr(broker, "x_acknowledged_event_delivery", False) and getattr(msg, "x_acknowledged_delivery", None):
             self._send_if_open(message.EventReceived(msg.publication))
 
-    def _pending(self, requests: dict, msg, kind: str):
-        """Pop the request ``msg`` answers; ProtocolError when there is none. None when its future is settled
-        already (cancelled by the application)."""
-        request = requests.pop(msg.request, None)
-        if request is None:
-            raise ProtocolError(f"{kind} received for non-pending request ID {msg.request}")
-        if self._txaio.is_called(request.on_reply):
-            return None
-        return request
-
     def _on_published(self, msg):
-        request = self._pending(self._publish_reqs, msg, "PUBLISHED")
+        request = self._answered(_PUBLISH, msg, "PUBLISHED")
         if request is not None:
             self._txaio.resolve(request.on_reply, Publication(msg.publication, was_encrypted=request.was_encrypted))
 
     def _on_subscribed(self, msg):
-        request = self._pending(self._subscribe_reqs, msg, "SUBSCRIBED")
+        request = self._answered(_SUBSCRIBE, msg, "SUBSCRIBED")
         if request is not None:
             subscription = Subscription(msg.subscription, request.topic, self, request.handler)
             self._subscriptions.setdefault(msg.subscription, []).append(subscription)
@@ -710,44 +809,50 @@ class ApplicationSession(BaseSession):
             for subscription in self._subscriptions.pop(getattr(msg, "subscription", None), []):
                 subscription.active = False
             return
-        request = self._pending(self._unsubscribe_reqs, msg, "UNSUBSCRIBED")
+        request = self._answered(_UNSUBSCRIBE, msg, "UNSUBSCRIBED")
         if request is not None:
             for subscription in self._subscriptions.pop(request.subscription_id, []):
                 subscription.active = False
             self._txaio.resolve(request.on_reply, 0)
 
     def _on_result(self, msg):
-        request = self._call_reqs.get(msg.request)
-        if request is None:
-            raise ProtocolError(f"RESULT received for non-pending request ID {msg.request}")
+        if msg.progress:
+            self._on_progressive_result(msg)
+            return
+        request = self._requests.close(_CALL, msg.request, "RESULT")
+        enc_err = self._decode_payload(msg, request.procedure, True, "result") if msg.enc_algo else None
+        txaio_api = self._txaio
+        on_reply = request.on_reply
+        if txaio_api.is_called(on_reply):
+            return  # cancelled by the application
+        options = request.options
+        if enc_err:
+            txaio_api.reject(on_reply, enc_err)
+        elif msg.kwargs or (options is not None and options.details):
+            txaio_api.resolve(on_reply, self._call_result(msg))
+        elif msg.args:
+            args = msg.args
+            txaio_api.resolve(on_reply, args[0] if len(args) == 1 else CallResult(*args))
+        else:
+            txaio_api.resolve(on_reply, None)
+
+    def _on_progressive_result(self, msg):
+        """A progressive RESULT: to the call's ``on_progress``; the call stays outstanding."""
+        request = self._requests.get(_CALL, msg.request, "RESULT")
         enc_err = self._decode_payload(msg, request.procedure, True, "result")
         options = request.options
-        if msg.progress:
-            on_progress = getattr(options, "on_progress", None)
-            if on_progress is None:
-                raise ProtocolError(f"progressive RESULT received for request ID {msg.request} that did not ask for it")
-            if enc_err:
-                self.onUserError(self._txaio.create_failure(enc_err), "progressive result could not be decrypted")
-                return
-            if options.details:
-                d = self._txaio.as_future(on_progress, self._call_result(msg))
-            else:
-                args, kwargs = _payload_args(msg.args, msg.kwargs)
-                d = self._txaio.as_future(on_progress, *args, **kwargs)
-            self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
-            return
-        del self._call_reqs[msg.request]
-        on_reply = request.on_reply
-        if self._txaio.is_called(on_reply):
-            return
+        on_progress = getattr(options, "on_progress", None)
+        if on_progress is None:
+            raise ProtocolError(f"progressive RESULT received for request ID {msg.request} that did not ask for it")
         if enc_err:
-            self._txaio.reject(on_reply, enc_err)
-        elif msg.kwargs or (options is not None and options.details):
-            self._txaio.resolve(on_reply, self._call_result(msg))
-        elif msg.args:
-            self._txaio.resolve(on_reply, msg.args[0] if len(msg.args) == 1 else CallResult(*msg.args))
+            self.onUserError(self._txaio.create_failure(enc_err), "progressive result could not be decrypted")
+            return
+        if options.details:
+            d = self._txaio.as_future(on_progress, self._call_result(msg))
         else:
-            self._txaio.resolve(on_reply, None)
+            args, kwargs = _payload_args(msg.args, msg.kwargs)
+            d = self._txaio.as_future(on_progress, *args, **kwargs)
+        self._txaio.add_callbacks(d, None, lambda fail: self._swallow_error(fail, "While firing on_progress"))
 
     @staticmethod
     def _call_result(msg) -> CallResult:
@@ -906,7 +1011,7 @@ class ApplicationSession(BaseSession):
         self._txaio.cancel(invocation.on_reply)
 
     def _on_registered(self, msg):
-        request = self._pending(self._register_reqs, msg, "REGISTERED")
+        request = self._answered(_REGISTER, msg, "REGISTERED")
         if request is None:
             return
         if msg.registration in self._registrations:
@@ -923,7 +1028,7 @@ class ApplicationSession(BaseSession):
                 raise ProtocolError(f"UNREGISTERED received for non-existent registration ID {msg.registration}")
             registration.active = False
             return
-        request = self._pending(self._unregister_reqs, msg, "UNREGISTERED")
+        request = self._answered(_UNREGISTER, msg, "UNREGISTERED")
         if request is not None:
             registration = self._registrations.pop(request.registration_id, None)
             if registration is not None:
@@ -931,19 +1036,7 @@ class ApplicationSession(BaseSession):
             self._txaio.resolve(request.on_reply, None)
 
     def _on_error(self, msg):
-        requests = {
-            message.Call.MESSAGE_TYPE: self._call_reqs,
-            message.Publish.MESSAGE_TYPE: self._publish_reqs,
-            message.Subscribe.MESSAGE_TYPE: self._subscribe_reqs,
-            message.Unsubscribe.MESSAGE_TYPE: self._unsubscribe_reqs,
-            message.Register.MESSAGE_TYPE: self._register_reqs,
-            message.Unregister.MESSAGE_TYPE: self._unregister_reqs,
-        }.get(msg.request_type)
-        request = requests.pop(msg.request, None) if requests is not None else None
-        if request is None:
-            raise ProtocolError(
-                f"ERROR received for non-pending request_type {msg.request_type} and request ID {msg.request}"
-            )
+        request = self._requests.close_by_error(msg.request_type, msg.request)
         if not self._txaio.is_called(request.on_reply):
             self._txaio.reject(request.on_reply, self._exception_from_message(msg))
 
@@ -954,6 +1047,16 @@ class ApplicationSession(BaseSession):
             except TransportLost:
                 pass
 
+    def _send_request(self, kind: int, request, msg):
+        """Track ``request`` and send its message ``msg``; its future (nothing tracked when sending fails)."""
+        self._requests.add(kind, request)
+        try:
+            self._transport.send(msg)
+        except Exception:
+            self._requests.discard(request.request_id)
+            raise
+        return request.on_reply
+
     # --- WAMP actions ---
 
     def publish(self, topic: str, *args, **kwargs) -> Publication | None:
@@ -961,15 +1064,13 @@ class ApplicationSession(BaseSession):
         Publication, else None."""
         if not isinstance(topic, str):
             raise TypeError(f"topic must be str, not {type(topic).__name__}")
-        message.check_or_raise_uri(
-            topic, message=f"{type(self).__name__}.publish()", strict=False, allow_empty_components=False
-        )
+        _check_uri(topic, self, "publish", False)
         options = kwargs.pop("options", None)
         if options is not None and not isinstance(options, types.PublishOptions):
             raise Exception("options must be of type a.w.t.PublishOptions")
         if not self._transport:
             raise TransportLost()
-        request_id = self._request_id_gen.next()
+        request_id = self._requests.next_id()
         encoded = self._payload_codec.encode(True, topic, args, kwargs) if self._payload_codec else None
         attrs = options.message_attr() if options else {}
         if encoded:
@@ -989,11 +1090,11 @@ class ApplicationSession(BaseSession):
         on_reply = None
         if options and options.acknowledge:
             on_reply = self._txaio.create_future()
-            self._publish_reqs[request_id] = PublishRequest(request_id, on_reply, was_encrypted=encoded is not None)
+            self._requests.add(_PUBLISH, PublishRequest(request_id, on_reply, was_encrypted=encoded is not None))
         try:
             self._transport.send(msg)
         except Exception:
-            self._publish_reqs.pop(request_id, None)
+            self._requests.discard(request_id)
             raise
         return on_reply
 
@@ -1014,20 +1115,16 @@ class ApplicationSession(BaseSession):
             raise TransportLost()
 
         def _subscribe(obj, fn, topic, options, check_types):
-            message.check_or_raise_uri(
-                topic, message=f"{type(self).__name__}.subscribe()", strict=False, allow_empty_components=True
-            )
-            request_id = self._request_id_gen.next()
-            on_reply = self._txaio.create_future()
+            _check_uri(topic, self, "subscribe", True)
+            request_id = self._requests.next_id()
             if check_types:
                 fn = self.type_check(fn)
             handler_obj = Handler(fn, obj, options.details_arg if options else None)
-            self._subscribe_reqs[request_id] = SubscribeRequest(request_id, topic, on_reply, handler_obj)
             msg = message.Subscribe(request_id, topic, **(options.message_attr() if options else {}))
             if options:
                 _copy_correlation(options, msg)
-            self._transport.send(msg)
-            return on_reply
+            request = SubscribeRequest(request_id, topic, self._txaio.create_future(), handler_obj)
+            return self._send_request(_SUBSCRIBE, request, msg)
 
         if callable(handler):
             return _subscribe(None, handler, topic, options, check_types)
@@ -1053,11 +1150,9 @@ class ApplicationSession(BaseSession):
         subscription.active = False
         if handlers:
             return self._txaio.create_future_success(len(handlers))
-        request_id = self._request_id_gen.next()
-        on_reply = self._txaio.create_future()
-        self._unsubscribe_reqs[request_id] = UnsubscribeRequest(request_id, on_reply, subscription.id)
-        self._transport.send(message.Unsubscribe(request_id, subscription.id))
-        return on_reply
+        request_id = self._requests.next_id()
+        request = UnsubscribeRequest(request_id, self._txaio.create_future(), subscription.id)
+        return self._send_request(_UNSUBSCRIBE, request, message.Unsubscribe(request_id, subscription.id))
 
     def call(self, procedure: str, *args, **kwargs) -> Any | CallResult:
         """Call ``procedure``; a future of its result: the single positional result, a CallResult when there
@@ -1065,15 +1160,13 @@ class ApplicationSession(BaseSession):
         timeout, ... Cancel the call with ``future.cancel()`` (see :meth:`set_cancel_mode`)."""
         if not isinstance(procedure, str):
             raise TypeError(f"procedure must be str, not {type(procedure).__name__}")
-        message.check_or_raise_uri(
-            procedure, message=f"{type(self).__name__}.call()", strict=False, allow_empty_components=False
-        )
+        _check_uri(procedure, self, "call", False)
         options = kwargs.pop("options", None)
         if options is not None and not isinstance(options, types.CallOptions):
             raise Exception("options must be of type a.w.t.CallOptions")
         if not self._transport:
             raise TransportLost()
-        request_id = self._request_id_gen.next()
+        request_id = self._requests.next_id()
         encoded = None
         if self._payload_codec:
             encoded = self._payload_codec.encode(True, procedure, args, kwargs)
@@ -1095,17 +1188,15 @@ class ApplicationSession(BaseSession):
 
         def canceller(_future):
             # the router answers CANCEL with ERROR wamp.error.canceled, which finds the future settled already
-            if self._transport is not None and request_id in self._call_reqs:
+            if self._transport is not None and request_id in self._requests:
                 self._send_if_open(message.Cancel(request_id, mode=self._cancel_mode))
 
-        on_reply = self._txaio.create_future(canceller=canceller)
-        self._call_reqs[request_id] = CallRequest(request_id, procedure, on_reply, options)
-        try:
-            self._transport.send(msg)
-        except Exception:
-            self._call_reqs.pop(request_id, None)
-            raise
-        return on_reply
+        request = CallRequest(request_id, procedure, self._call_future(canceller), options)
+        return self._send_request(_CALL, request, msg)
+
+    def _call_future(self, canceller):
+        """A call's future, which runs ``canceller(future)`` when the application cancels it."""
+        return self._txaio.create_future(canceller=canceller)
 
     _cancel_mode: str | None = None
 
@@ -1136,20 +1227,16 @@ class ApplicationSession(BaseSession):
         def _register(obj, fn, procedure, options, check_types):
             if prefix is not None:
                 procedure = f"{prefix}{procedure}"
-            message.check_or_raise_uri(
-                procedure, message=f"{type(self).__name__}.register()", strict=False, allow_empty_components=True
-            )
-            request_id = self._request_id_gen.next()
-            on_reply = self._txaio.create_future()
+            _check_uri(procedure, self, "register", True)
+            request_id = self._requests.next_id()
             if check_types:
                 fn = self.type_check(fn)
             endpoint_obj = Endpoint(fn, obj, options.details_arg if options else None)
-            self._register_reqs[request_id] = RegisterRequest(request_id, on_reply, procedure, endpoint_obj)
             msg = message.Register(request_id, procedure, **(options.message_attr() if options else {}))
             if options:
                 _copy_correlation(options, msg)
-            self._transport.send(msg)
-            return on_reply
+            request = RegisterRequest(request_id, self._txaio.create_future(), procedure, endpoint_obj)
+            return self._send_request(_REGISTER, request, msg)
 
         if callable(endpoint):
             return _register(None, endpoint, procedure, options, check_types)
@@ -1166,11 +1253,9 @@ class ApplicationSession(BaseSession):
             raise Exception("registration no longer active")
         if not self._transport:
             raise TransportLost()
-        request_id = self._request_id_gen.next()
-        on_reply = self._txaio.create_future()
-        self._unregister_reqs[request_id] = UnregisterRequest(request_id, on_reply, registration.id)
-        self._transport.send(message.Unregister(request_id, registration.id))
-        return on_reply
+        request_id = self._requests.next_id()
+        request = UnregisterRequest(request_id, self._txaio.create_future(), registration.id)
+        return self._send_request(_UNREGISTER, request, message.Unregister(request_id, registration.id))
 
     _BEFORE_JOIN: dict[type, Callable] = {}
     _AFTER_JOIN: dict[type, Callable] = {}

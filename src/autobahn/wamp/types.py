@@ -9,6 +9,7 @@ from binascii import a2b_hex
 from pprint import pformat
 from typing import Any
 
+from autobahn.wamp._fields import F, Generated, _check_forward_for, options_class, slots_of
 from autobahn.wamp._slots import SlotEquality, add_slot_properties
 
 __all__ = (
@@ -46,21 +47,20 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _check_forward_for(forward_for):
-    """``forward_for``: a list of ``{"session": int, "authid": str|None, "authrole": str}``."""
-    assert forward_for is None or type(forward_for) is list
-    for ff in forward_for or ():
-        assert type(ff) is dict
-        assert "session" in ff and type(ff["session"]) is int
-        assert "authid" in ff and (ff["authid"] is None or type(ff["authid"]) is str)
-        assert "authrole" in ff and type(ff["authrole"]) is str
+_CORRELATION = tuple(F(n, None, show=None) for n in ("correlation_id", "correlation_uri", "correlation_is_anchor",
+                                                      "correlation_is_last"))  # fmt: skip
+_FORWARD = F("forward_for", "forward_for", message=True)
 
 
-def _as_list(value):
-    return value if type(value) is list else [value]
+def _one_or_list(name: str, kind: type) -> F:
+    """A receivers' option of PublishOptions: one value or a list (messages always carry lists)."""
+    check = f"{name} is None or type({name}) is {kind.__name__} or "
+    check += f"(type({name}) is list and all(type(x) is {kind.__name__} for x in {name}))"
+    return F(name, None, check=check, message="_as_list(value)")
 
 
-class ComponentConfig:
+@options_class
+class ComponentConfig(Generated):
     """Configuration handed to an application component (``ApplicationSession(config)``).
 
     :param realm: the realm to join.
@@ -71,162 +71,70 @@ class ComponentConfig:
     :param runner: the ``ApplicationRunner`` that made this component.
     """
 
-    __slots__ = ("realm", "extra", "keyring", "controller", "shared", "runner")
-
-    def __init__(self, realm=None, extra=None, keyring=None, controller=None, shared=None, runner=None):
-        assert realm is None or type(realm) is str
-        self.realm = realm
-        self.extra = extra
-        self.keyring = keyring
-        self.controller = controller
-        self.shared = shared
-        self.runner = runner
-
-    def __str__(self):
-        return (
-            f"ComponentConfig(realm=<{self.realm}>, extra={self.extra}, keyring={self.keyring}, "
-            f"controller={self.controller}, shared={self.shared}, runner={self.runner})"
-        )
+    FIELDS = (F("realm", str, show="<>"), *(F(n, None) for n in ("extra", "keyring", "controller", "shared", "runner")))
+    __slots__ = slots_of(FIELDS)
 
 
 class HelloReturn:
     """Base class of what a router's ``onHello`` returns: Accept, Deny or Challenge."""
 
 
-class Accept(HelloReturn):
+@options_class
+class Accept(HelloReturn, Generated):
     """The router accepts the joining session, under these authentication facts."""
 
-    __slots__ = ("realm", "authid", "authrole", "authmethod", "authprovider", "authextra")
-
-    def __init__(
-        self,
-        realm: str | None = None,
-        authid: str | None = None,
-        authrole: str | None = None,
-        authmethod: str | None = None,
-        authprovider: str | None = None,
-        authextra: dict[str, Any] | None = None,
-    ):
-        for value in (realm, authid, authrole, authmethod, authprovider):
-            assert value is None or type(value) is str
-        assert authextra is None or type(authextra) is dict
-        self.realm = realm
-        self.authid = authid
-        self.authrole = authrole
-        self.authmethod = authmethod
-        self.authprovider = authprovider
-        self.authextra = authextra
-
-    def __str__(self):
-        return (
-            f"Accept(realm=<{self.realm}>, authid=<{self.authid}>, authrole=<{self.authrole}>, "
-            f"authmethod={self.authmethod}, authprovider={self.authprovider}, authextra={self.authextra})"
-        )
+    FIELDS = (
+        *(F(n, str, show="<>") for n in ("realm", "authid", "authrole")),
+        *(F(n, str) for n in ("authmethod", "authprovider")),
+        F("authextra", dict),
+    )
+    __slots__ = slots_of(FIELDS)
 
 
-class Deny(HelloReturn):
+@options_class
+class Deny(HelloReturn, Generated):
     """The router refuses the joining session with an error URI and an optional message."""
 
-    __slots__ = ("reason", "message")
-
-    def __init__(self, reason="wamp.error.not_authorized", message=None):
-        assert type(reason) is str
-        assert message is None or type(message) is str
-        self.reason = reason
-        self.message = message
-
-    def __str__(self):
-        return f"Deny(reason=<{self.reason}>, message='{self.message}')"
+    FIELDS = (
+        F("reason", str, default="wamp.error.not_authorized", required=True, show="<>"),
+        F("message", str, show="''"),
+    )
+    __slots__ = slots_of(FIELDS)
 
 
-class Challenge(HelloReturn):
+@options_class
+class Challenge(HelloReturn, Generated):
     """An authentication challenge: the method (``wampcra``, ``cryptosign``, ...) and its data."""
 
-    __slots__ = ("method", "extra")
-
-    def __init__(self, method, extra=None):
-        assert type(method) is str
-        assert extra is None or type(extra) is dict
-        self.method = method
-        self.extra = extra or {}
-
-    def __str__(self):
-        return f"Challenge(method={self.method}, extra={self.extra})"
+    FIELDS = (F("method", str, default=..., required=True), F("extra", dict, value="extra or {}"))
+    __slots__ = slots_of(FIELDS)
 
 
-class HelloDetails:
+@options_class
+class HelloDetails(Generated):
     """What a router learns from a client's HELLO."""
 
-    __slots__ = (
-        "realm",
-        "authmethods",
-        "authid",
-        "authrole",
-        "authextra",
-        "session_roles",
-        "pending_session",
-        "resumable",
-        "resume_session",
-        "resume_token",
+    FIELDS = (
+        F("realm", str, show="<>"),
+        F("authmethods", [str]),
+        F("authid", str, show="<>"),
+        F("authrole", str, show="<>"),
+        F("authextra", dict),
+        F("session_roles", None),
+        F("pending_session", int),
+        F("resumable", bool),
+        F("resume_session", int),
+        F("resume_token", str),
     )
-
-    def __init__(
-        self,
-        realm=None,
-        authmethods=None,
-        authid=None,
-        authrole=None,
-        authextra=None,
-        session_roles=None,
-        pending_session=None,
-        resumable=None,
-        resume_session=None,
-        resume_token=None,
-    ):
-        assert realm is None or type(realm) is str
-        assert authmethods is None or (type(authmethods) is list and all(type(x) is str for x in authmethods))
-        assert authid is None or type(authid) is str
-        assert authrole is None or type(authrole) is str
-        assert authextra is None or type(authextra) is dict
-        assert pending_session is None or type(pending_session) is int
-        assert resumable is None or type(resumable) is bool
-        assert resume_session is None or type(resume_session) is int
-        assert resume_token is None or type(resume_token) is str
-        self.realm = realm
-        self.authmethods = authmethods
-        self.authid = authid
-        self.authrole = authrole
-        self.authextra = authextra
-        self.session_roles = session_roles
-        self.pending_session = pending_session
-        self.resumable = resumable
-        self.resume_session = resume_session
-        self.resume_token = resume_token
-
-    def __str__(self):
-        return (
-            f"HelloDetails(realm=<{self.realm}>, authmethods={self.authmethods}, authid=<{self.authid}>, "
-            f"authrole=<{self.authrole}>, authextra={self.authextra}, session_roles={self.session_roles}, "
-            f"pending_session={self.pending_session}, resumable={self.resumable}, "
-            f"resume_session={self.resume_session}, resume_token={self.resume_token})"
-        )
+    __slots__ = slots_of(FIELDS)
 
 
-class SessionIdent:
+@options_class
+class SessionIdent(Generated):
     """Who a session is: its ID, authid and authrole."""
 
-    __slots__ = ("session", "authid", "authrole")
-
-    def __init__(self, session=None, authid=None, authrole=None):
-        assert session is None or type(session) is int
-        assert authid is None or type(authid) is str
-        assert type(authrole) is str
-        self.session = session
-        self.authid = authid
-        self.authrole = authrole
-
-    def __str__(self):
-        return f"SessionIdent(session={self.session}, authid={self.authid}, authrole={self.authrole})"
+    FIELDS = (F("session", int), F("authid", str), F("authrole", str, required=True))
+    __slots__ = slots_of(FIELDS)
 
     def marshal(self):
         """As a dict with ``session``, ``authid``, ``authrole``."""
@@ -251,29 +159,23 @@ class SessionIdent:
         return SessionIdent(event_details.publisher, event_details.publisher_authid, event_details.publisher_authrole)
 
 
-class CloseDetails:
+@options_class
+class CloseDetails(Generated):
     """Why a session closed: a WAMP reason URI and an optional message."""
 
     REASON_DEFAULT = "wamp.close.normal"
     REASON_TRANSPORT_LOST = "wamp.close.transport_lost"
 
-    __slots__ = ("reason", "message")
-
-    def __init__(self, reason=None, message=None):
-        assert reason is None or type(reason) is str
-        assert message is None or type(message) is str
-        self.reason = reason
-        self.message = message
+    FIELDS = (F("reason", str, show="<>"), F("message", str, show="''"))
+    __slots__ = slots_of(FIELDS)
 
     def marshal(self):
         """As a dict with ``reason`` and ``message``."""
         return {"reason": self.reason, "message": self.message}
 
-    def __str__(self):
-        return f"CloseDetails(reason=<{self.reason}>, message='{self.message}')"
 
-
-class SubscribeOptions:
+@options_class
+class SubscribeOptions(Generated):
     """Options of ``session.subscribe()``.
 
     :param match: ``"exact"`` (default), ``"prefix"`` or ``"wildcard"``.
@@ -282,133 +184,40 @@ class SubscribeOptions:
     :param get_retained: ask the broker for the topic's retained event.
     """
 
-    __slots__ = (
-        "match",
-        "details",
-        "details_arg",
-        "get_retained",
-        "forward_for",
-        "correlation_id",
-        "correlation_uri",
-        "correlation_is_anchor",
-        "correlation_is_last",
+    MESSAGE = "Subscribe"
+    FIELDS = (
+        F("match", ("exact", "prefix", "wildcard"), message=True),
+        F("details", bool, check="details is None or details_arg is None"),
+        F("details_arg", str, value='"details" if details else details_arg'),
+        _FORWARD,
+        F("get_retained", bool, message=True),
+        *_CORRELATION,
     )
-
-    def __init__(
-        self,
-        match=None,
-        details=None,
-        details_arg=None,
-        forward_for=None,
-        get_retained=None,
-        correlation_id=None,
-        correlation_uri=None,
-        correlation_is_anchor=None,
-        correlation_is_last=None,
-    ):
-        assert match is None or (type(match) is str and match in ("exact", "prefix", "wildcard"))
-        assert details is None or (type(details) is bool and details_arg is None)
-        assert details_arg is None or type(details_arg) is str
-        assert get_retained is None or type(get_retained) is bool
-        _check_forward_for(forward_for)
-        self.match = match
-        self.details = details
-        self.details_arg = "details" if details else details_arg
-        self.get_retained = get_retained
-        self.forward_for = forward_for
-        self.correlation_id = correlation_id
-        self.correlation_uri = correlation_uri
-        self.correlation_is_anchor = correlation_is_anchor
-        self.correlation_is_last = correlation_is_last
-
-    def message_attr(self):
-        """The keyword arguments these options give to ``message.Subscribe``."""
-        options: dict[str, Any] = {}
-        if self.match is not None:
-            options["match"] = self.match
-        if self.get_retained is not None:
-            options["get_retained"] = self.get_retained
-        if self.forward_for is not None:
-            options["forward_for"] = self.forward_for
-        return options
-
-    def __str__(self):
-        return (
-            f"SubscribeOptions(match={self.match}, details={self.details}, details_arg={self.details_arg}, "
-            f"get_retained={self.get_retained}, forward_for={self.forward_for})"
-        )
+    __slots__ = slots_of(FIELDS)
+    STR = ("match", "details", "details_arg", "get_retained", "forward_for")
 
 
-class EventDetails:
+@options_class
+class EventDetails(Generated):
     """Details of an event handed to a subscriber's handler."""
 
-    __slots__ = (
-        "subscription",
-        "publication",
-        "publisher",
-        "publisher_authid",
-        "publisher_authrole",
-        "topic",
-        "retained",
-        "transaction_hash",
-        "enc_algo",
-        "forward_for",
+    FIELDS = (
+        F("subscription", None, default=...),
+        F("publication", int, default=..., required=True),
+        F("publisher", int),
+        F("publisher_authid", str),
+        F("publisher_authrole", str),
+        F("topic", str, show="<>"),
+        F("retained", bool),
+        F("transaction_hash", str),
+        F("enc_algo", str),
+        F("forward_for", "forward_for"),
     )
-
-    def __init__(
-        self,
-        subscription,
-        publication,
-        publisher=None,
-        publisher_authid=None,
-        publisher_authrole=None,
-        topic=None,
-        retained=None,
-        transaction_hash=None,
-        enc_algo=None,
-        forward_for=None,
-    ):
-        assert type(publication) is int
-        assert publisher is None or type(publisher) is int
-        assert publisher_authid is None or type(publisher_authid) is str
-        assert publisher_authrole is None or type(publisher_authrole) is str
-        assert topic is None or type(topic) is str
-        assert retained is None or type(retained) is bool
-        assert transaction_hash is None or type(transaction_hash) is str
-        assert enc_algo is None or type(enc_algo) is str
-        _check_forward_for(forward_for)
-        self.subscription = subscription
-        self.publication = publication
-        self.publisher = publisher
-        self.publisher_authid = publisher_authid
-        self.publisher_authrole = publisher_authrole
-        self.topic = topic
-        self.retained = retained
-        self.transaction_hash = transaction_hash
-        self.enc_algo = enc_algo
-        self.forward_for = forward_for
-
-    def __str__(self):
-        return (
-            f"EventDetails(subscription={self.subscription}, publication={self.publication}, "
-            f"publisher={self.publisher}, publisher_authid={self.publisher_authid}, "
-            f"publisher_authrole={self.publisher_authrole}, topic=<{self.topic}>, retained={self.retained}, "
-            f"transaction_hash={self.transaction_hash}, enc_algo={self.enc_algo}, forward_for={self.forward_for})"
-        )
+    __slots__ = slots_of(FIELDS)
 
 
-# PublishOptions that take one value or a list; messages always carry lists.
-_PUBLISH_RECEIVER_LISTS = (
-    "exclude",
-    "exclude_authid",
-    "exclude_authrole",
-    "eligible",
-    "eligible_authid",
-    "eligible_authrole",
-)
-
-
-class PublishOptions:
+@options_class
+class PublishOptions(Generated):
     """Options of ``session.publish()``.
 
     :param acknowledge: ask the broker to confirm (``publish`` then returns a Publication).
@@ -418,97 +227,27 @@ class PublishOptions:
     :param retain: let the broker keep this event for later subscribers.
     """
 
-    __slots__ = (
-        "acknowledge",
-        "exclude_me",
-        "exclude",
-        "exclude_authid",
-        "exclude_authrole",
-        "eligible",
-        "eligible_authid",
-        "eligible_authrole",
-        "retain",
-        "transaction_hash",
-        "forward_for",
-        "correlation_id",
-        "correlation_uri",
-        "correlation_is_anchor",
-        "correlation_is_last",
+    MESSAGE = "Publish"
+    FIELDS = (
+        F("acknowledge", bool, message=True),
+        F("exclude_me", bool, message=True),
+        _one_or_list("exclude", int),
+        _one_or_list("exclude_authid", str),
+        _one_or_list("exclude_authrole", str),
+        _one_or_list("eligible", int),
+        _one_or_list("eligible_authid", str),
+        _one_or_list("eligible_authrole", str),
+        F("retain", bool, message=True),
+        _FORWARD,
+        F("transaction_hash", str, message=True),
+        *_CORRELATION,
     )
-
-    def __init__(
-        self,
-        acknowledge=None,
-        exclude_me=None,
-        exclude=None,
-        exclude_authid=None,
-        exclude_authrole=None,
-        eligible=None,
-        eligible_authid=None,
-        eligible_authrole=None,
-        retain=None,
-        forward_for=None,
-        transaction_hash=None,
-        correlation_id=None,
-        correlation_uri=None,
-        correlation_is_anchor=None,
-        correlation_is_last=None,
-    ):
-        assert acknowledge is None or type(acknowledge) is bool
-        assert exclude_me is None or type(exclude_me) is bool
-        for value, kind in (
-            (exclude, int),
-            (exclude_authid, str),
-            (exclude_authrole, str),
-            (eligible, int),
-            (eligible_authid, str),
-            (eligible_authrole, str),
-        ):
-            assert value is None or type(value) is kind or (type(value) is list and all(type(x) is kind for x in value))
-        assert retain is None or type(retain) is bool
-        assert transaction_hash is None or type(transaction_hash) is str
-        _check_forward_for(forward_for)
-        self.acknowledge = acknowledge
-        self.exclude_me = exclude_me
-        self.exclude = exclude
-        self.exclude_authid = exclude_authid
-        self.exclude_authrole = exclude_authrole
-        self.eligible = eligible
-        self.eligible_authid = eligible_authid
-        self.eligible_authrole = eligible_authrole
-        self.retain = retain
-        self.transaction_hash = transaction_hash
-        self.forward_for = forward_for
-        self.correlation_id = correlation_id
-        self.correlation_uri = correlation_uri
-        self.correlation_is_anchor = correlation_is_anchor
-        self.correlation_is_last = correlation_is_last
-
-    def message_attr(self):
-        """The keyword arguments these options give to ``message.Publish`` (single values as lists)."""
-        options: dict[str, Any] = {}
-        for name in ("acknowledge", "exclude_me"):
-            if getattr(self, name) is not None:
-                options[name] = getattr(self, name)
-        for name in _PUBLISH_RECEIVER_LISTS:
-            if getattr(self, name) is not None:
-                options[name] = _as_list(getattr(self, name))
-        for name in ("retain", "transaction_hash", "forward_for"):
-            if getattr(self, name) is not None:
-                options[name] = getattr(self, name)
-        return options
-
-    def __str__(self):
-        return (
-            f"PublishOptions(acknowledge={self.acknowledge}, exclude_me={self.exclude_me}, exclude={self.exclude}, "
-            f"exclude_authid={self.exclude_authid}, exclude_authrole={self.exclude_authrole}, "
-            f"eligible={self.eligible}, eligible_authid={self.eligible_authid}, "
-            f"eligible_authrole={self.eligible_authrole}, retain={self.retain}, "
-            f"transaction_hash={self.transaction_hash}, forward_for={self.forward_for})"
-        )
+    __slots__ = slots_of(FIELDS)
+    STR = (*(f.name for f in FIELDS[:9]), "transaction_hash", "forward_for")
 
 
-class RegisterOptions:
+@options_class
+class RegisterOptions(Generated):
     """Options of ``session.register()``.
 
     :param match: ``"exact"`` (default), ``"prefix"`` or ``"wildcard"``.
@@ -520,124 +259,41 @@ class RegisterOptions:
     :param details_arg: pass them under this keyword instead.
     """
 
-    __slots__ = (
-        "match",
-        "invoke",
-        "concurrency",
-        "force_reregister",
-        "forward_for",
-        "details",
-        "details_arg",
-        "correlation_id",
-        "correlation_uri",
-        "correlation_is_anchor",
-        "correlation_is_last",
+    MESSAGE = "Register"
+    FIELDS = (
+        F("match", ("exact", "prefix", "wildcard"), message=True),
+        F("invoke", ("single", "first", "last", "roundrobin", "random"), message=True),
+        F("concurrency", int, minimum=1, message=True),
+        F("force_reregister", None, check="force_reregister in (None, True, False)", message=True),
+        _FORWARD,
+        F("details", bool, check="details is None or details_arg is None"),
+        F("details_arg", str, value='"details" if details else details_arg'),
+        *_CORRELATION,
     )
-
-    def __init__(
-        self,
-        match=None,
-        invoke=None,
-        concurrency=None,
-        force_reregister=None,
-        forward_for=None,
-        details=None,
-        details_arg=None,
-        correlation_id=None,
-        correlation_uri=None,
-        correlation_is_anchor=None,
-        correlation_is_last=None,
-    ):
-        assert match is None or (type(match) is str and match in ("exact", "prefix", "wildcard"))
-        assert invoke is None or (type(invoke) is str and invoke in ("single", "first", "last", "roundrobin", "random"))
-        assert concurrency is None or (type(concurrency) is int and concurrency > 0)
-        assert details is None or (type(details) is bool and details_arg is None)
-        assert details_arg is None or type(details_arg) is str
-        assert force_reregister in (None, True, False)
-        _check_forward_for(forward_for)
-        self.match = match
-        self.invoke = invoke
-        self.concurrency = concurrency
-        self.force_reregister = force_reregister
-        self.forward_for = forward_for
-        self.details = details
-        self.details_arg = "details" if details else details_arg
-        self.correlation_id = correlation_id
-        self.correlation_uri = correlation_uri
-        self.correlation_is_anchor = correlation_is_anchor
-        self.correlation_is_last = correlation_is_last
-
-    def message_attr(self):
-        """The keyword arguments these options give to ``message.Register``."""
-        return {
-            name: getattr(self, name)
-            for name in ("match", "invoke", "concurrency", "force_reregister", "forward_for")
-            if getattr(self, name) is not None
-        }
-
-    def __str__(self):
-        return (
-            f"RegisterOptions(match={self.match}, invoke={self.invoke}, concurrency={self.concurrency}, "
-            f"details={self.details}, details_arg={self.details_arg}, force_reregister={self.force_reregister}, "
-            f"forward_for={self.forward_for})"
-        )
+    __slots__ = slots_of(FIELDS)
+    STR = ("match", "invoke", "concurrency", "details", "details_arg", "force_reregister", "forward_for")
 
 
-class CallDetails:
+@options_class
+class CallDetails(Generated):
     """Details of an invocation handed to an endpoint; ``progress`` sends progressive results."""
 
-    __slots__ = (
-        "registration",
-        "progress",
-        "caller",
-        "caller_authid",
-        "caller_authrole",
-        "procedure",
-        "transaction_hash",
-        "enc_algo",
-        "forward_for",
+    FIELDS = (
+        F("registration", None, default=...),
+        F("progress", "callable"),
+        F("caller", int),
+        F("caller_authid", str),
+        F("caller_authrole", str),
+        F("procedure", str, show="<>"),
+        F("transaction_hash", str),
+        F("enc_algo", str),
+        F("forward_for", "forward_for"),
     )
-
-    def __init__(
-        self,
-        registration,
-        progress=None,
-        caller=None,
-        caller_authid=None,
-        caller_authrole=None,
-        procedure=None,
-        transaction_hash=None,
-        enc_algo=None,
-        forward_for=None,
-    ):
-        assert progress is None or callable(progress)
-        assert caller is None or type(caller) is int
-        assert caller_authid is None or type(caller_authid) is str
-        assert caller_authrole is None or type(caller_authrole) is str
-        assert procedure is None or type(procedure) is str
-        assert transaction_hash is None or type(transaction_hash) is str
-        assert enc_algo is None or type(enc_algo) is str
-        _check_forward_for(forward_for)
-        self.registration = registration
-        self.progress = progress
-        self.caller = caller
-        self.caller_authid = caller_authid
-        self.caller_authrole = caller_authrole
-        self.procedure = procedure
-        self.transaction_hash = transaction_hash
-        self.enc_algo = enc_algo
-        self.forward_for = forward_for
-
-    def __str__(self):
-        return (
-            f"CallDetails(registration={self.registration}, progress={self.progress}, caller={self.caller}, "
-            f"caller_authid={self.caller_authid}, caller_authrole={self.caller_authrole}, "
-            f"procedure=<{self.procedure}>, transaction_hash={self.transaction_hash}, enc_algo={self.enc_algo}, "
-            f"forward_for={self.forward_for})"
-        )
+    __slots__ = slots_of(FIELDS)
 
 
-class CallOptions:
+@options_class
+class CallOptions(Generated):
     """Options of ``session.call()``.
 
     :param on_progress: called with each progressive result (asks for them).
@@ -645,75 +301,19 @@ class CallOptions:
     :param details: return a ``CallResult`` with the callee's details.
     """
 
-    __slots__ = (
-        "on_progress",
-        "timeout",
-        "transaction_hash",
-        "caller",
-        "caller_authid",
-        "caller_authrole",
-        "forward_for",
-        "correlation_id",
-        "correlation_uri",
-        "correlation_is_anchor",
-        "correlation_is_last",
-        "details",
+    MESSAGE = "Call"
+    FIELDS = (
+        F("on_progress", "callable", key="receive_progress", message="True"),
+        F("timeout", None, check="timeout is None or (type(timeout) in (int, float) and timeout > 0)", message=True),
+        F("transaction_hash", str, message=True),
+        F("caller", int, message=True),
+        F("caller_authid", str, message=True),
+        F("caller_authrole", str, message=True),
+        _FORWARD,
+        *_CORRELATION,
+        F("details", bool),
     )
-
-    def __init__(
-        self,
-        on_progress=None,
-        timeout=None,
-        transaction_hash=None,
-        caller=None,
-        caller_authid=None,
-        caller_authrole=None,
-        forward_for=None,
-        correlation_id=None,
-        correlation_uri=None,
-        correlation_is_anchor=None,
-        correlation_is_last=None,
-        details=None,
-    ):
-        assert on_progress is None or callable(on_progress)
-        assert timeout is None or (type(timeout) in (int, float) and timeout > 0)
-        assert transaction_hash is None or type(transaction_hash) is str
-        assert details is None or type(details) is bool
-        assert caller is None or type(caller) is int
-        assert caller_authid is None or type(caller_authid) is str
-        assert caller_authrole is None or type(caller_authrole) is str
-        _check_forward_for(forward_for)
-        self.on_progress = on_progress
-        self.timeout = timeout
-        self.transaction_hash = transaction_hash
-        self.caller = caller
-        self.caller_authid = caller_authid
-        self.caller_authrole = caller_authrole
-        self.forward_for = forward_for
-        self.details = details
-        self.correlation_id = correlation_id
-        self.correlation_uri = correlation_uri
-        self.correlation_is_anchor = correlation_is_anchor
-        self.correlation_is_last = correlation_is_last
-
-    def message_attr(self):
-        """The keyword arguments these options give to ``message.Call``."""
-        options: dict[str, Any] = {}
-        if self.timeout is not None:
-            options["timeout"] = self.timeout
-        if self.on_progress is not None:
-            options["receive_progress"] = True
-        for name in ("transaction_hash", "forward_for", "caller", "caller_authid", "caller_authrole"):
-            if getattr(self, name) is not None:
-                options[name] = getattr(self, name)
-        return options
-
-    def __str__(self):
-        return (
-            f"CallOptions(on_progress={self.on_progress}, timeout={self.timeout}, "
-            f"transaction_hash={self.transaction_hash}, caller={self.caller}, caller_authid={self.caller_authid}, "
-            f"caller_authrole={self.caller_authrole}, forward_for={self.forward_for}, details={self.details})"
-        )
+    __slots__ = slots_of(FIELDS)
 
 
 class CallResult:
@@ -812,25 +412,28 @@ def _parse_typed(data: dict, name: str, kind: type, article: str):
     return value
 
 
-_TRANSPORT_FIELDS = (
-    "channel_type",
-    "channel_framing",
-    "channel_serializer",
-    "own",
-    "peer",
-    "is_server",
-    "own_pid",
-    "own_tid",
-    "own_fd",
-    "is_secure",
-    "channel_id",
-    "peer_cert",
-    "websocket_protocol",
-    "websocket_extensions_in_use",
-    "http_headers_received",
-    "http_headers_sent",
-    "http_cbtid",
-)
+# Field -> its type in the marshalled dict (None: parsed on its own); the articles name the
+# types in parse's errors.
+_TRANSPORT_FIELDS = {
+    "channel_type": None,
+    "channel_framing": None,
+    "channel_serializer": None,
+    "own": str,
+    "peer": str,
+    "is_server": bool,
+    "own_pid": int,
+    "own_tid": int,
+    "own_fd": int,
+    "is_secure": bool,
+    "channel_id": None,
+    "peer_cert": None,
+    "websocket_protocol": str,
+    "websocket_extensions_in_use": list,
+    "http_headers_received": dict,
+    "http_headers_sent": dict,
+    "http_cbtid": str,
+}
+_ARTICLES = {str: "a string", bool: "a bool", int: "an int", dict: "a dict", list: "a list of strings"}
 
 
 class TransportDetails(SlotEquality):
@@ -943,21 +546,10 @@ class TransportDetails(SlotEquality):
                 if type(value) is not str or value not in table:
                     raise ValueError(f'invalid "{name}", was type {type(value)} (value {value})')
                 setattr(obj, "_" + name, table[value])
-        for name, kind, article in (
-            ("own", str, "a string"),
-            ("peer", str, "a string"),
-            ("is_server", bool, "a bool"),
-            ("own_pid", int, "an int"),
-            ("own_tid", int, "an int"),
-            ("own_fd", int, "an int"),
-            ("is_secure", bool, "a bool"),
-            ("websocket_protocol", str, "a string"),
-            ("websocket_extensions_in_use", list, "a list of strings"),
-            ("http_headers_received", dict, "a map of strings"),
-            ("http_headers_sent", dict, "a map of strings"),
-            ("http_cbtid", str, "a string"),
-        ):
-            setattr(obj, "_" + name, _parse_typed(data, name, kind, article))
+        for name, kind in _TRANSPORT_FIELDS.items():
+            if kind is not None:
+                article = "a map of strings" if name.startswith("http_headers") else _ARTICLES[kind]
+                setattr(obj, "_" + name, _parse_typed(data, name, kind, article))
         channel_id = _parse_typed(data, "channel_id", dict, "a dict")
         if channel_id is not None:
             obj._channel_id = {}
@@ -992,20 +584,20 @@ class TransportDetails(SlotEquality):
 add_slot_properties(TransportDetails, _TRANSPORT_FIELDS, "of these details")
 
 
-_SESSION_FIELDS = (
-    "realm",
-    "session",
-    "authid",
-    "authrole",
-    "authmethod",
-    "authprovider",
-    "authextra",
-    "serializer",
-    "transport",
-    "resumed",
-    "resumable",
-    "resume_token",
-)
+_SESSION_FIELDS = {
+    "realm": str,
+    "session": int,
+    "authid": str,
+    "authrole": str,
+    "authmethod": str,
+    "authprovider": str,
+    "authextra": dict,
+    "serializer": str,
+    "transport": None,
+    "resumed": bool,
+    "resumable": bool,
+    "resume_token": str,
+}
 
 
 class SessionDetails(SlotEquality):
@@ -1047,20 +639,9 @@ class SessionDetails(SlotEquality):
         """From the dict :meth:`marshal` makes; raises ``ValueError`` on a wrong type."""
         assert type(data) is dict
         obj = SessionDetails()
-        for name, kind, article in (
-            ("realm", str, "a string"),
-            ("session", int, "an int"),
-            ("authid", str, "a string"),
-            ("authrole", str, "a string"),
-            ("authmethod", str, "a string"),
-            ("authprovider", str, "a string"),
-            ("authextra", dict, "a dict"),
-            ("serializer", str, "a string"),
-            ("resumed", bool, "a bool"),
-            ("resumable", bool, "a bool"),
-            ("resume_token", str, "a string"),
-        ):
-            setattr(obj, "_" + name, _parse_typed(data, name, kind, article))
+        for name, kind in _SESSION_FIELDS.items():
+            if kind is not None:
+                setattr(obj, "_" + name, _parse_typed(data, name, kind, _ARTICLES[kind]))
         for key in obj._authextra or ():
             if type(key) is not str:
                 raise ValueError(f'key "{key}" in authextra must be a string, was {type(key)}')

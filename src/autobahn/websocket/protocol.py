@@ -446,11 +446,14 @@ class WebSocketProtocol(ObservableMixin):
             raise Disconnected("cannot send a message while one is being sent frame by frame")
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
-        parts = conn.message_frames(payload, isBinary, fragmentSize or self.autoFragmentSize or None, not doNotCompress)
+        fragment_size = fragmentSize or self.autoFragmentSize or None
+        if len(payload) < _LARGE_PAYLOAD:
+            self._write(conn.send_message(payload, isBinary, fragment_size, not doNotCompress))
+            return
+        parts = conn.message_frames(payload, isBinary, fragment_size, not doNotCompress)
         if len(parts) == 2 and len(parts[1]) >= _LARGE_PAYLOAD:
             # Header and payload written apart: saves copying a large payload to join them.
-            self._write(parts[0])
-            self._write(parts[1])
+            self._write_frame_apart(parts[0], parts[1])
         else:
             self._write(b"".join(parts))  # one write (one send() call) per message
 
@@ -692,11 +695,18 @@ class WebSocketProtocol(ObservableMixin):
             return
         if self._dropped:
             return  # dropped (dropConnection): what still arrives is discarded, as autobahn does
+        if conn.state is core.CONNECTING and self._prelude(conn, data):
+            return
         conn.feed(data)
         self._process()
 
     def _data_before_handshake(self, data: bytes) -> None:
         pass
+
+    def _prelude(self, conn: core.Connection, data: bytes) -> bool:
+        """Role-specific: True when ``data``, received before the opening handshake, was
+        something else than a handshake and has been answered."""
+        return False
 
     def _connection_lost(self) -> None:
         self._cancel_all_timers()
@@ -726,6 +736,12 @@ class WebSocketProtocol(ObservableMixin):
     def _connection_closed(self) -> None:
         """Role-specific bookkeeping when the transport is gone."""
 
+    def _write_frame_apart(self, header: bytes, payload: Any) -> None:
+        """Write a frame whose large payload was not joined to its header (adapters may hand
+        it to the transport piece by piece)."""
+        self._write(header)
+        self._write(payload)
+
     def _open_conn(self, what: str) -> core.Connection:
         conn = self._conn
         if conn is None or conn.state != core.OPEN:
@@ -739,61 +755,84 @@ class WebSocketProtocol(ObservableMixin):
             self._write(data)
 
     def _process(self) -> None:
-        """Dispatch every event the buffered bytes hold, one at a time, writing what the
-        protocol answered by itself before each, so that replies keep the wire order."""
+        """Dispatch every event the buffered bytes hold, in order (one call into the core),
+        writing what the protocol answered by itself before each, so that replies keep the
+        wire order."""
         conn = self._conn
         assert conn is not None
-        while (event := conn.next_event()) is not None:
-            kind = type(event)
-            if kind is core.ConnectionFailed and self.failByDrop:
-                conn.data_to_send()  # failByDrop: no close frame, the TCP connection is dropped
-            self._flush()
-            if kind is core.Message:
-                self.trafficStats.incomingWebSocketMessages += 1
-                self._call(self.onMessage, event.payload, event.is_binary)
-                if self._listeners:
-                    self._fire_message(event.payload, event.is_binary)
-            elif kind is core.FrameData:
-                self._call(self.onMessageFrameData, event.payload)
-            elif kind is core.FrameBegin:
-                self._call(self.onMessageFrameBegin, event.length)
-            elif kind is core.FrameEnd:
-                self._call(self.onMessageFrameEnd)
-            elif kind is core.MessageBegin:
-                self._call(self.onMessageBegin, event.is_binary)
-            elif kind is core.MessageEnd:
-                self.trafficStats.incomingWebSocketMessages += 1
-                self._call(self.onMessageEnd)
-            elif kind is core.Ping:
-                self._call(self.onPing, event.payload)
-            elif kind is core.Pong:
-                self._pong_received(event.payload)
-            elif kind is core.CloseReceived:
-                self.wasClean = True
-                self.remoteCloseCode, self.remoteCloseReason = event.code, event.reason or None
-                self._call(self.onCloseFrame, event.code, event.reason.encode("utf-8") if event.reason else None)
-                self._flush()
-                self._peer_closed()
-            elif kind is core.ConnectionFailed:
-                log.debug("failing WebSocket connection %s: %d %s", self.peer, event.code, event.reason)
-                self.wasClean = False
-                if self.failByDrop:
-                    self.dropConnection(abort=True)
-                    return
-                else:
-                    self._flush()
-                    self._close_transport_gracefully()
-            elif kind is core.HandshakeFailed:
-                log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
-                self._handshake_failure = event.reason
-                self.wasClean = False
-                self._flush()
-                self._close_after_answer()
-            else:
-                self._handshake_event(event)
-        self._flush()
-        if conn.input_pending:
+        if conn.dispatch(self._on_message, self._on_event, self._write) and conn.input_pending:
             self._pause_input()
+
+    def _on_message(self, payload: bytes, is_binary: bool) -> None:
+        self.trafficStats.incomingWebSocketMessages += 1
+        # _call(self.onMessage, ...) inlined: this runs for every message.
+        try:
+            result = self.onMessage(payload, is_binary)
+        except Exception as exc:
+            self._callback_raised(self.onMessage, exc)
+        else:
+            if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
+                self._on_result(result, _ignore, self._callback_failed)
+        if self._listeners:
+            self._fire_message(payload, is_binary)
+
+    def _on_event(self, event: Any) -> bool | None:
+        """Any event but a whole message; True stops dispatching (the connection was dropped)."""
+        kind = type(event)
+        if kind is core.ConnectionFailed and self.failByDrop:
+            self._conn.data_to_send()  # failByDrop: no close frame, the TCP connection is dropped
+        self._flush()
+        handler = _EVENT_HANDLERS.get(kind)
+        if handler is None:
+            self._handshake_event(event)
+            return None
+        return handler(self, event)
+
+    def _on_frame_data(self, event: core.FrameData) -> None:
+        self._call(self.onMessageFrameData, event.payload)
+
+    def _on_frame_begin(self, event: core.FrameBegin) -> None:
+        self._call(self.onMessageFrameBegin, event.length)
+
+    def _on_frame_end(self, event: core.FrameEnd) -> None:
+        self._call(self.onMessageFrameEnd)
+
+    def _on_message_begin(self, event: core.MessageBegin) -> None:
+        self._call(self.onMessageBegin, event.is_binary)
+
+    def _on_message_end(self, event: core.MessageEnd) -> None:
+        self.trafficStats.incomingWebSocketMessages += 1
+        self._call(self.onMessageEnd)
+
+    def _on_ping(self, event: core.Ping) -> None:
+        self._call(self.onPing, event.payload)
+
+    def _on_pong(self, event: core.Pong) -> None:
+        self._pong_received(event.payload)
+
+    def _on_close_received(self, event: core.CloseReceived) -> None:
+        self.wasClean = True
+        self.remoteCloseCode, self.remoteCloseReason = event.code, event.reason or None
+        self._call(self.onCloseFrame, event.code, event.reason.encode("utf-8") if event.reason else None)
+        self._flush()
+        self._peer_closed()
+
+    def _on_connection_failed(self, event: core.ConnectionFailed) -> bool | None:
+        log.debug("failing WebSocket connection %s: %d %s", self.peer, event.code, event.reason)
+        self.wasClean = False
+        if self.failByDrop:
+            self.dropConnection(abort=True)
+            return True
+        self._flush()
+        self._close_transport_gracefully()
+        return None
+
+    def _on_handshake_failed(self, event: core.HandshakeFailed) -> None:
+        log.debug("WebSocket opening handshake with %s failed: %s", self.peer, event.reason)
+        self._handshake_failure = event.reason
+        self.wasClean = False
+        self._flush()
+        self._close_after_answer()
 
     def _pause_input(self) -> None:
         """The frame budget of this chunk ran out (ProtocolOptions.max_frames_per_receive):
@@ -835,23 +874,25 @@ class WebSocketProtocol(ObservableMixin):
         fails the connection with 1011. False when it raised."""
         try:
             result = callback(*args)
-        except Disconnected as exc:
+        except Exception as exc:
+            self._callback_raised(callback, exc)
+            return False
+        if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
+            self._on_result(result, _ignore, self._callback_failed)
+        return True
+
+    def _callback_raised(self, callback: Any, exc: Exception) -> None:
+        """An application callback raised ``exc``: fail the connection with 1011 (unless it
+        is a send on a connection that is closing anyway)."""
+        if isinstance(exc, Disconnected):
             conn = self._conn
             if conn is not None and conn.state in (core.CLOSING, core.CLOSED):
                 # E.g. an echo of a message that arrived while we were closing: nothing to
                 # fail, the closing handshake goes on.
                 log.debug("%s: %s", getattr(callback, "__qualname__", callback), exc)
-                return False
-            log.exception("error in %s", getattr(callback, "__qualname__", callback))
-            self._internal_error()
-            return False
-        except Exception:
-            log.exception("error in %s", getattr(callback, "__qualname__", callback))
-            self._internal_error()
-            return False
-        if result is not None and not isinstance(result, (bool, int, str, bytes, tuple, list)):
-            self._on_result(result, _ignore, self._callback_failed)
-        return True
+                return
+        log.exception("error in %s", getattr(callback, "__qualname__", callback))  # called in the except block
+        self._internal_error()
 
     def _callback_failed(self, exc: BaseException) -> None:
         log.error("error in a WebSocket callback", exc_info=exc)
@@ -965,6 +1006,20 @@ class WebSocketProtocol(ObservableMixin):
 
 
 _LARGE_PAYLOAD = 256 * 1024  # from this size on, a frame's header and payload are written apart
+# What WebSocketProtocol._on_event does with each event type (the handshake's events are
+# role-specific: _handshake_event).
+_EVENT_HANDLERS: dict[type, Any] = {
+    core.FrameData: WebSocketProtocol._on_frame_data,
+    core.FrameBegin: WebSocketProtocol._on_frame_begin,
+    core.FrameEnd: WebSocketProtocol._on_frame_end,
+    core.MessageBegin: WebSocketProtocol._on_message_begin,
+    core.MessageEnd: WebSocketProtocol._on_message_end,
+    core.Ping: WebSocketProtocol._on_ping,
+    core.Pong: WebSocketProtocol._on_pong,
+    core.CloseReceived: WebSocketProtocol._on_close_received,
+    core.ConnectionFailed: WebSocketProtocol._on_connection_failed,
+    core.HandshakeFailed: WebSocketProtocol._on_handshake_failed,
+}
 _STREAMING_CALLBACKS = (
     "onMessageBegin",
     "onMessageFrameBegin",
@@ -1041,18 +1096,12 @@ class WebSocketServerProtocol(WebSocketProtocol):
             self._counted = False
             self.factory.countConnections -= 1
 
-    def _data_received(self, data: bytes) -> None:
-        conn = self._conn
-        if (
-            self.serveFlashSocketPolicy
-            and conn is not None
-            and conn.state == core.CONNECTING
-            and data.startswith(b"<policy-file-request/>\x00")
-        ):
+    def _prelude(self, conn: core.Connection, data: bytes) -> bool:
+        if self.serveFlashSocketPolicy and data.startswith(b"<policy-file-request/>\x00"):
             self._write(self.flashSocketPolicy.encode("utf-8"))
             self.dropConnection()
-            return
-        super()._data_received(data)
+            return True
+        return False
 
     def _handshake_event(self, event: Any) -> None:
         if type(event) is core.PlainHttpRequest:

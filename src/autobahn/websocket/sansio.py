@@ -388,6 +388,9 @@ class Connection:
         self._parsed: collections.deque[tuple[Any, ...]] = collections.deque()
         # Frame headers the parser may still parse before the next feed() (see input_pending).
         self._budget = self.options.max_frames_per_receive or _NO_BUDGET
+        # Whether we mask what we send (looked up on every frame sent).
+        mask_frames = self.options.mask_frames
+        self._masks_frames: bool = self.role == CLIENT if mask_frames is None else mask_frames
 
     # --- public interface ---
 
@@ -473,6 +476,55 @@ class Connection:
                     continue
             return None
 
+    def dispatch(
+        self,
+        on_message: Callable[[bytes, bool], Any],
+        on_event: Callable[[Event], bool | None],
+        flush: Callable[[bytes], Any],
+    ) -> bool:
+        """Hand every event the bytes fed so far hold to the caller, in order, as
+        ``next_event()`` would: a whole message as ``on_message(payload, is_binary)`` (no
+        event object is made), any other event as ``on_event(event)`` (a true result stops
+        dispatching, and dispatch returns False). What the protocol answered by itself up to
+        a message, and at the end, is passed to ``flush``; before other events it waits in
+        ``data_to_send()``, for ``on_event`` to write (or drop, e.g. when failing by
+        dropping the connection). True when dispatching ran to the end (then look at
+        ``input_pending``).
+
+        One call per received chunk for a framework adapter (``next_event()`` is one per
+        event); the application may send, close or fail from the callbacks."""
+        events, parsed, outbox = self._events, self._parsed, self._outbox
+        while True:
+            if events:
+                if on_event(events.popleft()):
+                    return False
+                continue
+            if parsed:
+                state = self.state
+                if state == CLOSED:
+                    parsed.clear()  # e.g. the application failed the connection meanwhile
+                    continue
+                item = parsed.popleft()
+                kind = item[0]
+                if kind <= OP_BINARY:
+                    # Data after we sent our close (CLOSING) is still delivered (see _apply).
+                    if state == OPEN or state == CLOSING:
+                        if outbox:
+                            flush(self.data_to_send())
+                        on_message(item[1], kind == OP_BINARY)
+                    continue
+                event = self._apply(item)
+                if event is not None and on_event(event):
+                    return False
+                continue
+            if self._budget > 0 and self._pending_pos < len(self._pending) and self.state in (OPEN, CLOSING):
+                self._parse()
+                if parsed:
+                    continue
+            if outbox:
+                flush(self.data_to_send())
+            return True
+
     def send_message(
         self,
         payload: bytes | bytearray | memoryview | str,
@@ -482,6 +534,14 @@ class Connection:
     ) -> bytes:
         """The frames of one message. ``str`` payloads are sent as UTF-8. ``fragment_size``
         splits the (compressed) payload into frames of at most that many bytes."""
+        if (
+            self.state == OPEN
+            and type(payload) is bytes
+            and (self.deflate is None or not compress)
+            and (not fragment_size or len(payload) <= fragment_size)
+        ):
+            # The common case: one frame, built (and masked) in one native call.
+            return self._frame(OP_BINARY if is_binary else OP_TEXT, payload, True, False)
         return b"".join(self.message_frames(payload, is_binary, fragment_size, compress))
 
     def message_frames(
@@ -552,7 +612,13 @@ class Connection:
             raise InvalidStateError(f"cannot {what}: the connection is {self.state}")
 
     def _frame(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> bytes:
-        return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
+        options = self.options
+        if self._masks_frames:
+            if options.apply_mask:
+                # RFC 6455 §5.3: a fresh, unpredictable mask for every frame a client sends.
+                return options.frame_parser.frame(opcode, payload, fin, rsv1, os.urandom(4))
+            return b"".join(self._frame_parts(opcode, payload, fin, rsv1))
+        return options.frame_parser.frame(opcode, payload, fin, rsv1, None)
 
     def _frame_parts(self, opcode: int, payload: Any, fin: bool, rsv1: bool) -> list[bytes | bytearray | memoryview]:
         options = self.options
@@ -566,11 +632,6 @@ class Connection:
         if len(payload) < JOIN_MAX:
             return [options.frame_parser.frame(opcode, payload, fin, rsv1, None)]
         return [frame_header(opcode, len(payload), fin, rsv1, None), payload]
-
-    @property
-    def _masks_frames(self) -> bool:
-        mask_frames = self.options.mask_frames
-        return self.role == CLIENT if mask_frames is None else mask_frames
 
     def _close_frame(self, code: int | None, reason: str) -> bytes:
         payload = b"" if code is None else struct.pack("!H", code) + _truncate_utf8(reason, MAX_CONTROL_PAYLOAD - 2)

@@ -113,7 +113,9 @@ def test_echo_benchmark_exits_non_zero_when_a_point_fails(monkeypatch, capsys):
     from autobahn.benchmark import echo
 
     monkeypatch.setattr(echo, "missing_peers", lambda *a: [])
-    monkeypatch.setattr(echo, "run_side_by_side", lambda servers, *a: dict.fromkeys(servers, "server failed: it did not start"))
+    monkeypatch.setattr(
+        echo, "run_side_by_side", lambda servers, *a: dict.fromkeys(servers, "server failed: it did not start")
+    )
     status = echo.main(["--servers", "nvx", "--loops", "asyncio", "--pinning", "unpinned", "--sizes", "16"])
     assert status == 1
     assert "nvx: server failed: it did not start" in capsys.readouterr().err

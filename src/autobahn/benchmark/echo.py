@@ -401,7 +401,7 @@ def run_side_by_side(
     results: dict[str, list[dict[str, Any]] | str] = {}
     procs: dict[str, subprocess.Popen[str]] = {}
     ports: dict[str, int] = {}
-    logs = {name: tempfile.TemporaryFile("w+") for name in servers}
+    logs = {name: tempfile.TemporaryFile("w+") for name in servers}  # noqa: SIM115 (closed in the finally below)
     try:
         for name in servers:
             ports[name] = _free_port()

@@ -508,7 +508,7 @@ class Connection:
                 kind = item[0]
                 if kind <= OP_BINARY:
                     # Data after we sent our close (CLOSING) is still delivered (see _apply).
-                    if state == OPEN or state == CLOSING:
+                    if state in (OPEN, CLOSING):
                         if outbox:
                             flush(self.data_to_send())
                         on_message(item[1], kind == OP_BINARY)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import sys
 from collections.abc import Coroutine
 from typing import Any
 
@@ -32,6 +33,11 @@ def install_twisted_reactor() -> bool:
         from twisted.internet import asyncioreactor
     except ImportError:
         return False
+    if "twisted.internet.reactor" in sys.modules:
+        # Installed already by an earlier pytest.main() in this process (mutmut runs several).
+        from twisted.internet import reactor as installed
+
+        return isinstance(installed, asyncioreactor.AsyncioSelectorReactor)
     asyncioreactor.install(LOOP)
     from twisted.internet import reactor
 

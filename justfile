@@ -76,7 +76,7 @@ test-rust:
     cargo test --locked
 
 # Mutation testing of the core, Python then Rust (slow: hours for all of it; not in CI).
-# Figures and the commands that produced them: docs/mutation-testing.md.
+# Figures and the commands that produced them: benchmarks/results/mutants.md.
 mutants: mutants-py mutants-rust
 
 # mutmut 3 over the pure-Python core ([tool.mutmut] in pyproject.toml says which files and tests);

@@ -60,3 +60,27 @@ def test_a_handshake_error_says_its_status_and_reason():
     error = _handshake.HandshakeError(400, "missing Host header")
     assert str(error) == "400 missing Host header"
     assert (error.status, error.reason, error.headers) == (400, "missing Host header", {})
+
+
+@pytest.mark.parametrize("value", ["a\rb", "a\nb", "a\r\nX-Injected: 1"])
+def test_a_line_break_in_a_header_value_is_refused(value):
+    # A bare CR or LF is enough to end a header line for some peers: each alone is refused.
+    with pytest.raises(ValueError, match="invalid HTTP header"):
+        _handshake.build_response(101, {"X-Custom": value})
+    with pytest.raises(ValueError, match="invalid HTTP header"):
+        _handshake.build_request("a", "/", "dGhlIHNhbXBsZSBub25jZQ==", [("X-Custom", value)])
+
+
+def test_a_key_that_is_not_strict_base64_is_refused():
+    # Lenient decoding would drop the "!" and find the RFC 6455 sample's 16 bytes.
+    request = b"GET / HTTP/1.1\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25j!ZQ==\r\n"
+    with pytest.raises(_handshake.HandshakeError, match="16 bytes") as caught:
+        _handshake.parse_request(request + REQUEST_TAIL)
+    assert caught.value.status == 400
+
+
+def test_a_request_without_upgrade_gets_426_naming_the_protocol():
+    request = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\n\r\n"
+    with pytest.raises(_handshake.HandshakeError, match="Upgrade: websocket") as caught:
+        _handshake.parse_request(request)
+    assert (caught.value.status, caught.value.headers) == (426, {"Upgrade": "websocket", "Sec-WebSocket-Version": "13"})

@@ -75,6 +75,27 @@ platform-roots:
 test-rust:
     cargo test --locked
 
+# Figures and the commands that produced them: benchmarks/results/mutants.md.
+# Mutation testing of the core, Python then Rust (slow: hours for all of it; not in CI).
+mutants: mutants-py mutants-rust
+
+# [tool.mutmut] in pyproject.toml says which files and tests; GLOB picks mutants by name, e.g.
+# "autobahn.websocket._handshake*". NVX off, so the tests exercise the pure twin being mutated.
+# Results stay in mutants/ (`mutmut results`, `mutmut browse`).
+# mutmut 3 over the pure-Python core (websocket sansio, frames, handshake, deflate; rawsocket sansio).
+mutants-py glob="autobahn.*" jobs="1":
+    {{python}} -m pip install -q "mutmut>=3.8,<4"
+    AUTOBAHN_USE_NVX=0 {{python}} -m mutmut run --max-children {{jobs}} "{{glob}}"
+    {{python}} -m mutmut results
+
+# Each mutant is judged by `cargo test` (the crate's #[test]s; the python-tests feature, which embeds
+# CPython, stays off). TIMEOUT is per mutant, so one that loops forever counts as a timeout.
+# Results in mutants.out/.
+# cargo-mutants over the Rust frame parser and kernels (FILES), one job at a time.
+mutants-rust files="rust/frame.rs rust/utf8.rs rust/mask.rs" jobs="1" timeout="120":
+    cargo mutants --version || cargo install --locked cargo-mutants
+    cargo mutants --jobs {{jobs}} --timeout {{timeout}} $(printf -- '--file %s ' {{files}})
+
 # Build the sdist and the wheel into dist/.
 dist:
     rm -rf dist && AUTOBAHN_USE_NVX=1 {{python}} -m hatchling build -d dist

@@ -1041,4 +1041,26 @@ mod tests {
         assert!(peak <= n + n / 8 + 64, "peak {peak}");
         assert_eq!(engine.buffered(), 0); // a large buffer is freed after its message
     }
+
+    #[test]
+    fn a_fragment_being_received_is_counted_once() {
+        // Two large fragments: the frame being received goes into the assembly buffer, whose
+        // capacity alone is what the message holds (no in-place payload on top of it).
+        let n = 200_000;
+        let mut data = frame(0x02, &vec![1u8; n]);
+        data.extend(frame(0x80, &vec![2u8; n]));
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+        let mut items = Vec::new();
+        let (mut pos, mut peak) = (0, 0);
+        while pos < data.len() {
+            let end = (pos + 4093).min(data.len());
+            let (stop, _) = engine
+                .parse(&mut VecSink, &data[..end], pos, usize::MAX, &mut items)
+                .unwrap();
+            pos = stop;
+            peak = peak.max(engine.buffered());
+        }
+        assert_eq!(items.len(), 1);
+        assert!(peak <= 2 * n + 2 * n / 8 + 64, "peak {peak}");
+    }
 }

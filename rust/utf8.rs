@@ -313,4 +313,38 @@ mod tests {
             [v(true, true, 0, 0), v(true, true, 1, 1)]
         );
     }
+
+    #[test]
+    fn byte_by_byte_agrees_with_the_whole_buffer() {
+        // Every lead byte, its first continuation at each edge of the ranges that pending_after_lead
+        // narrows (overlongs, surrogates, above U+10FFFF), fed whole and then one byte per chunk:
+        // the carried-over rules must reach the verdict and failing position of the kernel.
+        let edges = [0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0];
+        for lead in 0x80..=0xFFu8 {
+            for second in edges {
+                for last in [0x80, 0xBF] {
+                    let seq = [lead, second, last, last, b'x'];
+                    let whole = *run(&[&seq]).last().unwrap();
+                    let bytes: Vec<&[u8]> = seq.chunks(1).collect();
+                    let split = *run(&bytes).last().unwrap();
+                    assert_eq!(
+                        (split.valid, split.ends_on_code_point, split.total),
+                        (whole.valid, whole.ends_on_code_point, whole.total),
+                        "{seq:02X?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reset_clears_a_failure_and_a_pending_code_point() {
+        let mut state = Utf8State::default();
+        assert!(!state.validate(b"\xff", scalar).valid);
+        state.reset();
+        assert_eq!(state.validate(b"ok", scalar), v(true, true, 2, 2));
+        assert!(state.validate(b"\xe2\x82", scalar).valid);
+        state.reset();
+        assert_eq!(state.validate(b"a", scalar), v(true, true, 1, 1));
+    }
 }

@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -48,6 +49,12 @@ def install_twisted_reactor() -> bool:
         from twisted.internet import asyncioreactor, epollreactor
     except ImportError:
         return False
+    if "twisted.internet.reactor" in sys.modules:
+        # Installed already by an earlier pytest.main() in this process (mutmut runs several).
+        from twisted.internet import reactor as installed
+
+        wanted = epollreactor.EPollReactor if TWISTED_REACTOR == "epoll" else asyncioreactor.AsyncioSelectorReactor
+        return isinstance(installed, wanted)
     if TWISTED_REACTOR == "epoll":
         epollreactor.install()
     else:
@@ -62,8 +69,6 @@ def install_twisted_reactor() -> bool:
 def stop_twisted_reactor() -> None:
     """Stop the reactor's thread pool (name resolution starts it): its threads are not daemons,
     so without this the interpreter would wait for them forever when the test run ends."""
-    import sys
-
     reactor = sys.modules.get("twisted.internet.reactor")
     pool = getattr(reactor, "threadpool", None)
     if pool is not None:

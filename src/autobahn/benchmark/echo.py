@@ -163,10 +163,9 @@ SERVE = {"ours": serve_ours, "picows": serve_picows, "aiohttp": serve_aiohttp, "
 # --- clients (run in a child process, print JSON) ---
 
 
-async def client_picows(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
-    from picows import WSListener, WSMsgType, ws_connect
-
-    loop = asyncio.get_running_loop()
+def _picows_listener() -> Any:
+    """picows's listener for the echo clients: collects a message's frames, hands it to ``waiter``."""
+    from picows import WSListener, WSMsgType
 
     class Client(WSListener):  # type: ignore[misc]
         waiter: asyncio.Future[bytes]
@@ -177,6 +176,15 @@ async def client_picows(port: int, sizes: list[int], duration: float, repeat: in
                 self.parts.append(frame.get_payload_as_bytes())
                 if frame.fin:
                     self.waiter.set_result(b"".join(self.parts))
+
+    return Client
+
+
+async def client_picows(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
+    from picows import WSMsgType, ws_connect
+
+    loop = asyncio.get_running_loop()
+    Client = _picows_listener()
 
     connecting = ws_connect(Client, f"ws://127.0.0.1:{port}/", max_frame_size=MAX_SIZE)
     transport, client = await asyncio.wait_for(connecting, 10)
@@ -232,19 +240,10 @@ async def client_rounds(ports: dict[str, int], sizes: list[int], duration: float
     """The picows client against every server at once, in interleaved rounds. Before and
     after each measurement it prints a JSON line and waits for a line on stdin, so that the
     orchestrator reads the server's CPU time around exactly that measurement."""
-    from picows import WSListener, WSMsgType, ws_connect
+    from picows import WSMsgType, ws_connect
 
     loop = asyncio.get_running_loop()
-
-    class Client(WSListener):  # type: ignore[misc]
-        waiter: asyncio.Future[bytes]
-        parts: list[bytes]
-
-        def on_ws_frame(self, transport: Any, frame: Any) -> None:
-            if frame.msg_type in (WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION):
-                self.parts.append(frame.get_payload_as_bytes())
-                if frame.fin:
-                    self.waiter.set_result(b"".join(self.parts))
+    Client = _picows_listener()
 
     connections = {}
     for name, port in ports.items():

@@ -1,6 +1,7 @@
 """The measured client of ``python -m autobahn.benchmark.wamp``, run as a script by path so that it
 works under our package and under autobahn 26.10.2 alike (the driver puts the original's ``pip
---target`` folder first on ``PYTHONPATH`` for the latter; it imports nothing of autobahn.benchmark).
+--target`` folder first on ``PYTHONPATH`` for the latter; it imports nothing of autobahn.benchmark
+but its sibling script ``_wamp_worker.py``, for joining a session).
 
 ``python _wamp_client.py URL REALM SERIALIZER N ROUNDS``: joins one asyncio session (``URL``
 ``ws://...`` for WebSocket, ``rs://HOST:PORT`` for RawSocket) and, for ``ROUNDS`` rounds, measures
@@ -20,35 +21,12 @@ import os
 import sys
 import time
 
-from autobahn.asyncio.rawsocket import WampRawSocketClientFactory
-from autobahn.asyncio.wamp import ApplicationSession
-from autobahn.asyncio.websocket import WampWebSocketClientFactory
+from _wamp_worker import SERIALIZERS, join  # the sibling script (this one runs by path, too)
+
 from autobahn.wamp import serializer as wamp_serializer
-from autobahn.wamp.types import ComponentConfig, PublishOptions
+from autobahn.wamp.types import PublishOptions
 
-SERIALIZERS = {"json": "JsonSerializer", "msgpack": "MsgPackSerializer", "cbor": "CBORSerializer"}
 ARG = "hello"  # a small application payload
-
-
-class Session(ApplicationSession):
-    def onJoin(self, details):
-        self.config.extra["joined"].set_result(self)
-
-
-async def join(url, realm, ser):
-    loop = asyncio.get_running_loop()
-    joined = loop.create_future()
-
-    def make_session():
-        return Session(ComponentConfig(realm, {"joined": joined}))
-
-    if url.startswith("rs://"):
-        host, port = url[len("rs://") :].rsplit(":", 1)
-        await loop.create_connection(WampRawSocketClientFactory(make_session, serializer=ser), host, int(port))
-    else:
-        factory = WampWebSocketClientFactory(make_session, url=url, serializers=[ser])
-        await loop.create_connection(factory, factory.host, factory.port)
-    return await asyncio.wait_for(joined, 30)
 
 
 async def calls(session, n):

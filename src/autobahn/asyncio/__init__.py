@@ -7,6 +7,7 @@ protocols, ``USES_NVX``) import on first use, so importing a submodule stays che
 
 import platform as _platform
 
+from autobahn import _framework_glue
 from autobahn._version import __version__ as _version
 
 _LAZY = {
@@ -22,17 +23,7 @@ __ident__ = f"Autobahn/{_version}-asyncio-{_platform.python_implementation()}/{_
 """Library, framework and interpreter, as autobahn identifies its asyncio backend."""
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'autobahn.asyncio' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _framework_glue.lazy_package_names(__name__, _LAZY)
 
 
 __all__ = (

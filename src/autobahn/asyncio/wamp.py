@@ -23,13 +23,13 @@ from typing import Any
 import txaio
 import txaio.aio as txaio_aio
 
+from autobahn import _framework_glue
 from autobahn._txaio import use_framework
 
 use_framework("asyncio")
 
 from autobahn.asyncio.rawsocket import WampRawSocketClientFactory  # noqa: E402
 from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
-from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402
 from autobahn.wamp import protocol  # noqa: E402
 from autobahn.wamp.interfaces import ISession, ITransportHandler  # noqa: E402
 from autobahn.wamp.types import ComponentConfig  # noqa: E402
@@ -108,7 +108,7 @@ def _event_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
-class ApplicationRunner:
+class ApplicationRunner(_framework_glue.RunnerSettings):
     """Runs one WAMP component over one client connection (WebSocket ``ws://``/``wss://`` or RawSocket
     ``rs://``/``rss://``, ``rs://unix:/path`` for a Unix socket), for development and simple hosting."""
 
@@ -119,13 +119,7 @@ class ApplicationRunner:
             raise TypeError("url must be str")
         if realm is not None and not isinstance(realm, str):
             raise TypeError("realm must be str")
-        self.url = url
-        self.realm = realm
-        self.extra = extra or {}
-        self.serializers = serializers
-        self.ssl = ssl
-        self.proxy = proxy
-        self.headers = headers
+        _framework_glue.RunnerSettings.__init__(self, url, realm, extra, serializers, ssl, proxy, headers)
 
     def stop(self):
         """Stop reconnecting (this runner does not reconnect)."""
@@ -153,26 +147,9 @@ class ApplicationRunner:
 
         loop = _event_loop()
         txaio.config.loop = loop
-        if self.url.startswith("rs"):
-            is_secure, host, port = parse_rs_url(self.url)
-            serializer = self.serializers[0] if self.serializers else None
-            transport_factory: Any = WampRawSocketClientFactory(create, serializer=serializer)
-        else:
-            transport_factory = WampWebSocketClientFactory(
-                create, url=self.url, serializers=self.serializers, proxy=self.proxy, headers=self.headers, loop=loop
-            )
-            # as autobahn's runner: generous limits for typical components, pings to notice dead routers
-            transport_factory.setProtocolOptions(
-                maxFramePayloadSize=1048576,
-                maxMessagePayloadSize=1048576,
-                autoFragmentSize=65536,
-                openHandshakeTimeout=2.5,
-                closeHandshakeTimeout=1.0,
-                autoPingInterval=10.0,
-                autoPingTimeout=5.0,
-                autoPingSize=12,
-            )
-            is_secure, host, port = transport_factory.isSecure, transport_factory.host, transport_factory.port
+        transport_factory, is_secure, host, port = _framework_glue.runner_transport_factory(
+            self, create, WampWebSocketClientFactory, WampRawSocketClientFactory, fail_by_drop=False, loop=loop
+        )
         if self.ssl is None:
             ssl = is_secure or None
         else:
@@ -222,6 +199,7 @@ class Session(protocol._SessionShim):
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).
 from autobahn.asyncio.util import get_or_create_event_loop  # noqa: E402, F401
+from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402, F401
 from autobahn.util import public  # noqa: E402, F401
 from autobahn.websocket.compress_deflate import (  # noqa: E402, F401
     PerMessageDeflateOffer,

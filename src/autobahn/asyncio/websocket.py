@@ -34,7 +34,7 @@ from typing import Any
 
 import txaio
 
-from autobahn import _transport_details
+from autobahn import _framework_glue, _transport_details
 from autobahn._txaio import use_framework
 from autobahn.asyncio.util import (  # noqa: F401 (autobahn's module has these names too)
     AsyncioTransportFacts,
@@ -323,7 +323,14 @@ class WebSocketClientFactory(WebSocketAdapterFactory, protocol.WebSocketClientFa
         protocol.WebSocketClientFactory.__init__(self, *args, **kwargs)
 
 
+# WAMP over WebSocket: autobahn.wamp.websocket's mixins on the asyncio classes above, defined the same
+# way for both frameworks (autobahn._framework_glue). The classes above do not depend on them.
+WampWebSocketServerProtocol, WampWebSocketServerFactory, WampWebSocketClientProtocol, WampWebSocketClientFactory = (
+    _framework_glue.wamp_websocket_classes("asyncio", globals())
+)
+
 __all__ = [
+    *_framework_glue.WAMP_WEBSOCKET_NAMES,
     "WebSocketServerProtocol",
     "WebSocketServerFactory",
     "WebSocketClientProtocol",
@@ -336,50 +343,6 @@ __all__ = [
     "ConnectionAccept",
     "ConnectionDeny",
     "Disconnected",
-]
-
-
-# ---------------------------------------------------------------------------------------------
-# WAMP over WebSocket (autobahn.wamp.websocket's mixins on the asyncio classes above).
-# This block is additive: the WebSocket classes above do not depend on it.
-# ---------------------------------------------------------------------------------------------
-
-from autobahn.wamp import websocket as _wamp_websocket  # noqa: E402
-
-
-class WampWebSocketServerProtocol(_wamp_websocket.WampWebSocketServerProtocol, WebSocketServerProtocol):
-    """asyncio WAMP-over-WebSocket server transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
-
-
-class WampWebSocketServerFactory(_wamp_websocket.WampWebSocketServerFactory, WebSocketServerFactory):
-    """asyncio WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;
-    ``serializers`` (default: every one installed) decide the subprotocols offered."""
-
-    protocol = WampWebSocketServerProtocol
-
-    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
-        _wamp_websocket.init_framework_factory(self, WebSocketServerFactory, factory, args, kwargs)
-
-
-class WampWebSocketClientProtocol(_wamp_websocket.WampWebSocketClientProtocol, WebSocketClientProtocol):
-    """asyncio WAMP-over-WebSocket client transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
-
-
-class WampWebSocketClientFactory(_wamp_websocket.WampWebSocketClientFactory, WebSocketClientFactory):
-    """asyncio WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``
-    (default: every one installed, CBOR first) are offered as subprotocols in that order."""
-
-    protocol = WampWebSocketClientProtocol
-
-    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
-        _wamp_websocket.init_framework_factory(self, WebSocketClientFactory, factory, args, kwargs)
-
-
-__all__ += [
-    "WampWebSocketServerProtocol",
-    "WampWebSocketServerFactory",
-    "WampWebSocketClientProtocol",
-    "WampWebSocketClientFactory",
 ]
 
 

@@ -10,6 +10,7 @@ works before any reactor exists (Crossbar.io does that first).
 
 import platform as _platform
 
+from autobahn import _framework_glue
 from autobahn._version import __version__ as _version
 
 try:
@@ -38,17 +39,7 @@ __ident__ = (
 """Library, framework and interpreter, as autobahn identifies its Twisted backend."""
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'autobahn.twisted' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _framework_glue.lazy_package_names(__name__, _LAZY)
 
 
 __all__ = (

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import txaio
 
+from autobahn import _framework_glue
 from autobahn._txaio import use_framework
 
 use_framework("twisted")
@@ -32,7 +33,7 @@ __all__ = ("Component", "run")
 
 def _create_transport_factory(reactor, transport, session_factory):
     """The WAMP-over-WebSocket or -RawSocket client factory for one configured transport."""
-    return component._transport_factory(
+    return _framework_glue.component_transport_factory(
         transport, session_factory, WampWebSocketClientFactory, WampRawSocketClientFactory, reactor=reactor
     )
 

@@ -23,6 +23,7 @@ from typing import Any
 import txaio
 import txaio.tx as txaio_tx
 
+from autobahn import _framework_glue
 from autobahn._txaio import use_framework
 
 use_framework("twisted")
@@ -30,7 +31,6 @@ use_framework("twisted")
 from twisted.application.service import MultiService  # noqa: E402
 from twisted.internet.defer import inlineCallbacks  # noqa: E402
 
-from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402
 from autobahn.twisted.rawsocket import WampRawSocketClientFactory  # noqa: E402
 from autobahn.twisted.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import protocol  # noqa: E402
@@ -66,7 +66,7 @@ class ApplicationSessionFactory(protocol.ApplicationSessionFactory):
     log = txaio.make_logger()
 
 
-class ApplicationRunner:
+class ApplicationRunner(_framework_glue.RunnerSettings):
     """Runs one WAMP component over one client connection (WebSocket ``ws://``/``wss://`` or RawSocket
     ``rs://``/``rss://``, ``rs://unix:/path`` for a Unix socket), for development and simple hosting.
     With ``auto_reconnect=True`` it reconnects (Twisted's ClientService with the retry settings)."""
@@ -89,13 +89,7 @@ class ApplicationRunner:
         retry_delay_growth: float | None = None,
         retry_delay_jitter: float | None = None,
     ):
-        self.url = url
-        self.realm = realm
-        self.extra = extra or {}
-        self.serializers = serializers
-        self.ssl = ssl
-        self.proxy = proxy
-        self.headers = headers
+        _framework_glue.RunnerSettings.__init__(self, url, realm, extra, serializers, ssl, proxy, headers)
         self.websocket_options = websocket_options
         self.max_retries = max_retries
         self.initial_retry_delay = initial_retry_delay
@@ -146,34 +140,15 @@ class ApplicationRunner:
         else:
             create = make
 
-        if self.url.startswith("rs"):
-            is_secure, host, port = parse_rs_url(self.url)
-            serializer = self.serializers[0] if self.serializers else None
-            transport_factory: Any = WampRawSocketClientFactory(create, serializer=serializer)
-        else:
-            transport_factory = WampWebSocketClientFactory(
-                create,
-                url=self.url,
-                serializers=self.serializers,
-                proxy=self.proxy,
-                headers=self.headers,
-                reactor=reactor,
-            )
-            options = {
-                "maxFramePayloadSize": 1048576,
-                "maxMessagePayloadSize": 1048576,
-                "autoFragmentSize": 65536,
-                "failByDrop": True,
-                "openHandshakeTimeout": 2.5,
-                "closeHandshakeTimeout": 1.0,
-                "tcpNoDelay": True,
-                "autoPingInterval": 10.0,
-                "autoPingTimeout": 5.0,
-                "autoPingSize": 12,
-            }
-            options.update(self.websocket_options or {})
-            transport_factory.setProtocolOptions(**options)
-            is_secure, host, port = transport_factory.isSecure, transport_factory.host, transport_factory.port
+        transport_factory, is_secure, host, port = _framework_glue.runner_transport_factory(
+            self,
+            create,
+            WampWebSocketClientFactory,
+            WampRawSocketClientFactory,
+            fail_by_drop=True,
+            websocket_options=self.websocket_options,
+            reactor=reactor,
+        )
         transport_factory.noisy = False
 
         if endpoint is None:
@@ -401,6 +376,7 @@ class Service(MultiService):
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).
+from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402, F401
 from autobahn.util import public  # noqa: E402, F401
 from autobahn.wamp import auth  # noqa: E402, F401
 from autobahn.wamp.interfaces import IAuthenticator, ISerializer  # noqa: E402, F401

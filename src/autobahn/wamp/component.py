@@ -165,26 +165,6 @@ def _camel_case_from_snake_case(snake: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def _transport_factory(transport, session_factory, websocket_factory, rawsocket_factory, **framework_kwargs):
-    """The WAMP-over-WebSocket (``websocket_factory``, given ``framework_kwargs`` too) or -RawSocket client
-    factory for one configured transport, with its options applied."""
-    from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers
-
-    if transport.type == "websocket":
-        factory = websocket_factory(
-            session_factory,
-            url=transport.url,
-            serializers=create_transport_serializers(transport),
-            proxy=transport.proxy,
-            headers=transport.headers,
-            **framework_kwargs,
-        )
-    else:
-        factory = rawsocket_factory(session_factory, serializer=create_transport_serializer(transport.serializers[0]))
-    _apply_transport_options(factory, transport)
-    return factory
-
-
 def _apply_transport_options(factory, transport) -> None:
     """``transport.options`` into ``factory.setProtocolOptions``, by autobahn's names or in snake case."""
     for key, value in transport.options.items():

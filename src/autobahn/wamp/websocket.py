@@ -214,14 +214,6 @@ class WampWebSocketFactory:
         self._protocols = [f"wamp.2.{ser.SERIALIZER_ID}" for ser in serializers]
 
 
-def init_framework_factory(self, framework_factory: type, factory, args: tuple, kwargs: dict) -> None:
-    """``__init__`` of a framework's Wamp*Factory: this mixin's part (``serializers=``), then the framework
-    WebSocket factory's with the subprotocols of those serializers."""
-    WampWebSocketFactory.__init__(self, factory, kwargs.pop("serializers", None))
-    kwargs["protocols"] = self._protocols
-    framework_factory.__init__(self, *args, **kwargs)
-
-
 class WampWebSocketServerFactory(WampWebSocketFactory):
     """Mixin for WAMP-over-WebSocket server factories."""
 

@@ -1,0 +1,185 @@
+"""What the asyncio and Twisted integrations share, written once: the lazy names of their
+packages, the four ``Wamp*`` WebSocket classes, and the WebSocket or RawSocket client factory
+an ``ApplicationRunner`` or a ``Component`` makes for a URL. Each framework module passes in
+only what is its own (its WebSocket classes, its loop or reactor, its futures).
+
+Nothing here imports a framework, nor WAMP until a function that needs it is called, so the
+packages ``autobahn.asyncio`` and ``autobahn.twisted`` stay cheap to import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+# The WebSocket options an ApplicationRunner sets on its client factory, on both frameworks (as
+# autobahn 26.10.2's runners do): limits for typical components, quick handshakes, pings that
+# notice a dead router. failByDrop is the one autobahn set differently per framework (see
+# runner_transport_factory).
+RUNNER_WEBSOCKET_OPTIONS: dict[str, Any] = {
+    "maxFramePayloadSize": 1048576,
+    "maxMessagePayloadSize": 1048576,
+    "autoFragmentSize": 65536,
+    "openHandshakeTimeout": 2.5,
+    "closeHandshakeTimeout": 1.0,
+    "tcpNoDelay": True,
+    "autoPingInterval": 10.0,
+    "autoPingTimeout": 5.0,
+    "autoPingSize": 12,
+}
+
+
+def lazy_package_names(package: str, lazy: dict[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """A framework package's ``__getattr__`` and ``__dir__``: the names of ``lazy`` (name -> module)
+    are imported from their module on first use."""
+
+    def __getattr__(name: str) -> object:
+        module = lazy.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(module), name)
+
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *lazy})
+
+    return __getattr__, __dir__
+
+
+def _wamp_factory_init(websocket_factory: type) -> Callable[..., None]:
+    """``__init__`` of a framework's Wamp*Factory: the WAMP mixin's part (``serializers=``), then
+    ``websocket_factory``'s with the subprotocols of those serializers."""
+    from autobahn.wamp.websocket import WampWebSocketFactory
+
+    def __init__(self: Any, factory: Any, *args: Any, **kwargs: Any) -> None:
+        WampWebSocketFactory.__init__(self, factory, kwargs.pop("serializers", None))
+        kwargs["protocols"] = self._protocols
+        websocket_factory.__init__(self, *args, **kwargs)
+
+    return __init__
+
+
+# The Wamp* WebSocket classes of a framework module (its __all__ has them).
+WAMP_WEBSOCKET_NAMES = (
+    "WampWebSocketServerProtocol",
+    "WampWebSocketServerFactory",
+    "WampWebSocketClientProtocol",
+    "WampWebSocketClientFactory",
+)
+
+
+def wamp_websocket_classes(framework: str, namespace: dict[str, Any]) -> tuple[type, type, type, type]:
+    """The classes ``WampWebSocket{Server,Client}{Protocol,Factory}`` of the framework module whose
+    globals are ``namespace``, in the order of :data:`WAMP_WEBSOCKET_NAMES`:
+    each is ``autobahn.wamp.websocket``'s mixin on the module's class of the same role
+    (``WebSocketServerProtocol``, ...). ``framework`` names the framework in their docstrings."""
+    from autobahn.wamp import websocket as wamp_websocket
+
+    def define(name: str, doc: str, **body: Any) -> type:
+        bases = (getattr(wamp_websocket, name), namespace[name.removeprefix("Wamp")])
+        if "__init__" in body:
+            body["__init__"].__qualname__ = f"{name}.__init__"
+        body.update(__module__=namespace["__name__"], __qualname__=name, __doc__=f"{framework} {doc}")
+        return types.new_class(name, bases, exec_body=lambda ns: ns.update(body))
+
+    transport = "(implements ``autobahn.wamp.interfaces.ITransport``)."
+    server_protocol = define("WampWebSocketServerProtocol", f"WAMP-over-WebSocket server transport {transport}")
+    client_protocol = define("WampWebSocketClientProtocol", f"WAMP-over-WebSocket client transport {transport}")
+    server_factory = define(
+        "WampWebSocketServerFactory",
+        "WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;\n"
+        "    ``serializers`` (default: every one installed) decide the subprotocols offered.",
+        protocol=server_protocol,
+        __init__=_wamp_factory_init(namespace["WebSocketServerFactory"]),
+    )
+    client_factory = define(
+        "WampWebSocketClientFactory",
+        "WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``\n"
+        "    (default: every one installed, CBOR first) are offered as subprotocols in that order.",
+        protocol=client_protocol,
+        __init__=_wamp_factory_init(namespace["WebSocketClientFactory"]),
+    )
+    return server_protocol, server_factory, client_protocol, client_factory
+
+
+def websocket_transport_factory(
+    websocket_factory: type,
+    session_factory: Any,
+    url: str,
+    serializers: Any,
+    proxy: Any,
+    headers: Any,
+    framework_kwargs: dict[str, Any],
+) -> Any:
+    """A framework's WampWebSocketClientFactory for ``url``; ``framework_kwargs`` are the framework's own
+    (``loop=`` or ``reactor=``)."""
+    return websocket_factory(
+        session_factory, url=url, serializers=serializers, proxy=proxy, headers=headers, **framework_kwargs
+    )
+
+
+def runner_transport_factory(
+    runner: Any,
+    create: Any,
+    websocket_factory: type,
+    rawsocket_factory: type,
+    fail_by_drop: bool,
+    websocket_options: dict[str, Any] | None = None,
+    **framework_kwargs: Any,
+) -> tuple[Any, bool, str, Any]:
+    """The client factory an ApplicationRunner connects with, for its URL (``rs://``/``rss://``:
+    RawSocket with the first of its serializers; else WebSocket with :data:`RUNNER_WEBSOCKET_OPTIONS`,
+    ``failByDrop=fail_by_drop`` and then ``websocket_options``), and the URL's TLS flag, host and port.
+
+    ``fail_by_drop`` is the framework's: autobahn 26.10.2's asyncio runner does not drop the TCP
+    connection on a protocol error (False), its Twisted runner does (True)."""
+    if runner.url.startswith("rs"):
+        from autobahn.rawsocket.util import parse_url as parse_rs_url
+
+        is_secure, host, port = parse_rs_url(runner.url)
+        serializer = runner.serializers[0] if runner.serializers else None
+        return rawsocket_factory(create, serializer=serializer), is_secure, host, port
+    factory = websocket_transport_factory(
+        websocket_factory, create, runner.url, runner.serializers, runner.proxy, runner.headers, framework_kwargs
+    )
+    factory.setProtocolOptions(**{**RUNNER_WEBSOCKET_OPTIONS, "failByDrop": fail_by_drop, **(websocket_options or {})})
+    return factory, factory.isSecure, factory.host, factory.port
+
+
+def component_transport_factory(
+    transport: Any, session_factory: Any, websocket_factory: type, rawsocket_factory: type, **framework_kwargs: Any
+) -> Any:
+    """The WAMP-over-WebSocket or -RawSocket client factory for one transport of a Component (its
+    ``transport.options`` applied); ``framework_kwargs`` go to the WebSocket factory."""
+    from autobahn.wamp.component import _apply_transport_options
+    from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers
+
+    if transport.type == "websocket":
+        factory = websocket_transport_factory(
+            websocket_factory,
+            session_factory,
+            transport.url,
+            create_transport_serializers(transport),
+            transport.proxy,
+            transport.headers,
+            framework_kwargs,
+        )
+    else:
+        factory = rawsocket_factory(session_factory, serializer=create_transport_serializer(transport.serializers[0]))
+    _apply_transport_options(factory, transport)
+    return factory
+
+
+class RunnerSettings:
+    """The connection settings both frameworks' ApplicationRunner keep (their common base)."""
+
+    def __init__(self, url: str, realm: Any, extra: Any, serializers: Any, ssl: Any, proxy: Any, headers: Any) -> None:
+        self.url = url
+        self.realm = realm
+        self.extra = extra or {}
+        self.serializers = serializers
+        self.ssl = ssl
+        self.proxy = proxy
+        self.headers = headers

@@ -32,9 +32,22 @@ RUNNER_WEBSOCKET_OPTIONS: dict[str, Any] = {
 }
 
 
-def lazy_package_names(package: str, lazy: dict[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
-    """A framework package's ``__getattr__`` and ``__dir__``: the names of ``lazy`` (name -> module)
-    are imported from their module on first use."""
+# What both framework packages (autobahn.asyncio, autobahn.twisted) export, as autobahn's do.
+PACKAGE_NAMES = (
+    "ApplicationSession",
+    "WebSocketClientFactory",
+    "WebSocketClientProtocol",
+    "WebSocketServerFactory",
+    "WebSocketServerProtocol",
+)
+
+
+def lazy_package_names(package: str, own: dict[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """A framework package's ``__getattr__`` and ``__dir__``: :data:`PACKAGE_NAMES` (from the package's
+    ``wamp`` and ``websocket`` modules), ``USES_NVX`` and the package's ``own`` names (name -> module)
+    are imported on first use."""
+    lazy = {name: f"{package}.websocket" for name in PACKAGE_NAMES}
+    lazy.update(ApplicationSession=f"{package}.wamp", USES_NVX="autobahn.websocket", **own)
 
     def __getattr__(name: str) -> object:
         module = lazy.get(name)

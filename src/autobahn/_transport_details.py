@@ -25,7 +25,15 @@ try:  # looked up once: WAMP's types are optional for the WebSocket half
 except ImportError:
     TransportDetails = None  # type: ignore[assignment,misc]
 
-__all__ = ("TransportFacts", "create", "complete", "peer_notation", "tls_unique_channel_id", "NO_CHANNEL_ID")
+__all__ = (
+    "TransportFacts",
+    "create",
+    "complete",
+    "peer_notation",
+    "tls_unique_channel_id",
+    "channel_id",
+    "NO_CHANNEL_ID",
+)
 
 # autobahn's channel ID when there is none yet (the TLS handshake has not completed).
 NO_CHANNEL_ID = b"\x00" * 32
@@ -38,6 +46,21 @@ def tls_unique_channel_id(finished: bytes | None) -> bytes:
     if not isinstance(finished, bytes) or not finished:
         return NO_CHANNEL_ID
     return hashlib.sha256(finished).digest()
+
+
+def channel_id(
+    facts: TransportFacts, channel_id_type: str | None, error: type[Exception], bad_type: str, no_tls: str
+) -> bytes:
+    """A framework's ``transport_channel_id``: :data:`NO_CHANNEL_ID` when no type is asked for, else the
+    ``tls-unique`` channel ID of the transport ``facts`` tell about. ``error`` is raised, with the
+    framework's message ``bad_type`` or ``no_tls``, for another type or a transport without TLS."""
+    if channel_id_type is None:
+        return NO_CHANNEL_ID
+    if channel_id_type != "tls-unique":
+        raise error(bad_type)
+    if not facts.is_secure():
+        raise error(no_tls)
+    return tls_unique_channel_id(facts.tls_finished())
 
 
 def peer_notation(address: Any) -> str:
@@ -60,6 +83,10 @@ class TransportFacts:
     """What a framework adapter can tell about a connected transport (one subclass per framework)."""
 
     is_server: bool = False
+
+    def __init__(self, transport: Any, is_server: bool) -> None:
+        self.transport = transport
+        self.is_server = bool(is_server)
 
     def peer(self) -> str:
         """The peer in autobahn's notation (:func:`peer_notation`)."""

@@ -13,14 +13,20 @@ aborts the WAMP session with ``wamp.error.protocol_violation`` first.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+from typing import cast
 
 import txaio
 
 from autobahn._txaio import use_framework
 from autobahn.asyncio.util import AsyncioTransportFacts
 from autobahn.rawsocket import sansio
-from autobahn.rawsocket._wamp import RawSocketFraming, WampRawSocketFactoryBase, WampRawSocketTransport
+from autobahn.rawsocket._wamp import (
+    RawSocketFraming,
+    WampRawSocketClientFactoryBase,
+    WampRawSocketFactoryBase,
+    WampRawSocketServerFactoryBase,
+    WampRawSocketTransport,
+)
 
 use_framework("asyncio")
 
@@ -154,28 +160,19 @@ class WampRawSocketFactory(WampRawSocketFactoryBase):
     log = txaio.make_logger()
 
     def __call__(self) -> PrefixProtocol:
-        proto = self.protocol()
-        proto.factory = self
-        proto._set_max_message_size(self._max_message_size)
-        return proto
+        return self._build_protocol()
 
 
-class WampRawSocketServerFactory(WampRawSocketFactory):
+class WampRawSocketServerFactory(WampRawSocketServerFactoryBase, WampRawSocketFactory):
     """asyncio WAMP-over-RawSocket server factory: ``loop.create_server(factory, host, port)``."""
 
     protocol = WampRawSocketServerProtocol
 
-    def __init__(self, factory: Any, serializers: list[Any] | None = None) -> None:
-        self._init_server(factory, serializers)
 
-
-class WampRawSocketClientFactory(WampRawSocketFactory):
+class WampRawSocketClientFactory(WampRawSocketClientFactoryBase, WampRawSocketFactory):
     """asyncio WAMP-over-RawSocket client factory: ``loop.create_connection(factory, host, port)``."""
 
     protocol = WampRawSocketClientProtocol
-
-    def __init__(self, factory: Any, serializer: Any = None) -> None:
-        self._init_client(factory, serializer)
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).

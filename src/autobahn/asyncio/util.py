@@ -46,10 +46,6 @@ def get_or_create_event_loop() -> asyncio.AbstractEventLoop:
 class AsyncioTransportFacts(_transport_details.TransportFacts):
     """What an asyncio transport tells about itself (``get_extra_info``)."""
 
-    def __init__(self, transport: Any, is_server: bool) -> None:
-        self.transport = transport
-        self.is_server = bool(is_server)
-
     def peer(self) -> str:
         return peer2str(self.transport)
 
@@ -94,14 +90,13 @@ def transport_channel_id(transport: Any, is_server: bool, channel_id_type: str |
     """The TLS channel ID of ``channel_id_type`` (only ``"tls-unique"``) of an asyncio TLS transport:
     SHA-256 of the first TLS Finished message (32 NUL bytes before the TLS handshake completed, or
     when no type is asked for). ValueError for another type, or a transport without TLS."""
-    if channel_id_type is None:
-        return _transport_details.NO_CHANNEL_ID
-    if channel_id_type != "tls-unique":
-        raise ValueError(f"invalid channel ID type {channel_id_type} (only tls-unique)")
-    facts = AsyncioTransportFacts(transport, is_server)
-    if not facts.is_secure():
-        raise ValueError("TLS transport channel_id for tls-unique requested, but the transport has no TLS")
-    return _transport_details.tls_unique_channel_id(facts.tls_finished())
+    return _transport_details.channel_id(
+        AsyncioTransportFacts(transport, is_server),
+        channel_id_type,
+        ValueError,
+        f"invalid channel ID type {channel_id_type} (only tls-unique)",
+        "TLS transport channel_id for tls-unique requested, but the transport has no TLS",
+    )
 
 
 def extract_peer_certificate(ssl_obj: Any) -> dict[str, Any] | None:

@@ -34,7 +34,7 @@ from typing import Any
 
 import txaio
 
-from autobahn import _framework_glue, _transport_details
+from autobahn import _framework_glue
 from autobahn._txaio import use_framework
 from autobahn.asyncio.util import (  # noqa: F401 (autobahn's module has these names too)
     AsyncioTransportFacts,
@@ -47,6 +47,22 @@ from autobahn.websocket import protocol
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
 
 use_framework("asyncio")
+
+__all__ = [
+    *_framework_glue.WAMP_WEBSOCKET_NAMES,
+    "WebSocketServerProtocol",
+    "WebSocketServerFactory",
+    "WebSocketClientProtocol",
+    "WebSocketClientFactory",
+    "WebSocketAdapterProtocol",
+    "WebSocketAdapterFactory",
+    "yields",
+    "ConnectionRequest",
+    "ConnectionResponse",
+    "ConnectionAccept",
+    "ConnectionDeny",
+    "Disconnected",
+]
 
 try:  # looked up once, here: a failing import per connection would be slow
     from autobahn.wamp.types import TransportDetails
@@ -93,15 +109,7 @@ class WebSocketAdapterProtocol(asyncio.Protocol):
                 pass  # not a TCP socket after all (e.g. a socketpair)
         if getattr(self, "is_closed", None) is None:  # made outside a running loop (or no __init__ call)
             self.is_closed, self.is_open = self._create_future(), self._create_future()
-        self._transport_facts = AsyncioTransportFacts(transport, self.factory.isServer)
-        self._connection_made(self._transport_facts.peer(), _transport_details.create(self._transport_facts))
-
-    def _opened(self) -> None:
-        # The TLS channel ID, subprotocol and headers are known now (autobahn fills them in here too).
-        _transport_details.complete(
-            self._transport_details, self._transport_facts, self._conn.subprotocol, getattr(self, "http_headers", None)
-        )
-        super()._opened()  # type: ignore[misc]
+        self._transport_made(AsyncioTransportFacts(transport, self.factory.isServer))
 
     def data_received(self, data: bytes) -> None:
         self._data_received(data)
@@ -328,22 +336,6 @@ class WebSocketClientFactory(WebSocketAdapterFactory, protocol.WebSocketClientFa
 WampWebSocketServerProtocol, WampWebSocketServerFactory, WampWebSocketClientProtocol, WampWebSocketClientFactory = (
     _framework_glue.wamp_websocket_classes("asyncio", globals())
 )
-
-__all__ = [
-    *_framework_glue.WAMP_WEBSOCKET_NAMES,
-    "WebSocketServerProtocol",
-    "WebSocketServerFactory",
-    "WebSocketClientProtocol",
-    "WebSocketClientFactory",
-    "WebSocketAdapterProtocol",
-    "WebSocketAdapterFactory",
-    "yields",
-    "ConnectionRequest",
-    "ConnectionResponse",
-    "ConnectionAccept",
-    "ConnectionDeny",
-    "Disconnected",
-]
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).

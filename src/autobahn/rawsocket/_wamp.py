@@ -271,6 +271,13 @@ class WampRawSocketFactoryBase:
     def resetProtocolOptions(self) -> None:
         self._max_message_size = sansio.MAX_LENGTH
 
+    def _build_protocol(self) -> Any:
+        """A protocol for a new connection (the framework asks through ``__call__`` or ``buildProtocol``)."""
+        proto = self.protocol()  # type: ignore[attr-defined]
+        proto.factory = self
+        proto._set_max_message_size(self._max_message_size)
+        return proto
+
     def setProtocolOptions(self, maxMessagePayloadSize: int | None = None) -> None:
         """``maxMessagePayloadSize``: the longest message we accept, in [512, 2**24] (announced rounded up to a
         power of two); a longer frame closes the connection."""
@@ -278,7 +285,12 @@ class WampRawSocketFactoryBase:
             sansio.length_exponent(maxMessagePayloadSize)  # ValueError when out of range
             self._max_message_size = maxMessagePayloadSize
 
-    def _init_server(self, factory: Any, serializers: list[Any] | None) -> None:
+
+class WampRawSocketServerFactoryBase(WampRawSocketFactoryBase):
+    """A server factory of either framework: ``factory`` makes each connection's session; ``serializers``
+    (default: every one installed) are the ones the server speaks."""
+
+    def __init__(self, factory: Any, serializers: list[Any] | None = None) -> None:
         self._factory = factory if callable(factory) else (lambda: factory)
         if serializers is None:
             serializers = installed_serializers()
@@ -286,7 +298,12 @@ class WampRawSocketFactoryBase:
                 raise Exception("could not import any WAMP serializers")
         self._serializers = {ser.RAWSOCKET_SERIALIZER_ID: ser for ser in serializers}
 
-    def _init_client(self, factory: Any, serializer: Any) -> None:
+
+class WampRawSocketClientFactoryBase(WampRawSocketFactoryBase):
+    """A client factory of either framework: ``factory`` makes the session; ``serializer`` (default: the
+    best installed) is the one it asks for."""
+
+    def __init__(self, factory: Any, serializer: Any = None) -> None:
         self._factory = factory if callable(factory) else (lambda: factory)
         if serializer is None:
             serializers = installed_serializers()

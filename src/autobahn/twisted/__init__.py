@@ -20,35 +20,19 @@ try:
 except ImportError as exc:
     raise ImportError('autobahn.twisted needs Twisted: pip install "autobahn[twisted]"', name="twisted") from exc
 
-_LAZY = {
-    "install_reactor": "autobahn.twisted.choosereactor",
-    "sleep": "autobahn.twisted.util",
-    "ApplicationSession": "autobahn.twisted.wamp",
-    "WebSocketClientFactory": "autobahn.twisted.websocket",
-    "WebSocketClientProtocol": "autobahn.twisted.websocket",
-    "WebSocketServerFactory": "autobahn.twisted.websocket",
-    "WebSocketServerProtocol": "autobahn.twisted.websocket",
-    "WrappingWebSocketClientFactory": "autobahn.twisted.websocket",
-    "WrappingWebSocketServerFactory": "autobahn.twisted.websocket",
-    "USES_NVX": "autobahn.websocket",
-}
-
 __ident__ = (
     f"Autobahn/{_version}-Twisted/{_twisted_version}-{_platform.python_implementation()}/{_platform.python_version()}"
 )
 """Library, framework and interpreter, as autobahn identifies its Twisted backend."""
 
 
-__getattr__, __dir__ = _framework_glue.lazy_package_names(__name__, _LAZY)
-
-
-__all__ = (
-    "ApplicationSession",
-    "WebSocketClientFactory",
-    "WebSocketClientProtocol",
-    "WebSocketServerFactory",
-    "WebSocketServerProtocol",
-    "WrappingWebSocketServerFactory",
-    "install_reactor",
-    "sleep",
+__getattr__, __dir__ = _framework_glue.lazy_package_names(
+    __name__,
+    {
+        "install_reactor": "autobahn.twisted.choosereactor",
+        "sleep": "autobahn.twisted.util",
+        "WrappingWebSocketClientFactory": "autobahn.twisted.websocket",
+        "WrappingWebSocketServerFactory": "autobahn.twisted.websocket",
+    },
 )
+__all__ = (*_framework_glue.PACKAGE_NAMES, "WrappingWebSocketServerFactory", "install_reactor", "sleep")

@@ -18,7 +18,12 @@ from twisted.internet.protocol import ClientFactory, Factory, Protocol
 from zope.interface import implementer
 
 from autobahn._txaio import use_framework
-from autobahn.rawsocket._wamp import WampRawSocketFactoryBase, WampRawSocketTransport
+from autobahn.rawsocket._wamp import (
+    WampRawSocketClientFactoryBase,
+    WampRawSocketFactoryBase,
+    WampRawSocketServerFactoryBase,
+    WampRawSocketTransport,
+)
 from autobahn.twisted.util import TwistedTransportFacts
 
 use_framework("twisted")
@@ -131,28 +136,20 @@ class WampRawSocketFactory(WampRawSocketFactoryBase, Factory):
     noisy = False
 
     def buildProtocol(self, addr: Any) -> WampRawSocketProtocol:
-        proto = self.protocol()
-        proto.factory = self
-        proto._set_max_message_size(self._max_message_size)
-        return proto
+        return self._build_protocol()
 
 
-class WampRawSocketServerFactory(WampRawSocketFactory):
+class WampRawSocketServerFactory(WampRawSocketServerFactoryBase, WampRawSocketFactory):
     """Twisted WAMP-over-RawSocket server factory: ``reactor.listenTCP(port, factory)``."""
 
     protocol = WampRawSocketServerProtocol
 
-    def __init__(self, factory: Any, serializers: list[Any] | None = None) -> None:
-        self._init_server(factory, serializers)
 
-
-class WampRawSocketClientFactory(WampRawSocketFactory, ClientFactory):  # ClientFactory: reactor.connectTCP works too
+# ClientFactory: reactor.connectTCP works too
+class WampRawSocketClientFactory(WampRawSocketClientFactoryBase, WampRawSocketFactory, ClientFactory):
     """Twisted WAMP-over-RawSocket client factory: ``reactor.connectTCP(host, port, factory)``."""
 
     protocol = WampRawSocketClientProtocol
-
-    def __init__(self, factory: Any, serializer: Any = None) -> None:
-        self._init_client(factory, serializer)
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).

@@ -74,10 +74,6 @@ def _session_reused(connection: Any) -> bool:
 class TwistedTransportFacts(_transport_details.TransportFacts):
     """What a Twisted transport tells about itself."""
 
-    def __init__(self, transport: Any, is_server: bool) -> None:
-        self.transport = transport
-        self.is_server = bool(is_server)
-
     def peer(self) -> str:
         return peer2str(self.transport)
 
@@ -103,17 +99,14 @@ def transport_channel_id(transport: Any, is_server: bool, channel_id_type: str |
     """The TLS channel ID of ``channel_id_type`` (only ``"tls-unique"``) of a Twisted TLS transport:
     SHA-256 of the first TLS Finished message (32 NUL bytes before the TLS handshake completed, or
     when no type is asked for). RuntimeError for another type, or a transport without TLS."""
-    if channel_id_type is None:
-        return _transport_details.NO_CHANNEL_ID
-    if channel_id_type != "tls-unique":
-        raise RuntimeError(f'invalid TLS channel ID type "{channel_id_type}" requested')
-    facts = TwistedTransportFacts(transport, is_server)
-    if not facts.is_secure():
-        raise RuntimeError(
-            f'cannot determine TLS channel ID of type "{channel_id_type}" when TLS is not available on this '
-            f"transport {type(transport)}"
-        )
-    return _transport_details.tls_unique_channel_id(facts.tls_finished())
+    return _transport_details.channel_id(
+        TwistedTransportFacts(transport, is_server),
+        channel_id_type,
+        RuntimeError,
+        f'invalid TLS channel ID type "{channel_id_type}" requested',
+        f'cannot determine TLS channel ID of type "{channel_id_type}" when TLS is not available on this '
+        f"transport {type(transport)}",
+    )
 
 
 def extract_peer_certificate(transport: Any) -> dict[str, Any] | None:

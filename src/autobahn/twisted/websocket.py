@@ -35,7 +35,7 @@ from twisted.internet.interfaces import ITransport
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
-from autobahn import _framework_glue, _transport_details
+from autobahn import _framework_glue
 from autobahn._txaio import use_framework
 from autobahn.exception import Disconnected
 from autobahn.twisted.util import (  # noqa: F401 (autobahn's module has these names too)
@@ -116,15 +116,7 @@ class WebSocketAdapterProtocol(twisted.internet.protocol.Protocol):
             transport.bufferSize = _IO_SIZE
         if getattr(transport, "SEND_LIMIT", None) == 2**17:
             transport.SEND_LIMIT = _IO_SIZE
-        self._transport_facts = TwistedTransportFacts(transport, bool(self.is_server))
-        self._connection_made(self._transport_facts.peer(), _transport_details.create(self._transport_facts))
-
-    def _opened(self) -> None:
-        # The TLS handshake has completed by now: fill in its channel ID and the peer certificate.
-        _transport_details.complete(
-            self._transport_details, self._transport_facts, self._conn.subprotocol, getattr(self, "http_headers", None)
-        )
-        super()._opened()  # type: ignore[misc]
+        self._transport_made(TwistedTransportFacts(transport, bool(self.is_server)))
 
     def dataReceived(self, data: bytes) -> None:
         self._data_received(data)

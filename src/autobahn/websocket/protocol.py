@@ -25,6 +25,7 @@ import re
 import time
 from typing import Any
 
+from autobahn import _transport_details
 from autobahn._version import __version__
 from autobahn.exception import Disconnected
 from autobahn.util import ObservableMixin
@@ -664,6 +665,13 @@ class WebSocketProtocol(ObservableMixin):
 
     # --- driven by the adapters ---
 
+    _transport_facts: Any = None  # the adapter's TransportFacts (autobahn._transport_details), if it gave them
+
+    def _transport_made(self, facts: Any) -> None:
+        """``_connection_made`` from the adapter's TransportFacts: the peer and the transport details."""
+        self._transport_facts = facts
+        self._connection_made(facts.peer(), _transport_details.create(facts))
+
     def _connection_made(self, peer: str, transport_details: Any = None) -> None:
         if "trafficStats" not in self.__dict__:
             # A subclass's __init__ did not call ours (autobahn's examples do that): set up now.
@@ -916,6 +924,11 @@ class WebSocketProtocol(ObservableMixin):
     def _opened(self) -> None:
         conn = self._conn
         assert conn is not None
+        if self._transport_facts is not None:
+            # The TLS channel ID, subprotocol and headers are known now (autobahn fills them in here too).
+            _transport_details.complete(
+                self._transport_details, self._transport_facts, conn.subprotocol, getattr(self, "http_headers", None)
+            )
         self._cancel_timer()
         self._track("onOpen")
         self.websocket_protocol_in_use = conn.subprotocol

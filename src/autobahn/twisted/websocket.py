@@ -374,12 +374,19 @@ class _WrappingFactory:
     _factory: Any
     _subprotocols: list[str]
 
-    def _wrap(self, factory: Any, subprotocol: str | None) -> list[str]:
+    def __init__(
+        self,
+        factory: Any,
+        url: str,
+        reactor: Any = None,
+        enableCompression: bool = True,
+        autoFragmentSize: int = 0,
+        subprotocol: str | None = None,
+    ) -> None:
         self._factory = factory
         self._subprotocols = ["binary", "base64"] + ([subprotocol] if subprotocol else [])
-        return self._subprotocols
-
-    def _wrapping_options(self, enableCompression: bool, autoFragmentSize: int) -> None:
+        # the WebSocket factory this is mixed into (next in the MRO)
+        super().__init__(url=url, reactor=reactor, protocols=self._subprotocols)  # type: ignore[call-arg]
         self.setProtocolOptions(  # type: ignore[attr-defined]
             autoFragmentSize=autoFragmentSize, failByDrop=False, perMessageDeflate=bool(enableCompression)
         )
@@ -396,19 +403,6 @@ class WrappingWebSocketServerFactory(_WrappingFactory, WebSocketServerFactory):
 
     _wrapper = WrappingWebSocketServerProtocol
 
-    def __init__(
-        self,
-        factory: Any,
-        url: str,
-        reactor: Any = None,
-        enableCompression: bool = True,
-        autoFragmentSize: int = 0,
-        subprotocol: str | None = None,
-    ) -> None:
-        protocols = self._wrap(factory, subprotocol)
-        WebSocketServerFactory.__init__(self, url=url, reactor=reactor, protocols=protocols)
-        self._wrapping_options(enableCompression, autoFragmentSize)
-
     def startFactory(self) -> None:
         self._factory.doStart()
         WebSocketServerFactory.startFactory(self)
@@ -422,19 +416,6 @@ class WrappingWebSocketClientFactory(_WrappingFactory, WebSocketClientFactory):
     """Connects the stream protocol of ``factory`` (a Twisted factory) over WebSocket to ``url``."""
 
     _wrapper = WrappingWebSocketClientProtocol
-
-    def __init__(
-        self,
-        factory: Any,
-        url: str,
-        reactor: Any = None,
-        enableCompression: bool = True,
-        autoFragmentSize: int = 0,
-        subprotocol: str | None = None,
-    ) -> None:
-        protocols = self._wrap(factory, subprotocol)
-        WebSocketClientFactory.__init__(self, url=url, reactor=reactor, protocols=protocols)
-        self._wrapping_options(enableCompression, autoFragmentSize)
 
 
 # --- connecting and listening ---

@@ -117,22 +117,6 @@ def wamp_websocket_classes(framework: str, namespace: dict[str, Any]) -> tuple[t
     return server_protocol, server_factory, client_protocol, client_factory
 
 
-def websocket_transport_factory(
-    websocket_factory: type,
-    session_factory: Any,
-    url: str,
-    serializers: Any,
-    proxy: Any,
-    headers: Any,
-    framework_kwargs: dict[str, Any],
-) -> Any:
-    """A framework's WampWebSocketClientFactory for ``url``; ``framework_kwargs`` are the framework's own
-    (``loop=`` or ``reactor=``)."""
-    return websocket_factory(
-        session_factory, url=url, serializers=serializers, proxy=proxy, headers=headers, **framework_kwargs
-    )
-
-
 def runner_transport_factory(
     runner: Any,
     create: Any,
@@ -154,8 +138,13 @@ def runner_transport_factory(
         is_secure, host, port = parse_rs_url(runner.url)
         serializer = runner.serializers[0] if runner.serializers else None
         return rawsocket_factory(create, serializer=serializer), is_secure, host, port
-    factory = websocket_transport_factory(
-        websocket_factory, create, runner.url, runner.serializers, runner.proxy, runner.headers, framework_kwargs
+    factory = websocket_factory(
+        create,
+        url=runner.url,
+        serializers=runner.serializers,
+        proxy=runner.proxy,
+        headers=runner.headers,
+        **framework_kwargs,
     )
     factory.setProtocolOptions(**{**RUNNER_WEBSOCKET_OPTIONS, "failByDrop": fail_by_drop, **(websocket_options or {})})
     return factory, factory.isSecure, factory.host, factory.port
@@ -170,14 +159,14 @@ def component_transport_factory(
     from autobahn.wamp.serializer import create_transport_serializer, create_transport_serializers
 
     if transport.type == "websocket":
-        factory = websocket_transport_factory(
-            websocket_factory,
+        serializers = create_transport_serializers(transport)
+        factory = websocket_factory(
             session_factory,
-            transport.url,
-            create_transport_serializers(transport),
-            transport.proxy,
-            transport.headers,
-            framework_kwargs,
+            url=transport.url,
+            serializers=serializers,
+            proxy=transport.proxy,
+            headers=transport.headers,
+            **framework_kwargs,
         )
     else:
         factory = rawsocket_factory(session_factory, serializer=create_transport_serializer(transport.serializers[0]))

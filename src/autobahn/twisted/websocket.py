@@ -470,6 +470,26 @@ def check_client_options(options: dict[str, Any]) -> None:
             raise ValueError(f"'options' may not contain '{key}'")
 
 
+def _when_opened(proto: Any, transport_config: str) -> Deferred:
+    """A Deferred firing with the client ``proto`` once its opening handshake completed, failing with
+    Disconnected when the connection closes first (what a client agent's ``open`` returns)."""
+    opened: Deferred = Deferred()
+
+    def handshake_done(value: Any) -> Any:
+        if not opened.called:
+            opened.callback(proto)
+        return value
+
+    def closed_first(value: Any) -> Any:
+        if not opened.called:
+            opened.errback(Disconnected(f"the opening handshake with {transport_config} did not complete"))
+        return value
+
+    proto.is_open.addCallback(handshake_done)
+    proto.is_closed.addCallback(closed_first)
+    return opened
+
+
 class _TwistedWebSocketClientAgent(_ClientAgentBase):
     """Opens WebSocket client connections over Twisted endpoints (``create_client_agent``)."""
 
@@ -500,19 +520,8 @@ class _TwistedWebSocketClientAgent(_ClientAgentBase):
                 endpoint = endpoints.wrapClientTLS(ssl.optionsForClientTLS(factory.host), endpoint)
         opened: Deferred = Deferred()
 
-        def handshake_done(value: Any, proto: Any) -> Any:
-            if not opened.called:
-                opened.callback(proto)
-            return value
-
-        def closed_first(value: Any) -> Any:
-            if not opened.called:
-                opened.errback(Disconnected(f"the opening handshake with {transport_config} did not complete"))
-            return value
-
         def connected(proto: Any) -> None:
-            proto.is_open.addCallback(handshake_done, proto)
-            proto.is_closed.addCallback(closed_first)
+            _when_opened(proto, transport_config).chainDeferred(opened)
 
         endpoint.connect(factory).addCallbacks(connected, opened.errback)
         return opened

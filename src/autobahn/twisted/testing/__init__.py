@@ -28,13 +28,13 @@ from twisted.internet.testing import MemoryReactorClock
 from twisted.test import iosim
 from zope.interface import directlyProvides  # type: ignore[import-untyped]
 
-from autobahn.exception import Disconnected
 from autobahn.twisted.websocket import (
     WebSocketClientFactory,
     WebSocketClientProtocol,
     WebSocketServerFactory,
     WebSocketServerProtocol,
     _TwistedWebSocketClientAgent,  # noqa: F401 - autobahn's testing module has it too
+    _when_opened,
     check_client_options,
     check_transport_config,
 )
@@ -129,22 +129,9 @@ class _MemoryAgent(IWebSocketClientAgent):
             directlyProvides(server_io, ISSLTransport)
         self._servers[client] = server
 
-        opened: Deferred = Deferred()
-
-        def handshake_done(value: Any) -> Any:
-            if not opened.called:
-                opened.callback(client)
-            return value
-
-        def closed_first(value: Any) -> Any:
-            if not opened.called:
-                opened.errback(Disconnected(f"the opening handshake with {transport_config} did not complete"))
-            return value
-
         # greet=False: the first bytes move when the pumper runs, as on a real reactor.
         pump = iosim.connect(server, server_io, client, client_io, greet=False)
-        client.is_open.addCallback(handshake_done)
-        client.is_closed.addCallback(closed_first)
+        opened = _when_opened(client, transport_config)
         self._pumper.add(pump)
         return opened
 

@@ -29,6 +29,7 @@ from autobahn._txaio import use_framework
 use_framework("asyncio")
 
 from autobahn.asyncio.rawsocket import WampRawSocketClientFactory  # noqa: E402
+from autobahn.asyncio.util import get_or_create_event_loop  # noqa: E402 - autobahn 26.11.1 has it here too
 from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import protocol  # noqa: E402
 from autobahn.wamp.interfaces import ISession, ITransportHandler  # noqa: E402
@@ -86,26 +87,8 @@ class ApplicationSessionFactory(protocol.ApplicationSessionFactory):
     log = txaio.make_logger()
 
 
-def _event_loop() -> asyncio.AbstractEventLoop:
-    """The running loop, else the thread's loop, else a new one set for this thread."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    try:
-        import warnings
-
-        # (the policy API is deprecated from Python 3.14; the thread's loop is what a caller set)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            loop = asyncio.get_event_loop_policy().get_event_loop()
-        if not loop.is_closed():
-            return loop
-    except RuntimeError:
-        pass
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    return loop
+# The running loop, else the thread's loop, else a new one set for this thread.
+_event_loop = get_or_create_event_loop
 
 
 class ApplicationRunner(_framework_glue.RunnerSettings):
@@ -198,7 +181,6 @@ class Session(protocol._SessionShim):
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).
-from autobahn.asyncio.util import get_or_create_event_loop  # noqa: E402, F401
 from autobahn.rawsocket.util import parse_url as parse_rs_url  # noqa: E402, F401
 from autobahn.util import public  # noqa: E402, F401
 from autobahn.websocket.compress_deflate import (  # noqa: E402, F401

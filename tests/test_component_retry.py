@@ -16,6 +16,7 @@ import json
 import logging
 
 import pytest
+import txaio
 from frameworks import LOOP, run, wait
 
 from autobahn.wamp import message, role
@@ -135,6 +136,9 @@ def test_component_retries_until_the_router_admits_it(framework, how, caplog):
         component.on_connectfailure(lambda comp, error: failures.append(error))
         try:
             if framework == "asyncio":
+                # As autobahn's run() does: txaio's futures on the loop the component runs on (an
+                # earlier test may have left txaio.config.loop on a loop it closed).
+                txaio.config.loop = LOOP
                 await wait(component.start(LOOP), 30)
             else:
                 from twisted.internet import reactor

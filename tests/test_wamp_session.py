@@ -109,11 +109,14 @@ async def joined(session_cls=Recorder, **kwargs):
 
 
 def run(coro):
-    loop = asyncio.new_event_loop()
+    # txaio's futures go to txaio.config.loop: this test's loop while it runs, then the one before
+    # (a closed loop left there would break the next test that creates txaio futures).
+    loop, previous = asyncio.new_event_loop(), txaio.config.loop
     txaio.config.loop = loop
     try:
         return loop.run_until_complete(asyncio.wait_for(coro, 10))
     finally:
+        txaio.config.loop = previous
         loop.close()
 
 

@@ -777,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"{args.autobahn_2610} holds no autobahn: pip install --target {args.autobahn_2610} autobahn==26.10.2"
         )
-    missing = missing_peers(servers, args.loops.split(","))
+    missing = missing_peers(servers, args.loops.split(","), args.deflate)
     if missing:
         parser.error(
             f"the peers this run needs are not installed ({', '.join(missing)}): "
@@ -850,10 +850,12 @@ def measure(args: argparse.Namespace, servers: list[str], sizes: list[int], pinn
 PEER_MODULES = {"picows": "picows", "aiohttp": "aiohttp", "websockets": "websockets", "uvloop": "uvloop"}
 
 
-def missing_peers(servers: list[str], loops: list[str]) -> list[str]:
-    """The distributions (pip names) a run needs and this interpreter lacks: picows always (the
-    client, and the server of --client-check), each peer server named, uvloop for that loop."""
-    needed = ["picows", *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
+def missing_peers(servers: list[str], loops: list[str], deflate: bool = False) -> list[str]:
+    """The distributions (pip names) a run needs and this interpreter lacks: picows (the client,
+    and the server of --client-check) unless --deflate (our client), each peer server named,
+    uvloop for that loop."""
+    client = [] if deflate else ["picows"]
+    needed = [*client, *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
     return [PEER_MODULES[n] for n in dict.fromkeys(needed) if importlib.util.find_spec(n) is None]
 
 

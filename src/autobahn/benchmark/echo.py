@@ -2,9 +2,11 @@
 
 One fixed client (picows's, the fastest Python client) sends a message, waits for its
 echo and repeats for ``--duration`` seconds, against each server: ours with NVX (``nvx``)
-and pure Python (``py``), picows, aiohttp, websockets and the published autobahn 26.10.2
+and pure Python (``py``), picows, aiohttp, websockets, the published autobahn 26.10.2
 (``autobahn-26.10.2``, from its own ``pip install --target`` folder, ``--autobahn-2610``:
-it shares our package name). All servers run at once, each in its own process, and one
+it shares our package name), and a native ceiling (``native``: benchmarks/native-echo, a Rust
+server on one thread with fastwebsockets, which the run builds with ``cargo build --release``
+into ~/.cache/autobahn-benchmark). All servers run at once, each in its own process, and one
 client process measures them in interleaved rounds (every server at one size, then the
 next size; ``--repeat`` rounds, the best counts), so that a machine shared with other work
 slows them all alike. Beside round trips/s the table gives the server process's CPU time
@@ -12,12 +14,21 @@ per round trip (from ``/proc/PID/task/*/schedstat`` before and after each measur
 Run on the default asyncio loop and on uvloop (``--loops``), all processes pinned to one
 core with ``taskset -c 0`` (the CPU cost per message) and unpinned (``--pinning``); text
 and binary; ``--sizes``. ``--client-check`` also times our client against a picows server
-(next to picows's own client). Compression is off everywhere. A server or client that
-fails makes the run exit non-zero.
+(next to picows's own client). A server or client that fails makes the run exit non-zero.
+
+``--tls``: every server listens with TLS (wss), with a self-signed certificate made for the
+run; the client trusts exactly it. ``--deflate``: permessage-deflate, the servers that have it
+(not picows nor native) accepting it; the client is ours (NVX), since picows has no compression:
+of the compressing clients at hand it is the fastest, so it caps the round trips least, and it
+offers what browsers offer (``permessage-deflate; client_max_window_bits``); the server's CPU per
+message is its own either way. The messages are then slices of one JSON-like stream (market-data
+records: deflate makes 1 MiB of it about 170 KiB, 256 B about 140 B), each different from the ones in deflate's window. Without
+``--deflate`` compression is off everywhere.
 
 What the servers do differs: ours validate UTF-8 and deliver whole messages to
 ``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
-to ``str`` and encode it again to echo; picows echoes frame by frame without validating.
+to ``str`` and encode it again to echo; picows echoes frame by frame without validating;
+native reassembles fragmented messages and validates text (simdutf8) before echoing it whole.
 """
 
 from __future__ import annotations
@@ -83,8 +94,7 @@ def payloads_for(size: int, is_binary: bool, deflate: bool) -> list[bytes]:
 
 def json_like(length: int) -> bytes:
     """``length`` bytes of a JSON array of market-data records: the same keys in every record,
-    numbers that vary (from a seeded generator), ASCII only, so any slice is valid text.
-    deflate shrinks it to about a quarter."""
+    numbers that vary (from a seeded generator), ASCII only, so any slice is valid text."""
     rng = random.Random(length)
     records, total, i = [], 2, 0
     while total < length:

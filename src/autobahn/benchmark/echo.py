@@ -28,7 +28,7 @@ records: deflate makes 1 MiB of it about 170 KiB, 256 B about 140 B), each diffe
 What the servers do differs: ours validate UTF-8 and deliver whole messages to
 ``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
 to ``str`` and encode it again to echo; picows echoes frame by frame without validating;
-native reassembles fragmented messages and validates text (simdutf8) before echoing it whole.
+native (fastwebsockets) validates text (simdutf8) and echoes whole messages.
 """
 
 from __future__ import annotations

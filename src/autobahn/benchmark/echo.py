@@ -22,8 +22,8 @@ run; the client trusts exactly it. ``--deflate``: permessage-deflate, the server
 of the compressing clients at hand it is the fastest, so it caps the round trips least, and it
 offers what browsers offer (``permessage-deflate; client_max_window_bits``); the server's CPU per
 message is its own either way. The messages are then slices of one JSON-like stream (market-data
-records: deflate makes 1 MiB of it about 170 KiB, 256 B about 140 B), each different from the ones in deflate's window. Without
-``--deflate`` compression is off everywhere.
+records: deflate makes 1 MiB of it about 170 KiB, 256 B about 140 B), each different from those
+in deflate's window. Without ``--deflate`` compression is off everywhere.
 
 What the servers do differs: ours validate UTF-8 and deliver whole messages to
 ``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
@@ -124,7 +124,7 @@ def run_loop(main: Any, loop_name: str) -> Any:
 async def serve_picows(port: int, tls_dir: str | None, deflate: bool) -> None:
     from picows import WSListener, WSMsgType, ws_create_server
 
-    class Echo(WSListener):  # type: ignore[misc]
+    class Echo(WSListener):
         def on_ws_frame(self, transport: Any, frame: Any) -> None:
             if frame.msg_type == WSMsgType.CLOSE:
                 transport.send_close(frame.get_close_code())
@@ -185,7 +185,7 @@ def _picows_listener() -> Any:
     """picows's listener for the echo clients: collects a message's frames, hands it to ``waiter``."""
     from picows import WSListener, WSMsgType
 
-    class Client(WSListener):  # type: ignore[misc]
+    class Client(WSListener):
         waiter: asyncio.Future[bytes]
         parts: list[bytes]
 

@@ -263,7 +263,7 @@ async def connect_ours(port: int, tls_dir: str | None, deflate: bool = False) ->
     await loop.create_connection(factory, "127.0.0.1", port, ssl=client_ssl_context(tls_dir))
     proto = await asyncio.wait_for(opened, 10)
     if deflate and not proto.websocket_extensions_in_use:
-        raise SystemExit(f"the server on port {port} did not accept permessage-deflate")
+        raise SystemExit("the server did not accept permessage-deflate")
 
     async def round_trip(payload: bytes, is_binary: bool) -> bytes:
         proto.waiter = loop.create_future()
@@ -297,10 +297,13 @@ async def client_rounds(
     server's CPU time around exactly that measurement."""
     connections = {}
     for name, port in ports.items():
-        if deflate:
-            connections[name] = await connect_ours(port, tls_dir, deflate=True)
-        else:
-            connections[name] = await connect_picows(port, tls_dir)
+        try:
+            if deflate:
+                connections[name] = await connect_ours(port, tls_dir, deflate=True)
+            else:
+                connections[name] = await connect_picows(port, tls_dir)
+        except SystemExit as exc:
+            raise SystemExit(f"{name}: {exc}") from None
 
     def report(line: dict[str, Any]) -> None:
         print(json.dumps(line), flush=True)

@@ -259,14 +259,18 @@ conformance:
     {{python}} .ci/conformance.py --outdir wstest-results/ci
 
 # Echo round trips on 127.0.0.1, 16 B..16 MiB, text and binary, one picows client against our servers
-# (NVX, pure), picows, aiohttp, websockets and autobahn 26.10.2 (in .peers/), asyncio and uvloop,
-# pinned to one core and not; our client against picows. Writes benchmarks/results/echo.{md,json,png}.
+# (NVX, pure), picows, aiohttp, websockets, autobahn 26.10.2 (in .peers/) and a native Rust server
+# (benchmarks/native-echo, built with cargo), asyncio and uvloop, pinned to one core and not; our client
+# against picows; then all over TLS, and with permessage-deflate (our client, the servers that compress).
+# Writes benchmarks/results/echo.{md,json,png} (the JSON and the plot: the plain run).
 bench-echo: install
     {{python}} -m pip install -q picows aiohttp websockets uvloop matplotlib
     {{python}} -m pip install -q --target .peers/autobahn-26.10.2 "autobahn==26.10.2"
     mkdir -p benchmarks/results
     {{python}} -m autobahn.benchmark.echo --client-check --json benchmarks/results/echo.json \
         --plot benchmarks/results/echo.png | tee benchmarks/results/echo.md
+    {{python}} -m autobahn.benchmark.echo --tls | tee -a benchmarks/results/echo.md
+    {{python}} -m autobahn.benchmark.echo --deflate | tee -a benchmarks/results/echo.md
 
 # Echo round trips on Twisted: ours (NVX, pure) against autobahn 26.10.2 on Twisted (its own --target folder).
 bench-echo-twisted: install

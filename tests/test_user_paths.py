@@ -5,6 +5,8 @@ subprocess."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import skip_summary
+from conftest import needs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,6 +122,66 @@ def test_echo_benchmark_exits_non_zero_when_a_point_fails(monkeypatch, capsys):
     status = echo.main(["--servers", "nvx", "--loops", "asyncio", "--pinning", "unpinned", "--sizes", "16"])
     assert status == 1
     assert "nvx: server failed: it did not start" in capsys.readouterr().err
+
+
+def test_echo_benchmark_names_the_native_build_without_cargo(monkeypatch, capsys):
+    from autobahn.benchmark import echo
+
+    monkeypatch.setattr(echo, "missing_peers", lambda *a: [])
+    monkeypatch.setattr(echo.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit) as exit_info:
+        echo.main(["--servers", "nvx,native", "--loops", "asyncio", "--pinning", "unpinned", "--sizes", "16"])
+    assert exit_info.value.code == 2
+    assert "needs Rust's cargo" in (err := capsys.readouterr().err)
+    assert "cargo build --release --locked --manifest-path" in err
+
+
+def test_echo_benchmark_refuses_deflate_for_servers_without_it(capsys):
+    from autobahn.benchmark import echo
+
+    with pytest.raises(SystemExit):
+        echo.main(["--deflate", "--servers", "nvx,picows", "--loops", "asyncio", "--pinning", "unpinned"])
+    assert "picows has no permessage-deflate" in capsys.readouterr().err
+
+
+def run_echo_briefly(*args: str) -> str:
+    """The echo benchmark at 16 B, one short measurement a point (a cargo build may come first);
+    its table, after checking that it exited 0."""
+    short = ["--sizes", "16", "--duration", "0.02", "--repeat", "1", "--loops", "asyncio", "--pinning", "unpinned"]
+    result = run_python("-m", "autobahn.benchmark.echo", *short, *args, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def assert_rows_for(table: str, servers: int) -> None:
+    """A text and a binary row, each with round trips/s and server CPU (µs) for every server."""
+    figure = r" [\d,]+ \([\d,.]+\) \|"
+    for kind in ("text", "binary"):
+        assert re.search(rf"^\| {kind} \| 16 B \|{figure * servers}", table, re.M), table
+
+
+@needs("picows")
+def test_echo_benchmark_measures_the_native_ceiling():
+    if shutil.which("cargo") is None:
+        pytest.skip("the native echo server is built with cargo, which this machine lacks")
+    table = run_echo_briefly("--servers", "nvx,native")
+    assert "| kind | size | nvx | native | nvx/native |" in table
+    assert_rows_for(table, 2)
+
+
+@needs("picows")
+def test_echo_benchmark_over_tls():
+    # The picows client trusts only the run's certificate and speaks wss: a plain server fails it.
+    table = run_echo_briefly("--tls", "--servers", "nvx,py")
+    assert "asyncio, unpinned, TLS, picows client" in table
+    assert_rows_for(table, 2)
+
+
+def test_echo_benchmark_with_permessage_deflate():
+    # Our client fails the run when a server does not accept its permessage-deflate offer.
+    table = run_echo_briefly("--deflate", "--servers", "nvx,py")
+    assert "asyncio, unpinned, plain, permessage-deflate, our client" in table
+    assert_rows_for(table, 2)
 
 
 # --- WAMP: run() exits non-zero when a component gives up; Ctrl-C ends cleanly ---

@@ -2,9 +2,11 @@
 
 One fixed client (picows's, the fastest Python client) sends a message, waits for its
 echo and repeats for ``--duration`` seconds, against each server: ours with NVX (``nvx``)
-and pure Python (``py``), picows, aiohttp, websockets and the published autobahn 26.10.2
+and pure Python (``py``), picows, aiohttp, websockets, the published autobahn 26.10.2
 (``autobahn-26.10.2``, from its own ``pip install --target`` folder, ``--autobahn-2610``:
-it shares our package name). All servers run at once, each in its own process, and one
+it shares our package name), and a native ceiling (``native``: benchmarks/native-echo, a Rust
+server on one thread with fastwebsockets, which the run builds with ``cargo build --release``
+into ~/.cache/autobahn-benchmark). All servers run at once, each in its own process, and one
 client process measures them in interleaved rounds (every server at one size, then the
 next size; ``--repeat`` rounds, the best counts), so that a machine shared with other work
 slows them all alike. Beside round trips/s the table gives the server process's CPU time
@@ -12,12 +14,21 @@ per round trip (from ``/proc/PID/task/*/schedstat`` before and after each measur
 Run on the default asyncio loop and on uvloop (``--loops``), all processes pinned to one
 core with ``taskset -c 0`` (the CPU cost per message) and unpinned (``--pinning``); text
 and binary; ``--sizes``. ``--client-check`` also times our client against a picows server
-(next to picows's own client). Compression is off everywhere. A server or client that
-fails makes the run exit non-zero.
+(next to picows's own client). A server or client that fails makes the run exit non-zero.
+
+``--tls``: every server listens with TLS (wss), with a self-signed certificate made for the
+run; the client trusts exactly it. ``--deflate``: permessage-deflate, the servers that have it
+(not picows nor native) accepting it; the client is ours (NVX), since picows has no compression:
+of the compressing clients at hand it is the fastest, so it caps the round trips least, and it
+offers what browsers offer (``permessage-deflate; client_max_window_bits``); the server's CPU per
+message is its own either way. The messages are then slices of one JSON-like stream (market-data
+records: deflate makes 1 MiB of it about 170 KiB, 256 B about 140 B), each different from those
+in deflate's window. Without ``--deflate`` compression is off everywhere.
 
 What the servers do differs: ours validate UTF-8 and deliver whole messages to
 ``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
-to ``str`` and encode it again to echo; picows echoes frame by frame without validating.
+to ``str`` and encode it again to echo; picows echoes frame by frame without validating;
+native (fastwebsockets) validates text (simdutf8) and echoes whole messages.
 """
 
 from __future__ import annotations
@@ -27,48 +38,36 @@ import asyncio
 import importlib.util
 import json
 import os
+import random
+import shlex
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autobahn import _cli
+from autobahn.benchmark._autobahn_echo_server import MAX_SIZE, server_ssl_context
 from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
 from autobahn.testee import wait_until_listening
 
 DEFAULT_SIZES = [16, 256, 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB]
-MAX_SIZE = 64 * MiB
-SERVERS = ["nvx", "py", "picows", "aiohttp", "websockets", "autobahn-26.10.2"]
+SERVERS = ["nvx", "py", "picows", "aiohttp", "websockets", "autobahn-26.10.2", "native"]
+# The servers that negotiate permessage-deflate (--deflate): picows and fastwebsockets have none.
+COMPRESSING = ["nvx", "py", "aiohttp", "websockets", "autobahn-26.10.2"]
 # AUTOBAHN_USE_NVX for our two servers.
 SWITCH = {"nvx": "1", "py": "0"}
-# The published autobahn's echo server, run with its install folder first on sys.path.
-AUTOBAHN_2610_SERVER = """
-import asyncio, sys
-import autobahn
-assert autobahn.__version__ == "26.10.2", autobahn.__version__
-from autobahn.asyncio.websocket import WebSocketServerFactory, WebSocketServerProtocol
-port, loop_name = int(sys.argv[1]), sys.argv[2]
-class Echo(WebSocketServerProtocol):
-    def onMessage(self, payload, isBinary):
-        self.sendMessage(payload, isBinary)
-async def main():
-    factory = WebSocketServerFactory(f"ws://127.0.0.1:{port}")
-    factory.protocol = Echo
-    factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE)
-    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", port)
-    async with server:
-        await server.serve_forever()
-if loop_name == "uvloop":
-    import uvloop
-    uvloop.run(main())
-else:
-    asyncio.run(main())
-""".replace("MAX_SIZE", str(MAX_SIZE))
+# Ours and the published autobahn run this script by path (the latter with its install folder first
+# on sys.path): one echo server under both packages.
+AUTOBAHN_SERVER = str(Path(__file__).with_name("_autobahn_echo_server.py"))
+# The native ceiling (server ``native``): a Rust crate of the source checkout, built on demand.
+NATIVE_CRATE = Path(__file__).resolve().parents[3] / "benchmarks" / "native-echo"
 
 
 def payload_for(size: int, is_binary: bool) -> bytes:
@@ -80,6 +79,34 @@ def payload_for(size: int, is_binary: bool) -> bytes:
     # Cut to size without ending inside a character, then pad with spaces.
     data = (unit * (size // len(unit) + 1))[:size].decode("utf-8", "ignore").encode()
     return data + b" " * (size - len(data))
+
+
+def payloads_for(size: int, is_binary: bool, deflate: bool) -> list[bytes]:
+    """The messages one measurement sends in turn: one, or for --deflate consecutive slices of one
+    stream of compressible JSON-like text (``json_like``), enough of them that a message never
+    meets its own copy in deflate's 32 KiB window (an exact repeat would compress to nothing)."""
+    if not deflate:
+        return [payload_for(size, is_binary)]
+    count = max(4, -(-2 * 32 * KiB // size))
+    stream = json_like(count * size)
+    return [stream[i * size : (i + 1) * size] for i in range(count)]
+
+
+def json_like(length: int) -> bytes:
+    """``length`` bytes of a JSON array of market-data records: the same keys in every record,
+    numbers that vary (from a seeded generator), ASCII only, so any slice is valid text."""
+    rng = random.Random(length)
+    records, total, i = [], 2, 0
+    while total < length:
+        symbol, side = rng.choice(["AAPL", "MSFT", "NVDA", "AMZN", "GOOG"]), rng.choice(["buy", "sell"])
+        record = (
+            f'{{"id":{i},"symbol":"{symbol}","price":{rng.uniform(10, 500):.2f},'
+            f'"volume":{rng.randrange(1, 10_000)},"side":"{side}","ts":{1_765_000_000_000 + 37 * i}}}'
+        )
+        records.append(record)
+        total += len(record) + 1
+        i += 1
+    return ("[" + ",".join(records) + "]").encode()[:length]
 
 
 def run_loop(main: Any, loop_name: str) -> Any:
@@ -94,25 +121,10 @@ def run_loop(main: Any, loop_name: str) -> Any:
 # --- servers (run in a child process) ---
 
 
-async def serve_ours(port: int) -> None:
-    from autobahn.asyncio.websocket import WebSocketServerFactory, WebSocketServerProtocol
-
-    class Echo(WebSocketServerProtocol):
-        def onMessage(self, payload: bytes, isBinary: bool) -> None:
-            self.sendMessage(payload, isBinary)
-
-    factory = WebSocketServerFactory(f"ws://127.0.0.1:{port}")
-    factory.protocol = Echo
-    factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE)
-    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", port)
-    async with server:
-        await server.serve_forever()
-
-
-async def serve_picows(port: int) -> None:
+async def serve_picows(port: int, tls_dir: str | None, deflate: bool) -> None:
     from picows import WSListener, WSMsgType, ws_create_server
 
-    class Echo(WSListener):  # type: ignore[misc]
+    class Echo(WSListener):
         def on_ws_frame(self, transport: Any, frame: Any) -> None:
             if frame.msg_type == WSMsgType.CLOSE:
                 transport.send_close(frame.get_close_code())
@@ -120,16 +132,17 @@ async def serve_picows(port: int) -> None:
             elif frame.msg_type != WSMsgType.PONG:
                 transport.send(frame.msg_type, frame.get_payload_as_memoryview(), frame.fin)
 
-    server = await ws_create_server(lambda request: Echo(), "127.0.0.1", port, max_frame_size=MAX_SIZE)
+    ssl_context = server_ssl_context(tls_dir)
+    server = await ws_create_server(lambda request: Echo(), "127.0.0.1", port, max_frame_size=MAX_SIZE, ssl=ssl_context)
     async with server:
         await server.serve_forever()
 
 
-async def serve_aiohttp(port: int) -> None:
+async def serve_aiohttp(port: int, tls_dir: str | None, deflate: bool) -> None:
     from aiohttp import WSMsgType, web
 
     async def handler(request: Any) -> Any:
-        ws = web.WebSocketResponse(max_msg_size=MAX_SIZE, compress=False)
+        ws = web.WebSocketResponse(max_msg_size=MAX_SIZE, compress=deflate)
         await ws.prepare(request)
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
@@ -142,22 +155,27 @@ async def serve_aiohttp(port: int) -> None:
     app.router.add_get("/", handler)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await web.TCPSite(runner, "127.0.0.1", port, ssl_context=server_ssl_context(tls_dir)).start()
     await asyncio.Event().wait()
 
 
-async def serve_websockets(port: int) -> None:
+async def serve_websockets(port: int, tls_dir: str | None, deflate: bool) -> None:
     from websockets.asyncio.server import serve
 
-    async def echo(ws: Any) -> None:
-        async for message in ws:
-            await ws.send(message)
-
-    async with serve(echo, "127.0.0.1", port, max_size=MAX_SIZE, compression=None) as server:
+    compression = "deflate" if deflate else None
+    ssl_context = server_ssl_context(tls_dir)
+    async with serve(
+        echo_websockets, "127.0.0.1", port, max_size=MAX_SIZE, compression=compression, ssl=ssl_context
+    ) as server:
         await server.serve_forever()
 
 
-SERVE = {"ours": serve_ours, "picows": serve_picows, "aiohttp": serve_aiohttp, "websockets": serve_websockets}
+async def echo_websockets(ws: Any) -> None:
+    async for message in ws:
+        await ws.send(message)
+
+
+SERVE = {"picows": serve_picows, "aiohttp": serve_aiohttp, "websockets": serve_websockets}
 
 
 # --- clients (run in a child process, print JSON) ---
@@ -167,7 +185,7 @@ def _picows_listener() -> Any:
     """picows's listener for the echo clients: collects a message's frames, hands it to ``waiter``."""
     from picows import WSListener, WSMsgType
 
-    class Client(WSListener):  # type: ignore[misc]
+    class Client(WSListener):
         waiter: asyncio.Future[bytes]
         parts: list[bytes]
 
@@ -180,29 +198,46 @@ def _picows_listener() -> Any:
     return Client
 
 
-async def client_picows(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
+# A connection of a client: its round trip (send a message, wait for the echo) and its close.
+Connection = tuple[Any, Any]
+
+
+def client_ssl_context(tls_dir: str | None) -> ssl.SSLContext | None:
+    """The clients' TLS context: trusting the run's self-signed certificate only, or None."""
+    if tls_dir is None:
+        return None
+    return ssl.create_default_context(cafile=os.path.join(tls_dir, "cert.pem"))
+
+
+async def connect_picows(port: int, tls_dir: str | None) -> Connection:
     from picows import WSMsgType, ws_connect
 
     loop = asyncio.get_running_loop()
     Client = _picows_listener()
-
-    connecting = ws_connect(Client, f"ws://127.0.0.1:{port}/", max_frame_size=MAX_SIZE)
+    scheme = "ws" if tls_dir is None else "wss"
+    connecting = ws_connect(
+        Client, f"{scheme}://127.0.0.1:{port}/", max_frame_size=MAX_SIZE, ssl_context=client_ssl_context(tls_dir)
+    )
     transport, client = await asyncio.wait_for(connecting, 10)
 
     async def round_trip(payload: bytes, is_binary: bool) -> bytes:
         client.waiter = loop.create_future()
         client.parts = []
         transport.send(WSMsgType.BINARY if is_binary else WSMsgType.TEXT, payload)
-        return await client.waiter
+        return await asyncio.wait_for(client.waiter, 60)
 
-    results = await _measure(round_trip, sizes, duration, repeat)
-    transport.send_close()
-    transport.disconnect()
-    return results
+    async def close() -> None:
+        transport.send_close()
+        transport.disconnect()
+
+    return round_trip, close
 
 
-async def client_ours(port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
+async def connect_ours(port: int, tls_dir: str | None, deflate: bool = False) -> Connection:
+    """Our client (NVX); with ``deflate`` it offers permessage-deflate as browsers do
+    (``permessage-deflate; client_max_window_bits``) and fails unless the server accepts."""
     from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketClientProtocol
+    from autobahn.websocket.compress import PerMessageDeflateOffer, PerMessageDeflateResponseAccept
 
     loop = asyncio.get_running_loop()
     opened: asyncio.Future[Any] = loop.create_future()
@@ -216,46 +251,59 @@ async def client_ours(port: int, sizes: list[int], duration: float, repeat: int)
         def onMessage(self, payload: bytes, isBinary: bool) -> None:
             self.waiter.set_result(payload)
 
-    factory = WebSocketClientFactory(f"ws://127.0.0.1:{port}")
+    scheme = "ws" if tls_dir is None else "wss"
+    factory = WebSocketClientFactory(f"{scheme}://127.0.0.1:{port}")
     factory.protocol = Client
     factory.setProtocolOptions(maxFramePayloadSize=MAX_SIZE, maxMessagePayloadSize=MAX_SIZE)
-    await loop.create_connection(factory, "127.0.0.1", port)
+    if deflate:
+        offer = PerMessageDeflateOffer(accept_no_context_takeover=False, accept_max_window_bits=True)
+        factory.setProtocolOptions(
+            perMessageCompressionOffers=[offer], perMessageCompressionAccept=PerMessageDeflateResponseAccept
+        )
+    await loop.create_connection(factory, "127.0.0.1", port, ssl=client_ssl_context(tls_dir))
     proto = await asyncio.wait_for(opened, 10)
+    if deflate and not proto.websocket_extensions_in_use:
+        raise SystemExit("the server did not accept permessage-deflate")
 
     async def round_trip(payload: bytes, is_binary: bool) -> bytes:
         proto.waiter = loop.create_future()
         proto.sendMessage(payload, is_binary)
-        return await proto.waiter
+        return await asyncio.wait_for(proto.waiter, 60)
 
+    async def close() -> None:
+        proto.sendClose(1000)
+        await asyncio.wait_for(proto.is_closed, 5)
+
+    return round_trip, close
+
+
+async def client_alone(connect: Any, port: int, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
+    """One client against one server (--client-check), plain WebSocket."""
+    round_trip, close = await connect(port, None)
     results = await _measure(round_trip, sizes, duration, repeat)
-    proto.sendClose(1000)
-    await asyncio.wait_for(proto.is_closed, 5)
+    await close()
     return results
 
 
-CLIENT = {"picows": client_picows, "ours": client_ours}
+CLIENT = {"picows": connect_picows, "ours": connect_ours}
 
 
-async def client_rounds(ports: dict[str, int], sizes: list[int], duration: float, repeat: int) -> None:
-    """The picows client against every server at once, in interleaved rounds. Before and
-    after each measurement it prints a JSON line and waits for a line on stdin, so that the
-    orchestrator reads the server's CPU time around exactly that measurement."""
-    from picows import WSMsgType, ws_connect
-
-    loop = asyncio.get_running_loop()
-    Client = _picows_listener()
-
+async def client_rounds(
+    ports: dict[str, int], sizes: list[int], duration: float, repeat: int, tls_dir: str | None, deflate: bool
+) -> None:
+    """One client against every server at once, in interleaved rounds: picows's, or ours where
+    the run compresses (picows has no permessage-deflate). Before and after each measurement it
+    prints a JSON line and waits for a line on stdin, so that the orchestrator reads the
+    server's CPU time around exactly that measurement."""
     connections = {}
     for name, port in ports.items():
-        connecting = ws_connect(Client, f"ws://127.0.0.1:{port}/", max_frame_size=MAX_SIZE)
-        connections[name] = await asyncio.wait_for(connecting, 10)
-
-    async def round_trip(name: str, payload: bytes, is_binary: bool) -> bytes:
-        transport, client = connections[name]
-        client.waiter = loop.create_future()
-        client.parts = []
-        transport.send(WSMsgType.BINARY if is_binary else WSMsgType.TEXT, payload)
-        return await asyncio.wait_for(client.waiter, 60)
+        try:
+            if deflate:
+                connections[name] = await connect_ours(port, tls_dir, deflate=True)
+            else:
+                connections[name] = await connect_picows(port, tls_dir)
+        except SystemExit as exc:
+            raise SystemExit(f"{name}: {exc}") from None
 
     def report(line: dict[str, Any]) -> None:
         print(json.dumps(line), flush=True)
@@ -265,20 +313,20 @@ async def client_rounds(ports: dict[str, int], sizes: list[int], duration: float
         for is_binary in (False, True):
             kind = "binary" if is_binary else "text"
             for size in sizes:
-                payload = payload_for(size, is_binary)
-                for name in connections:
-                    if await round_trip(name, payload, is_binary) != payload:  # warm-up, and a check
-                        raise SystemExit(f"{name} echoed a wrong {kind} message of {size} bytes")
+                payloads = payloads_for(size, is_binary, deflate)
+                for name, (round_trip, _) in connections.items():
+                    for payload in payloads[:2]:  # warm-up, and a check
+                        if await round_trip(payload, is_binary) != payload:
+                            raise SystemExit(f"{name} echoed a wrong {kind} message of {size} bytes")
                     report({"start": name})
                     count, started, elapsed = 0, time.perf_counter(), 0.0
                     while count < 3 or elapsed < duration:
-                        await round_trip(name, payload, is_binary)
+                        await round_trip(payloads[count % len(payloads)], is_binary)
                         count += 1
                         elapsed = time.perf_counter() - started
                     report({"server": name, "kind": kind, "size": size, "count": count, "seconds": elapsed})
-    for transport, _ in connections.values():
-        transport.send_close()
-        transport.disconnect()
+    for _, close in connections.values():
+        await close()
 
 
 async def _measure(round_trip: Any, sizes: list[int], duration: float, repeat: int) -> list[dict[str, Any]]:
@@ -310,17 +358,90 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _server_command(server: str, port: int, loop_name: str, autobahn_2610: Path | None) -> tuple[list[str], dict]:
+@dataclass(frozen=True)
+class Setup:
+    """How the servers of a run listen: ``tls_dir`` (the run's certificate, None for plain
+    WebSocket), ``deflate`` (accept permessage-deflate), and where the two servers that are not
+    in this interpreter come from."""
+
+    autobahn_2610: Path | None
+    native: Path | None = None
+    tls_dir: str | None = None
+    deflate: bool = False
+
+
+def _server_command(server: str, port: int, loop_name: str, setup: Setup) -> tuple[list[str], dict]:
     env = dict(os.environ)
+    if server == "native":
+        assert setup.native is not None
+        tls_files = [] if setup.tls_dir is None else [os.path.join(setup.tls_dir, f) for f in ("cert.pem", "key.pem")]
+        return [str(setup.native), str(port), *tls_files], env
     if server == "autobahn-26.10.2":
-        assert autobahn_2610 is not None
-        env["PYTHONPATH"] = str(autobahn_2610)
-        return [sys.executable, "-c", AUTOBAHN_2610_SERVER, str(port), loop_name], env
-    if server in SWITCH:
+        assert setup.autobahn_2610 is not None
+        env["PYTHONPATH"] = str(setup.autobahn_2610)
+    elif server in SWITCH:
         env["AUTOBAHN_USE_NVX"] = SWITCH[server]
-    impl = "ours" if server in SWITCH else server
-    me = [sys.executable, "-m", "autobahn.benchmark.echo", "--role", "server", "--impl", impl]
-    return [*me, "--port", str(port), "--loop", loop_name], env
+    else:
+        me = [sys.executable, "-m", "autobahn.benchmark.echo", "--role", "server", "--impl", server]
+        me += ["--port", str(port), "--loop", loop_name, *_wire_flags(setup.tls_dir, setup.deflate)]
+        return me, env
+    script = [sys.executable, AUTOBAHN_SERVER, str(port), loop_name]
+    return [*script, setup.tls_dir or "-", "1" if setup.deflate else "0"], env
+
+
+def _wire_flags(tls_dir: str | None, deflate: bool) -> list[str]:
+    """The hidden flags that tell a server or client process how the run listens."""
+    return (["--tls-dir", tls_dir] if tls_dir else []) + (["--deflate"] if deflate else [])
+
+
+def native_build_command() -> list[str]:
+    """``cargo build`` of the native server, into a cache folder outside the source tree (a
+    second run finds it built)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    target = cache / "autobahn-benchmark" / "native-echo"
+    manifest = NATIVE_CRATE / "Cargo.toml"
+    return ["cargo", "build", "--release", "--locked", "--manifest-path", str(manifest), "--target-dir", str(target)]
+
+
+def native_binary(build: list[str]) -> Path:
+    return Path(build[build.index("--target-dir") + 1]) / "release" / "native-echo"
+
+
+def write_self_signed_certificate(directory: str) -> None:
+    """``cert.pem`` and ``key.pem`` for --tls: an EC P-256 certificate for 127.0.0.1, valid for a
+    day, signed by its own key (the clients trust exactly it)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    subject_key = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+        .add_extension(subject_key, False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(subject_key), False)
+        .sign(key, hashes.SHA256())
+    )
+    Path(directory, "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    pkcs8 = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    Path(directory, "key.pem").write_bytes(pkcs8)
 
 
 def run_point(
@@ -331,12 +452,12 @@ def run_point(
     sizes: list[int],
     duration: float,
     repeat: int,
-    autobahn_2610: Path | None,
+    setup: Setup,
 ) -> list[dict[str, Any]] | str:
-    """One server against one client: the figures, or why there are none."""
+    """One server against one client (plain WebSocket): the figures, or why there are none."""
     port = _free_port()
     pin = ["taskset", "-c", "0"] if pinned else []
-    command, env = _server_command(server, port, loop_name, autobahn_2610)
+    command, env = _server_command(server, port, loop_name, setup)
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([*pin, *command], env=env, stderr=log, text=True)
         try:
@@ -391,7 +512,7 @@ def run_side_by_side(
     sizes: list[int],
     duration: float,
     repeat: int,
-    autobahn_2610: Path | None,
+    setup: Setup,
 ) -> dict[str, list[dict[str, Any]] | str]:
     """Every server at once, measured by one client in interleaved rounds: per server its
     figures (the best round trips/s of the rounds, with the server CPU time per round trip
@@ -404,7 +525,7 @@ def run_side_by_side(
     try:
         for name in servers:
             ports[name] = _free_port()
-            command, env = _server_command(name, ports[name], loop_name, autobahn_2610)
+            command, env = _server_command(name, ports[name], loop_name, setup)
             procs[name] = subprocess.Popen([*pin, *command], env=env, stderr=logs[name], text=True)
         for name in servers:
             try:
@@ -417,7 +538,7 @@ def run_side_by_side(
             return results
         args = [*pin, sys.executable, "-m", "autobahn.benchmark.echo", "--role", "rounds", "--ports", json.dumps(live)]
         args += ["--loop", loop_name, "--sizes", ",".join(map(str, sizes))]
-        args += ["--duration", str(duration), "--repeat", str(repeat)]
+        args += ["--duration", str(duration), "--repeat", str(repeat), *_wire_flags(setup.tls_dir, setup.deflate)]
         client_env = {**os.environ, "AUTOBAHN_USE_NVX": "1"}
         client = subprocess.Popen(
             args, env=client_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -480,7 +601,7 @@ def table(runs: dict[str, Any], sizes: list[int]) -> str:
         names = [n for n in by_server if isinstance(by_server[n], list)]
         out.append(
             f"\n**{config}** (round trips/s, and in parentheses the server's CPU time per round trip in µs;"
-            " the same picows client against every server)\n"
+            " the same client against every server)\n"
         )
         ratios = [(a, b) for a, b in RATIOS if a in names and b in names]
         head = ["kind", "size", *names, *(f"{a}/{b}" for a, b in ratios)]
@@ -504,6 +625,8 @@ def table(runs: dict[str, Any], sizes: list[int]) -> str:
 
 RATIOS = [
     ("nvx", "picows"),
+    ("nvx", "native"),
+    ("picows", "native"),
     ("nvx", "aiohttp"),
     ("nvx", "websockets"),
     ("nvx", "autobahn-26.10.2"),
@@ -604,10 +727,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated, e.g. 16,4K,1M")
     parser.add_argument("--duration", type=float, default=0.3, help="seconds per measurement (default 0.3)")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size and kind; the best counts")
-    parser.add_argument("--servers", default=",".join(SERVERS), help=f"any of {', '.join(SERVERS)}")
+    parser.add_argument(
+        "--servers", help=f"any of {', '.join(SERVERS)} (default: all; with --deflate those that compress)"
+    )
     parser.add_argument("--loops", default="asyncio,uvloop", help="asyncio, uvloop or both")
     parser.add_argument("--pinning", default="pinned,unpinned", help="pinned (taskset -c 0), unpinned or both")
     parser.add_argument("--client-check", action="store_true", help="also time our client against a picows server")
+    parser.add_argument(
+        "--tls", action="store_true", help="every server with TLS (wss), a certificate made for the run"
+    )
+    parser.add_argument(
+        "--deflate", action="store_true", help="permessage-deflate, JSON-like text, our client (servers that compress)"
+    )
     parser.add_argument(
         "--autobahn-2610", type=Path, default=Path(".peers/autobahn-26.10.2"), help="pip install --target folder"
     )
@@ -626,16 +757,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--impl", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--loop", default="asyncio", help=argparse.SUPPRESS)
+    parser.add_argument("--tls-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     if args.role == "server":
-        run_loop(SERVE[args.impl](args.port), args.loop)
+        run_loop(SERVE[args.impl](args.port, args.tls_dir, args.deflate), args.loop)
         return 0
     if args.role == "client":
-        print(json.dumps(run_loop(CLIENT[args.impl](args.port, sizes, args.duration, args.repeat), args.loop)))
+        alone = client_alone(CLIENT[args.impl], args.port, sizes, args.duration, args.repeat)
+        print(json.dumps(run_loop(alone, args.loop)))
         return 0
     if args.role == "rounds":
-        run_loop(client_rounds(json.loads(args.ports), sizes, args.duration, args.repeat), args.loop)
+        rounds = client_rounds(json.loads(args.ports), sizes, args.duration, args.repeat, args.tls_dir, args.deflate)
+        run_loop(rounds, args.loop)
         return 0
     if args.twisted:
         twisted_results = run_twisted(args.original_autobahn, sizes, args.duration, args.repeat)
@@ -643,15 +777,20 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.json, "w") as f:
                 json.dump(twisted_results, f, indent=1)
         return 0
-    servers = args.servers.split(",")
+    default_servers = COMPRESSING if args.deflate else SERVERS
+    servers = args.servers.split(",") if args.servers else default_servers
     for name in servers:
         if name not in SERVERS:
             parser.error(f"unknown server {name!r}")
+        if args.deflate and name not in COMPRESSING:
+            parser.error(f"{name} has no permessage-deflate (--deflate serves {', '.join(COMPRESSING)})")
+    if args.client_check and (args.tls or args.deflate):
+        parser.error("--client-check measures plain WebSocket only")
     if "autobahn-26.10.2" in servers and not (args.autobahn_2610 / "autobahn").is_dir():
         parser.error(
             f"{args.autobahn_2610} holds no autobahn: pip install --target {args.autobahn_2610} autobahn==26.10.2"
         )
-    missing = missing_peers(servers, args.loops.split(","))
+    missing = missing_peers(servers, args.loops.split(","), args.deflate)
     if missing:
         parser.error(
             f"the peers this run needs are not installed ({', '.join(missing)}): "
@@ -660,13 +799,35 @@ def main(argv: list[str] | None = None) -> int:
     pinnings = args.pinning.split(",")
     if "pinned" in pinnings and shutil.which("taskset") is None:
         parser.error("pinning needs taskset (util-linux)")
+    native = None
+    if "native" in servers:
+        build = native_build_command()
+        if shutil.which("cargo") is None or not NATIVE_CRATE.is_dir():
+            parser.error(f"the native server needs Rust's cargo and the source checkout: {shlex.join(build)}")
+        print(f"building the native server: {shlex.join(build)}", file=sys.stderr, flush=True)
+        if subprocess.run(build, stdout=sys.stderr).returncode != 0:
+            parser.error(f"building the native server failed: {shlex.join(build)}")
+        native = native_binary(build)
+    with tempfile.TemporaryDirectory(prefix="echo-tls-") as tls_dir:
+        if args.tls:
+            write_self_signed_certificate(tls_dir)
+        setup = Setup(args.autobahn_2610, native, tls_dir if args.tls else None, args.deflate)
+        return measure(args, servers, sizes, pinnings, setup)
+
+
+def measure(args: argparse.Namespace, servers: list[str], sizes: list[int], pinnings: list[str], setup: Setup) -> int:
+    """Every configuration of the run (loops, pinnings), the table, and the exit status."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    wire = ("TLS" if setup.tls_dir else "plain") + (
+        ", permessage-deflate, our client" if setup.deflate else ", picows client"
+    )
     runs: dict[str, dict[str, Any]] = {}
     for loop_name in args.loops.split(","):
         for pinning in pinnings:
-            config = f"{loop_name}, {pinning}"
+            config = f"{loop_name}, {pinning}, {wire}"
             print(f"{config}: {', '.join(servers)} side by side ...", file=sys.stderr, flush=True)
             runs[config] = run_side_by_side(
-                servers, loop_name, pinning == "pinned", sizes, args.duration, args.repeat, args.autobahn_2610
+                servers, loop_name, pinning == "pinned", sizes, args.duration, args.repeat, setup
             )
             points = []
             if args.client_check:
@@ -681,8 +842,9 @@ def main(argv: list[str] | None = None) -> int:
                     sizes,
                     args.duration,
                     args.repeat,
-                    args.autobahn_2610,
+                    setup,
                 )
+    print(f"load average (1, 5, 15 min) at the start: {load}; {os.cpu_count()} CPUs")
     print(table(runs, sizes))
     if args.json:
         with open(args.json, "w") as f:
@@ -701,10 +863,12 @@ def main(argv: list[str] | None = None) -> int:
 PEER_MODULES = {"picows": "picows", "aiohttp": "aiohttp", "websockets": "websockets", "uvloop": "uvloop"}
 
 
-def missing_peers(servers: list[str], loops: list[str]) -> list[str]:
-    """The distributions (pip names) a run needs and this interpreter lacks: picows always (the
-    client, and the server of --client-check), each peer server named, uvloop for that loop."""
-    needed = ["picows", *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
+def missing_peers(servers: list[str], loops: list[str], deflate: bool = False) -> list[str]:
+    """The distributions (pip names) a run needs and this interpreter lacks: picows (the client,
+    and the server of --client-check) unless --deflate (our client), each peer server named,
+    uvloop for that loop."""
+    client = [] if deflate else ["picows"]
+    needed = [*client, *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
     return [PEER_MODULES[n] for n in dict.fromkeys(needed) if importlib.util.find_spec(n) is None]
 
 

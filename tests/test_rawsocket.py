@@ -3,6 +3,8 @@ way a peer can get it wrong."""
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -46,6 +48,64 @@ def test_ping_is_answered_with_pong():
     client, server = pair()
     assert server.receive_data(client.send_ping(b"abc")) == []
     assert client.receive_data(server.data_to_send()) == [sansio.PongReceived(b"abc")]
+
+
+def _independent_header(frame_type: int, length: int) -> bytes:
+    """The 4-octet frame header from the spec's layout: the type octet, then a 24-bit big-endian length."""
+    return struct.pack(">B", frame_type) + struct.pack(">I", length)[1:]
+
+
+# Each length octet different and non-zero from 256 on, so that no octet can come from a neighbour.
+@pytest.mark.parametrize("length", [0, 1, 255, 256, 0x0102, 0x010203, 0x0FFEFD])
+def test_frame_headers_match_an_independent_encoder(length):
+    client, server = pair()
+    payload = bytes(range(256)) * (length // 256) + bytes(length % 256)
+    message = client.send_message(payload)
+    assert message[:4] == _independent_header(sansio.FRAME_MESSAGE, length) and message[4:] == payload
+    ping = client.send_ping(payload)
+    assert ping[:4] == _independent_header(sansio.FRAME_PING, length) and ping[4:] == payload
+    assert server.receive_data(message + ping) == [sansio.MessageReceived(payload)]
+    pong = server.data_to_send()
+    assert pong[:4] == _independent_header(sansio.FRAME_PONG, length) and pong[4:] == payload
+    assert client.receive_data(pong) == [sansio.PongReceived(payload)]
+
+
+def test_our_frames_wait_behind_a_pong_being_streamed():
+    """A pong is sent as its ping's payload arrives; what we send meanwhile follows it, in order."""
+    client, server = pair()
+    ping = client.send_ping(b"0123456789")
+    assert server.receive_data(ping[:7]) == []  # the header and 3 of the 10 payload octets
+    assert server.answering_ping and server.output_pending
+    assert server.send_message(b"m") == b"" and server.send_ping(b"p") == b""
+    first = server.data_to_send()
+    assert first == _independent_header(sansio.FRAME_PONG, 10) + b"012"
+    assert not server.output_pending and server.data_to_send() == b""
+    assert server.receive_data(ping[7:]) == []
+    assert not server.answering_ping
+    queued = server.data_to_send()
+    ours = _independent_header(sansio.FRAME_MESSAGE, 1) + b"m" + _independent_header(sansio.FRAME_PING, 1) + b"p"
+    assert queued == b"3456789" + ours
+    assert client.receive_data(first + queued) == [sansio.PongReceived(b"0123456789"), sansio.MessageReceived(b"m")]
+    assert client.data_to_send() == _independent_header(sansio.FRAME_PONG, 1) + b"p"
+    assert server.send_message(b"now") == _independent_header(sansio.FRAME_MESSAGE, 3) + b"now"
+
+
+def test_an_empty_ping_gets_an_empty_pong():
+    client, server = pair()
+    assert server.receive_data(client.send_ping() + client.send_message(b"after")) == [sansio.MessageReceived(b"after")]
+    assert not server.answering_ping
+    assert client.receive_data(server.data_to_send()) == [sansio.PongReceived(b"")]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 600])
+def test_a_frame_of_exactly_the_announced_maximum_is_accepted(chunk):
+    client, server = pair(server_max=512)
+    frames = client.send_message(bytes(512)) + client.send_ping(bytes(512)) + client.send_message(b"x")
+    events = []
+    for i in range(0, len(frames), chunk):
+        events += server.receive_data(frames[i : i + chunk])
+    assert events == [sansio.MessageReceived(bytes(512)), sansio.MessageReceived(b"x")]
+    assert server.data_to_send() == _independent_header(sansio.FRAME_PONG, 512) + bytes(512)
 
 
 @pytest.mark.parametrize(
@@ -131,6 +191,9 @@ def test_length_limits_are_checked():
         sansio.ClientConnection(2, 2**24 + 1)
     with pytest.raises(ValueError):
         sansio.ClientConnection(0)
+    with pytest.raises(ValueError):
+        sansio.ClientConnection(16)  # the serializer is a 4-bit field
+    assert sansio.ClientConnection(15, 2**24).initiate() == bytes([0x7F, 0xFF, 0, 0])
 
 
 def test_urls():

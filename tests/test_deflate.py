@@ -142,3 +142,52 @@ def test_client_offer_and_accept(impl):
     client, server = open_pair(impl, deflate=DeflateOptions(request_no_context_takeover=True))
     assert "server_no_context_takeover" in server.request.extensions[0]
     assert client.deflate.decompress_no_context_takeover
+
+
+_OFFER = "Sec-WebSocket-Extensions: permessage-deflate\r\n"
+
+
+def _compressed_frames(payload: bytes, pieces: int) -> bytes:
+    """``payload`` as one compressed binary message sent in ``pieces`` frames."""
+    compressed = _raw_deflate(payload)
+    size = -(-len(compressed) // pieces)
+    chunks = [compressed[i : i + size] for i in range(0, len(compressed), size)]
+    return b"".join(
+        frame(core.OP_BINARY if i == 0 else 0, chunk, fin=i == len(chunks) - 1, rsv=4 if i == 0 else 0)
+        for i, chunk in enumerate(chunks)
+    )
+
+
+@pytest.mark.parametrize("pieces", [1, 7])
+def test_a_compressed_message_of_exactly_the_limit_is_accepted(impl, pieces):
+    limit = 1 << 16
+    conn = open_server(impl, _OFFER, deflate=DeflateOptions(), max_message_size=limit)
+    payload = bytes(range(256)) * (limit // 256)
+    assert conn.receive_data(_compressed_frames(payload, pieces)) == [core.Message(payload, True)]
+    conn = open_server(impl, _OFFER, deflate=DeflateOptions(), max_message_size=limit)
+    assert failed_code(conn.receive_data(_compressed_frames(payload + b"!", pieces))) == 1009
+
+
+def test_a_compressed_message_without_a_size_limit_is_whole(impl):
+    conn = open_server(impl, _OFFER, deflate=DeflateOptions(), max_message_size=0)
+    payload = bytes(range(256)) * 1000
+    assert conn.receive_data(_compressed_frames(payload, 3)) == [core.Message(payload, True)]
+
+
+@pytest.mark.parametrize("pieces", [1, 7])
+def test_decompression_stops_one_byte_past_the_message_limit(impl, pieces):
+    """Over all of a bomb's frames, zlib gives out no more than the limit and the one byte that
+    shows it is passed: what the bomb costs in memory is bounded by the limit, not by the bomb."""
+    limit = 1 << 16
+    conn = open_server(impl, _OFFER, deflate=DeflateOptions(), max_message_size=limit)
+    output_sizes = []
+    decompress = conn.deflate.decompress
+
+    def recording_decompress(chunk, max_length):
+        out = decompress(chunk, max_length)
+        output_sizes.append(len(out))
+        return out
+
+    conn.deflate.decompress = recording_decompress
+    assert failed_code(conn.receive_data(_compressed_frames(b"\0" * (limit * 8), pieces))) == 1009
+    assert sum(output_sizes) == limit + 1

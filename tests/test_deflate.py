@@ -62,15 +62,53 @@ def test_server_options_shape_the_response():
     [
         "unknown_param",
         "client_max_window_bits=8",  # zlib cannot compress within a 256-byte window
+        "client_max_window_bits=99",
         "server_max_window_bits=99",
+        "server_max_window_bits=16",
+        "server_max_window_bits=010",  # at most two digits
+        "server_max_window_bits",
         "server_no_context_takeover=yes",
+        "client_no_context_takeover=yes",
         "server_max_window_bits=10; server_max_window_bits=11",
     ],
 )
 def test_client_refuses_bad_responses(response):
     params = _deflate.parse_extensions(f"permessage-deflate; {response}")[0][1]
-    with pytest.raises(_deflate.NegotiationError):
+    with pytest.raises(_deflate.NegotiationError, match=params[0][0]):  # the error names the parameter
         _deflate.client_accept(params, DeflateOptions())
+
+
+def test_client_refuses_a_response_that_ignores_its_no_context_takeover_request():
+    with pytest.raises(_deflate.NegotiationError, match="server_no_context_takeover"):
+        _deflate.client_accept([], DeflateOptions(request_no_context_takeover=True))
+
+
+@pytest.mark.parametrize(
+    ("response", "compress_bits", "compress_reset", "decompress_reset"),
+    [
+        ("", 15, False, False),
+        ("server_max_window_bits=8", 15, False, False),  # the server's window: we inflate with 15 anyway
+        ("server_max_window_bits=15", 15, False, False),
+        ("client_max_window_bits=9", 9, False, False),
+        ("client_max_window_bits=15", 15, False, False),
+        ("client_no_context_takeover", 15, True, False),
+        ("server_no_context_takeover", 15, False, True),
+    ],
+)
+def test_client_accepts_what_the_server_may_answer(response, compress_bits, compress_reset, decompress_reset):
+    params = _deflate.parse_extensions(f"permessage-deflate; {response}")[0][1] if response else []
+    options = DeflateOptions(level=1, mem_level=1)
+    codec = _deflate.client_accept(params, options)
+    assert codec.compress_window_bits == compress_bits
+    assert (codec.compress_no_context_takeover, codec.decompress_no_context_takeover) == (
+        compress_reset,
+        decompress_reset,
+    )
+    # The compressor uses the options' level and memory level: the same bytes as zlib set so.
+    message = b"".join(b"%d lorem ipsum, " % i for i in range(3000))
+    reference = zlib.compressobj(1, zlib.DEFLATED, -compress_bits, 1)
+    expected = reference.compress(message) + reference.flush(zlib.Z_SYNC_FLUSH)
+    assert codec.compress(message) == expected[:-4]
 
 
 def test_malformed_extension_header_is_a_400(impl):

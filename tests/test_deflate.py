@@ -41,6 +41,23 @@ def _accept(offer: str, **kw):
         ("permessage-deflate; server_max_window_bits, permessage-deflate", "permessage-deflate"),
         ("permessage-deflate; client_max_window_bits=7, permessage-deflate", "permessage-deflate"),
         ("permessage-deflate; server_no_context_takeover=1, permessage-deflate", "permessage-deflate"),
+        # A declined first offer that would otherwise show in the response.
+        (
+            "permessage-deflate; client_max_window_bits=7; server_no_context_takeover, permessage-deflate",
+            "permessage-deflate",
+        ),
+        (
+            "permessage-deflate; client_no_context_takeover=1; server_no_context_takeover, permessage-deflate",
+            "permessage-deflate",
+        ),
+        (
+            "permessage-deflate; server_no_context_takeover=1; client_no_context_takeover, permessage-deflate",
+            "permessage-deflate",
+        ),
+        (
+            "x-webkit-deflate-frame, permessage-deflate; server_no_context_takeover",
+            "permessage-deflate; server_no_context_takeover",
+        ),
         ("permessage-deflate; client_max_window_bits; client_max_window_bits", None),
         ("x-webkit-deflate-frame", None),
         ("", None),

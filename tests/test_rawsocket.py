@@ -169,11 +169,30 @@ def test_oversized_frame_fails_before_its_payload_arrives():
     assert isinstance(event, sansio.Failed)
 
 
+def test_oversized_frame_fails_though_its_payload_and_more_came_in_the_same_read():
+    client, server = pair(server_max=2**16)
+    data = bytes([0, 0x01, 0, 1]) + bytes(65537) + client.send_message(b"after")
+    (event,) = server.receive_data(data)
+    assert isinstance(event, sansio.Failed)
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_any_bytes_like_input_gives_bytes_payloads(kind):
+    client, server = pair()
+    frames = client.send_message(b"one") + client.send_message(b"two") + client.send_ping(b"p")
+    events = server.receive_data(kind(frames))
+    assert events == [sansio.MessageReceived(b"one"), sansio.MessageReceived(b"two")]
+    assert all(type(event.payload) is bytes for event in events)
+    assert server.receive(kind(client.send_message(b"three"))) == [b"three"]
+
+
 def test_sending_more_than_the_peer_accepts_raises():
     client, _ = pair(client_max=512)  # the server accepts 2**24; the client 512
     _, server = pair(client_max=512)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="message of 513 octets exceeds the peer's maximum 512"):
         server.send_message(bytes(513))
+    with pytest.raises(ValueError, match="ping of 513 octets exceeds the peer's maximum 512"):
+        server.send_ping(bytes(513))
     assert client.send_message(bytes(2**20))  # the server announced 2**24
 
 

@@ -246,3 +246,10 @@ def test_decompression_stops_one_byte_past_the_message_limit(impl, pieces):
     conn.deflate.decompress = recording_decompress
     assert failed_code(conn.receive_data(_compressed_frames(b"\0" * (limit * 8), pieces))) == 1009
     assert sum(output_sizes) == limit + 1
+
+
+def test_an_empty_message_compresses_to_one_zero_octet():
+    # RFC 7692 7.2.3.6: an empty message goes out as the single octet 0x00 (an empty stored block).
+    codec = _deflate.client_accept([], DeflateOptions())
+    assert codec.compress(b"") == b"\x00"
+    assert codec.compress(b"") == b"\x00"  # with the context kept

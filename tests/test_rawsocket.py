@@ -20,6 +20,7 @@ def pair(serializer=2, client_max=sansio.MAX_LENGTH, server_max=sansio.MAX_LENGT
     assert event == sansio.HandshakeDone(serializer, 2 ** (9 + sansio.length_exponent(client_max)))
     (event,) = client.receive_data(server.data_to_send())
     assert isinstance(event, sansio.HandshakeDone)
+    assert client.serializer_id == server.serializer_id == serializer
     return client, server
 
 
@@ -109,16 +110,16 @@ def test_a_frame_of_exactly_the_announced_maximum_is_accepted(chunk):
 
 
 @pytest.mark.parametrize(
-    ("octets", "error"),
+    ("octets", "error", "text"),
     [
-        (bytes([0x7F, 0xF7, 0, 0]), sansio.ERROR_SERIALIZER_UNSUPPORTED),  # serializer 7
-        (bytes([0x7F, 0xF2, 1, 0]), sansio.ERROR_RESERVED_BITS),
+        (bytes([0x7F, 0xF7, 0, 0]), sansio.ERROR_SERIALIZER_UNSUPPORTED, "serializer 7"),
+        (bytes([0x7F, 0xF2, 1, 0]), sansio.ERROR_RESERVED_BITS, "reserved octets"),
     ],
 )
-def test_server_refuses_bad_handshakes_with_error_reply(octets, error):
+def test_server_refuses_bad_handshakes_with_error_reply(octets, error, text):
     server = sansio.ServerConnection({1, 2})
     (event,) = server.receive_data(octets)
-    assert isinstance(event, sansio.Failed) and event.handshake_error == error
+    assert isinstance(event, sansio.Failed) and event.handshake_error == error and text in event.reason
     assert server.data_to_send() == bytes([0x7F, error << 4, 0, 0])
     assert server.receive_data(b"more") == []  # nothing after failing
 
@@ -127,6 +128,7 @@ def test_server_drops_non_rawsocket_clients_silently():
     server = sansio.ServerConnection({1})
     (event,) = server.receive_data(b"GET / HTTP/1.1\r\n")
     assert isinstance(event, sansio.Failed) and server.data_to_send() == b""
+    assert "invalid magic octet 0x47" in event.reason  # the "G" of GET
 
 
 @pytest.mark.parametrize(
@@ -156,9 +158,11 @@ def test_client_fails_on_bad_server_handshake(reply, text):
 )
 def test_bad_frames_fail_the_connection(header, text):
     client, server = pair(server_max=2**16)
-    events = server.receive_data(client.send_message(b"ok") + header + b"x")
-    assert events[0] == sansio.MessageReceived(b"ok")
-    assert isinstance(events[1], sansio.Failed) and text in events[1].reason
+    # nothing after the bad header is parsed, not even what came in the same read
+    events = server.receive_data(client.send_message(b"ok") + header + b"x" + client.send_message(b"same read"))
+    ok, failed = events
+    assert ok == sansio.MessageReceived(b"ok")
+    assert isinstance(failed, sansio.Failed) and text in failed.reason
     assert server.receive_data(client.send_message(b"later")) == []
 
 

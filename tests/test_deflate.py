@@ -253,3 +253,10 @@ def test_an_empty_message_compresses_to_one_zero_octet():
     codec = _deflate.client_accept([], DeflateOptions())
     assert codec.compress(b"") == b"\x00"
     assert codec.compress(b"") == b"\x00"  # with the context kept
+
+
+def test_a_codec_compresses_as_zlib_does_by_default():
+    message = b"".join(b"%d lorem ipsum, " % i for i in range(3000))
+    reference = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # memory level 8
+    expected = reference.compress(message) + reference.flush(zlib.Z_SYNC_FLUSH)
+    assert _deflate.PerMessageDeflate(False, False, 15).compress(message) == expected[:-4]

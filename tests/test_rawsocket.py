@@ -19,7 +19,8 @@ def pair(serializer=2, client_max=sansio.MAX_LENGTH, server_max=sansio.MAX_LENGT
     (event,) = server.receive_data(client.initiate())
     assert event == sansio.HandshakeDone(serializer, 2 ** (9 + sansio.length_exponent(client_max)))
     (event,) = client.receive_data(server.data_to_send())
-    assert isinstance(event, sansio.HandshakeDone)
+    assert event == sansio.HandshakeDone(serializer, 2 ** (9 + sansio.length_exponent(server_max)))
+    assert client.peer_max_length == event.peer_max_length
     assert client.serializer_id == server.serializer_id == serializer
     return client, server
 
@@ -43,6 +44,17 @@ def test_messages_both_ways_in_any_chunking():
         sansio.MessageReceived(bytes(70000)),
     ]
     assert client.receive_data(server.send_message(b"back")) == [sansio.MessageReceived(b"back")]
+
+
+def test_every_split_into_two_reads_gives_the_same_messages():
+    # A one-octet message of 0x00 before a 300-octet one: its header's tail and payload look like a
+    # header of a 256-octet frame, should a read that starts inside a header be parsed from its start.
+    client, _ = pair()
+    frames = client.send_message(b"\x00") + client.send_message(bytes(300)) + client.send_message(b"end")
+    for split in range(len(frames) + 1):
+        _, server = pair()
+        events = server.receive_data(frames[:split]) + server.receive_data(frames[split:])
+        assert events == [sansio.MessageReceived(m) for m in (b"\x00", bytes(300), b"end")], split
 
 
 def test_ping_is_answered_with_pong():
@@ -136,9 +148,11 @@ def test_server_drops_non_rawsocket_clients_silently():
     [
         (bytes([0x7F, 0x10, 0, 0]), "serializer unsupported"),
         (bytes([0x7F, 0x40, 0, 0]), "maximum connection count reached"),
-        (bytes([0x7E, 0xF2, 0, 0]), "invalid magic"),
+        (bytes([0x7F, 0x90, 0, 0]), "unknown error 9"),
+        (bytes([0x7E, 0xF2, 0, 0]), "invalid magic octet 0x7e"),
         (bytes([0x7F, 0xF1, 0, 0]), "not the requested"),
         (bytes([0x7F, 0xF2, 0, 9]), "reserved octets"),
+        (bytes([0x7F, 0xF2, 9, 0]), "reserved octets"),
     ],
 )
 def test_client_fails_on_bad_server_handshake(reply, text):
@@ -146,6 +160,8 @@ def test_client_fails_on_bad_server_handshake(reply, text):
     client.initiate()
     (event,) = client.receive_data(reply)
     assert isinstance(event, sansio.Failed) and text in event.reason
+    # the error code, when the server sent one (serializer octet 0: the upper 4 bits are the error)
+    assert event.handshake_error == (reply[1] >> 4 if reply[0] == 0x7F and reply[1] & 0x0F == 0 else None)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +230,7 @@ def test_length_limits_are_checked():
         sansio.ClientConnection(2, 2**24 + 1)
     with pytest.raises(ValueError):
         sansio.ClientConnection(0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="serializer id must be in 1..15, not 16"):
         sansio.ClientConnection(16)  # the serializer is a 4-bit field
     assert sansio.ClientConnection(15, 2**24).initiate() == bytes([0x7F, 0xFF, 0, 0])
 

@@ -224,7 +224,7 @@ def test_random_bytes_after_handshake_never_raise(data):
 
 
 def test_length_limits_are_checked():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"must be in \[512, 2\*\*24\], not 511"):
         sansio.length_exponent(511)
     with pytest.raises(ValueError):
         sansio.ClientConnection(2, 2**24 + 1)

@@ -74,6 +74,16 @@ def test_server_options_shape_the_response():
     assert codec.compress_no_context_takeover and codec.decompress_no_context_takeover
 
 
+def test_the_server_compresses_with_its_options_and_the_window_granted():
+    # 9 bits, the smallest window zlib compresses with, is granted; the options' level and memory level are used.
+    response, codec = _accept("permessage-deflate; server_max_window_bits=9", level=1, mem_level=1)
+    assert response == "permessage-deflate; server_max_window_bits=9"
+    message = b"".join(b"%d lorem ipsum, " % i for i in range(3000))
+    reference = zlib.compressobj(1, zlib.DEFLATED, -9, 1)
+    expected = reference.compress(message) + reference.flush(zlib.Z_SYNC_FLUSH)
+    assert codec.compress(message) == expected[:-4]
+
+
 @pytest.mark.parametrize(
     "response",
     [
@@ -260,3 +270,12 @@ def test_a_codec_compresses_as_zlib_does_by_default():
     reference = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # memory level 8
     expected = reference.compress(message) + reference.flush(zlib.Z_SYNC_FLUSH)
     assert _deflate.PerMessageDeflate(False, False, 15).compress(message) == expected[:-4]
+
+
+def test_empty_items_of_an_extension_list_are_skipped():
+    assert _deflate.parse_extensions(' permessage-deflate , , x-foo; a="1" ,') == [
+        ("permessage-deflate", []),
+        ("x-foo", [("a", "1")]),
+    ]
+    with pytest.raises(_deflate.NegotiationError, match="extension without a name"):
+        _deflate.parse_extensions("permessage-deflate, ; a=1")

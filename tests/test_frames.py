@@ -101,6 +101,21 @@ def test_parse_rejects_a_position_beyond_the_data(impl):
         parser.parse("not bytes", 0, 10)
 
 
+@pytest.mark.parametrize("small", [1, 2, 3, 10])
+def test_a_masked_frame_in_large_and_small_pieces_is_unmasked_right(impl, small):
+    """Large pieces of a frame are unmasked with a masker, small ones with integer XOR: after a
+    small piece the masker must start again at the frame offset reached (mask bytes rotate)."""
+    payload = bytes(range(256)) * 2
+    data = frame(core.OP_BINARY, payload) + frame(core.OP_TEXT, payload.hex().encode(), fin=False) + frame(0, b"!")
+    first = len(frame(core.OP_BINARY, payload)) - len(payload) + 100  # the header and 100 payload octets
+    conn = open_server(impl)
+    events = []
+    for piece in (data[:first], data[first : first + small], data[first + small : first + small + 300]):
+        events += conn.receive_data(piece)
+    events += conn.receive_data(data[first + small + 300 :])
+    assert events == [core.Message(payload, True), core.Message(payload.hex().encode() + b"!", False)]
+
+
 # --- one buffer per message ---
 
 

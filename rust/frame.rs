@@ -858,6 +858,25 @@ pub mod python {
                 let fail: (u8, u16, String) = items.get_item(0)?.extract()?;
                 assert_eq!(fail, (FAIL, 1002, "RSV1 set on a control frame".into()));
                 assert!(parser.done());
+                // A one-frame message that spans two calls: filled in place across them.
+                let binary: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+                let whole = FrameParser::frame(
+                    py,
+                    0x2,
+                    PyBytes::new(py, &binary).as_any(),
+                    true,
+                    false,
+                    Some(mask.as_any()),
+                )?;
+                let whole = whole.bind(py);
+                let mut spanning = FrameParser::new(true, 0, 0, true, false, false);
+                let half = PyBytes::new(py, &whole.as_bytes()[..500]);
+                let (pos, _, items) = spanning.parse(half.as_any(), 0, 10)?;
+                assert_eq!((pos, items.len()), (500, 0));
+                let (pos, _, items) = spanning.parse(whole.as_any(), pos, 10)?;
+                assert_eq!(pos, whole.as_bytes().len());
+                let (opcode, message): (u8, Vec<u8>) = items.get_item(0)?.extract()?;
+                assert_eq!((opcode, message), (0x2, binary));
                 let relaxed = FrameParser::new(false, 7, 9, false, true, true);
                 assert_eq!(
                     (

@@ -829,6 +829,10 @@ pub mod python {
                         .err()
                         .expect("refused");
                 assert_eq!(err.value(py).to_string(), "invalid opcode 16");
+                // 0xF, the largest opcode the header can carry, is written (reserved or not).
+                let reserved =
+                    FrameParser::frame(py, 0xF, PyBytes::new(py, b"").as_any(), true, false, None)?;
+                assert_eq!(reserved.bind(py).as_bytes(), [0x8F, 0x00]);
 
                 let mut parser = FrameParser::new(true, 0, 0, true, false, false);
                 assert!(parser.server && !parser.done());

@@ -856,6 +856,9 @@ pub mod python {
                     err.value(py).to_string(),
                     "pos 3 is beyond the end of the data (2 bytes)"
                 );
+                // The end of the data is a valid position: nothing left to parse.
+                let (pos, frames, items) = parser.parse(PyBytes::new(py, b"ab").as_any(), 2, 10)?;
+                assert_eq!((pos, frames, items.len()), (2, 0, 0));
                 // A control frame with RSV1 set fails the parser.
                 let (pos, frames, items) = parser.parse(close.bind(py).as_any(), 0, 10)?;
                 assert_eq!((pos, frames), (2, 0));

@@ -783,6 +783,133 @@ pub mod python {
             Ok((new_pos, frames, list))
         }
     }
+
+    /// The binding with an embedded CPython (`cargo test --features python-tests`): frames
+    /// built by `frame()` from `bytes` and from a buffer, parsed back from both, and the
+    /// items, positions, state and argument errors that Python sees.
+    #[cfg(all(test, feature = "python-tests"))]
+    mod tests {
+        use super::*;
+        use pyo3::types::PyByteArray;
+
+        #[test]
+        fn frames_round_trip_through_the_binding() {
+            Python::initialize();
+            Python::attach(|py| -> PyResult<()> {
+                let mask = PyBytes::new(py, &[1, 2, 3, 4]);
+                let text = "grüße".repeat(30);
+                let payload = PyByteArray::new(py, text.as_bytes());
+                let first = FrameParser::frame(
+                    py,
+                    0x1,
+                    payload.as_any(),
+                    false,
+                    false,
+                    Some(mask.as_any()),
+                )?;
+                let first = first.bind(py).as_bytes().to_vec();
+                // A masked 16-bit-length header: FIN clear, text, the mask, the masked payload.
+                assert_eq!(first[..4], [0x01, 0x80 | 126, 0, text.len() as u8]);
+                assert_eq!(first[4..8], [1, 2, 3, 4]);
+                assert_eq!(first.len(), 8 + text.len());
+                assert_eq!(first[8] ^ 1, b'g');
+                let last = FrameParser::frame(
+                    py,
+                    0x0,
+                    PyBytes::new(py, b"!").as_any(),
+                    true,
+                    false,
+                    Some(mask.as_any()),
+                )?;
+                let close =
+                    FrameParser::frame(py, 0x8, PyBytes::new(py, b"").as_any(), true, true, None)?;
+                assert_eq!(close.bind(py).as_bytes(), [0xC8, 0x00]);
+                let err =
+                    FrameParser::frame(py, 0x10, PyBytes::new(py, b"").as_any(), true, false, None)
+                        .err()
+                        .expect("refused");
+                assert_eq!(err.value(py).to_string(), "invalid opcode 16");
+                // 0xF, the largest opcode the header can carry, is written (reserved or not).
+                let reserved =
+                    FrameParser::frame(py, 0xF, PyBytes::new(py, b"").as_any(), true, false, None)?;
+                assert_eq!(reserved.bind(py).as_bytes(), [0x8F, 0x00]);
+
+                let mut parser = FrameParser::new(true, 0, 0, true, false, false);
+                assert!(parser.server && !parser.done());
+                let stream = [first.clone(), last.bind(py).as_bytes().to_vec()].concat();
+                // The first frame alone, through the buffer path: assembled, not delivered.
+                let (pos, frames, items) =
+                    parser.parse(PyByteArray::new(py, &first).as_any(), 0, 10)?;
+                assert_eq!((pos, frames, items.len()), (first.len(), 1, 0));
+                assert!(parser.buffered() >= text.len());
+                let (pos, frames, items) =
+                    parser.parse(PyBytes::new(py, &stream).as_any(), first.len(), 10)?;
+                assert_eq!((pos, frames), (stream.len(), 1));
+                let (opcode, message): (u8, Vec<u8>) = items.get_item(0)?.extract()?;
+                assert_eq!((opcode, message), (0x1, format!("{text}!").into_bytes()));
+
+                let err = parser
+                    .parse(PyBytes::new(py, b"ab").as_any(), 3, 10)
+                    .err()
+                    .expect("refused");
+                assert_eq!(
+                    err.value(py).to_string(),
+                    "pos 3 is beyond the end of the data (2 bytes)"
+                );
+                // The end of the data is a valid position: nothing left to parse.
+                let (pos, frames, items) = parser.parse(PyBytes::new(py, b"ab").as_any(), 2, 10)?;
+                assert_eq!((pos, frames, items.len()), (2, 0, 0));
+                // A control frame with RSV1 set fails the parser.
+                let (pos, frames, items) = parser.parse(close.bind(py).as_any(), 0, 10)?;
+                assert_eq!((pos, frames), (2, 0));
+                let fail: (u8, u16, String) = items.get_item(0)?.extract()?;
+                assert_eq!(fail, (FAIL, 1002, "RSV1 set on a control frame".into()));
+                assert!(parser.done());
+                // A one-frame message that spans two calls: filled in place across them.
+                let binary: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+                let whole = FrameParser::frame(
+                    py,
+                    0x2,
+                    PyBytes::new(py, &binary).as_any(),
+                    true,
+                    false,
+                    Some(mask.as_any()),
+                )?;
+                let whole = whole.bind(py);
+                let mut spanning = FrameParser::new(true, 0, 0, true, false, false);
+                let half = PyBytes::new(py, &whole.as_bytes()[..500]);
+                let (pos, _, items) = spanning.parse(half.as_any(), 0, 10)?;
+                assert_eq!((pos, items.len()), (500, 0));
+                let (pos, _, items) = spanning.parse(whole.as_any(), pos, 10)?;
+                assert_eq!(pos, whole.as_bytes().len());
+                let (opcode, message): (u8, Vec<u8>) = items.get_item(0)?.extract()?;
+                assert_eq!((opcode, message), (0x2, binary));
+                let relaxed = FrameParser::new(false, 7, 9, false, true, true);
+                assert_eq!(
+                    (
+                        relaxed.server,
+                        relaxed.max_frame_size,
+                        relaxed.max_message_size
+                    ),
+                    (false, 7, 9)
+                );
+                let mut relaxed = relaxed;
+                let bad_text = FrameParser::frame(
+                    py,
+                    0x1,
+                    PyBytes::new(py, b"\xFF").as_any(),
+                    true,
+                    false,
+                    Some(mask.as_any()),
+                )?;
+                let (_, _, items) = relaxed.parse(bad_text.bind(py).as_any(), 0, 10)?;
+                let (opcode, message): (u8, Vec<u8>) = items.get_item(0)?.extract()?;
+                assert_eq!((opcode, message), (0x1, vec![0xFF]));
+                Ok(())
+            })
+            .expect("the test raised");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -814,21 +941,39 @@ mod tests {
 
     /// A frame as a client sends it (masked), written independently of the engine.
     fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
+        encode(first, payload, Some(MASK))
+    }
+
+    /// A frame masked with `mask` (None: unmasked, as a server sends it).
+    fn encode(first: u8, payload: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
+        let mask_bit = if mask.is_some() { 0x80 } else { 0 };
         let mut out = vec![first];
         match payload.len() {
-            n if n < 126 => out.push(0x80 | n as u8),
+            n if n < 126 => out.push(mask_bit | n as u8),
             n if n < 65536 => {
-                out.push(0x80 | 126);
+                out.push(mask_bit | 126);
                 out.extend_from_slice(&(n as u16).to_be_bytes());
             }
             n => {
-                out.push(0x80 | 127);
+                out.push(mask_bit | 127);
                 out.extend_from_slice(&(n as u64).to_be_bytes());
             }
         }
-        out.extend_from_slice(&MASK);
-        out.extend(payload.iter().enumerate().map(|(i, b)| b ^ MASK[i % 4]));
+        match mask {
+            Some(m) => {
+                out.extend_from_slice(&m);
+                out.extend(payload.iter().enumerate().map(|(i, b)| b ^ m[i % 4]));
+            }
+            None => out.extend_from_slice(payload),
+        }
         out
+    }
+
+    fn failure(code: u16, reason: &str) -> Item<Vec<u8>> {
+        Item::Fail {
+            code,
+            reason: reason.into(),
+        }
     }
 
     fn parse_all(
@@ -1062,5 +1207,209 @@ mod tests {
         }
         assert_eq!(items.len(), 1);
         assert!(peak <= 2 * n + 2 * n / 8 + 64, "peak {peak}");
+    }
+
+    #[test]
+    fn frames_from_a_server_at_every_chunk_size() {
+        // Unmasked, as a client receives them: 16-bit lengths, control frames of the largest
+        // allowed payload, empty frames, two fragmented messages in a row, and a close frame of
+        // two bytes that ends the data.
+        let text = "ünïcödé ".repeat(40).into_bytes();
+        let control = [7u8; MAX_CONTROL_PAYLOAD];
+        let data = [
+            encode(0x8A, b"", None),
+            encode(0x81, &text, None),
+            encode(0x02, b"first ", None),
+            encode(0x89, &control, None),
+            encode(0x80, b"message", None),
+            encode(0x82, b"", None),
+            encode(0x02, &[1; 300], None),
+            encode(0x00, &[2; 65535], None),
+            encode(0x80, b"", None),
+            encode(0x88, b"", None),
+        ]
+        .concat();
+        let expected = vec![
+            message(OP_PONG, b""),
+            message(OP_TEXT, &text),
+            message(0x9, &control),
+            message(OP_BINARY, b"first message"),
+            message(OP_BINARY, b""),
+            message(OP_BINARY, &[[1; 300].as_slice(), &[2; 65535]].concat()),
+            message(OP_CLOSE, b""),
+        ];
+        for step in [1, 2, 3, 5, 7, 300, data.len()] {
+            let mut engine = FrameEngine::new(false, 0, 0, Rules::default());
+            assert_eq!(parse_all(&mut engine, &data, step), expected, "step {step}");
+            assert!(engine.done);
+        }
+    }
+
+    #[test]
+    fn the_input_after_a_close_or_a_failure_is_consumed() {
+        for (data, item) in [
+            (encode(0x88, b"", None), message(OP_CLOSE, b"")),
+            (
+                encode(0x80, b"", None),
+                failure(1002, "continuation frame without a message to continue"),
+            ),
+        ] {
+            let data = [data, encode(0x82, b"ignored", None)].concat();
+            let mut engine = FrameEngine::new(false, 0, 0, Rules::default());
+            let mut items = Vec::new();
+            let (pos, frames) = engine
+                .parse(&mut VecSink, &data, 0, usize::MAX, &mut items)
+                .unwrap();
+            // A failed header is not counted as a frame.
+            let counted = usize::from(matches!(item, Item::Frame { .. }));
+            assert_eq!((pos, frames, items), (data.len(), counted, vec![item]));
+            let (pos, frames) = engine
+                .parse(&mut VecSink, &data, 1, usize::MAX, &mut Vec::new())
+                .unwrap();
+            assert_eq!((pos, frames), (data.len(), 0));
+        }
+    }
+
+    #[test]
+    fn more_violations() {
+        let mut top_bit = vec![0x82, 0xFF];
+        top_bit.extend_from_slice(&(1u64 << 63 | 2).to_be_bytes());
+        top_bit.extend_from_slice(&MASK);
+        let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+            (top_bit, 1002, "64-bit payload length with the top bit set"),
+            (
+                frame(0x89, &[0; 126]),
+                1002,
+                "control frame payload of 126 bytes (max 125)",
+            ),
+            (frame(0xCA, b""), 1002, "RSV1 set on a control frame"),
+            (
+                [frame(0x01, b"a"), frame(0xC0, b"b")].concat(),
+                1002,
+                "RSV1 set on a continuation frame",
+            ),
+            (
+                [frame(0x01, b"a"), frame(0x82, b"b")].concat(),
+                1002,
+                "new data message before the previous one ended",
+            ),
+        ];
+        for (data, code, reason) in cases {
+            let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+            assert_eq!(
+                parse_all(&mut engine, &data, data.len()),
+                vec![failure(code, reason)],
+                "{reason}"
+            );
+            assert!(engine.done);
+        }
+    }
+
+    #[test]
+    fn the_limits_are_inclusive_and_per_message() {
+        // A frame and a message of exactly the limits pass; the message size starts anew
+        // with each message.
+        let data = [
+            frame(0x82, &[1; 100]),
+            frame(0x02, &[2; 60]),
+            frame(0x80, &[3; 40]),
+            frame(0x02, &[4; 50]),
+            frame(0x80, &[5; 50]),
+        ]
+        .concat();
+        let mut engine = FrameEngine::new(true, 100, 100, Rules::default());
+        let items = parse_all(&mut engine, &data, data.len());
+        assert_eq!(
+            items,
+            vec![
+                message(OP_BINARY, &[1; 100]),
+                message(OP_BINARY, &[[2; 60].as_slice(), &[3; 40]].concat()),
+                message(OP_BINARY, &[[4; 50].as_slice(), &[5; 50]].concat()),
+            ]
+        );
+        assert!(!engine.done);
+    }
+
+    #[test]
+    fn a_failure_frees_the_message_being_assembled() {
+        let data = [frame(0x02, &[0; 100_000]), frame(0x83, b"")].concat();
+        let mut engine = FrameEngine::new(true, 0, 0, Rules::default());
+        let items = parse_all(&mut engine, &data, data.len());
+        assert_eq!(items, vec![failure(1002, "reserved data opcode 3")]);
+        assert_eq!(engine.buffered(), 0);
+    }
+
+    #[test]
+    fn the_rules_relax_masking_and_validation() {
+        let bad_text = b"caf\xC3 \xFF";
+        let cases = [
+            // (server, rules, frame): each is taken only under its rule.
+            (
+                true,
+                Rules {
+                    accept_unmasked: true,
+                    ..Rules::default()
+                },
+                encode(0x82, b"x", None),
+            ),
+            (
+                false,
+                Rules {
+                    accept_masked: true,
+                    ..Rules::default()
+                },
+                frame(0x82, b"x"),
+            ),
+            (
+                true,
+                Rules {
+                    validate_utf8: false,
+                    ..Rules::default()
+                },
+                frame(0x81, bad_text),
+            ),
+        ];
+        for (server, rules, data) in cases {
+            let expected = if data[0] == 0x81 {
+                message(OP_TEXT, bad_text)
+            } else {
+                message(OP_BINARY, b"x")
+            };
+            let mut engine = FrameEngine::new(server, 0, 0, rules);
+            assert_eq!(
+                parse_all(&mut engine, &data, 3),
+                vec![expected],
+                "{rules:?}"
+            );
+            let mut strict = FrameEngine::new(server, 0, 0, Rules::default());
+            let items = parse_all(&mut strict, &data, data.len());
+            assert!(matches!(items[..], [Item::Fail { .. }]), "{rules:?}");
+        }
+        let mut client = FrameEngine::new(false, 0, 0, Rules::default());
+        assert_eq!(
+            parse_all(&mut client, &frame(0x82, b"x"), 8),
+            vec![failure(1002, "masked frame from the server")]
+        );
+    }
+
+    #[test]
+    fn written_headers_agree_with_an_independent_encoder() {
+        for length in [0, 1, 125, 126, 127, 65535, 65536, 70_000] {
+            let payload = vec![0x5A; length];
+            for (fin, rsv1, opcode) in [
+                (true, false, OP_TEXT),
+                (false, true, OP_BINARY),
+                (true, true, OP_CLOSE),
+            ] {
+                for mask in [None, Some(MASK)] {
+                    let first = if fin { 0x80 } else { 0 } | if rsv1 { 0x40 } else { 0 } | opcode;
+                    let expected = encode(first, &payload, mask);
+                    let mut header = [0u8; 14];
+                    let n = write_header(&mut header, opcode, length as u64, fin, rsv1, mask);
+                    assert_eq!(n, expected.len() - length, "length {length}");
+                    assert_eq!(header[..n], expected[..n], "length {length}, mask {mask:?}");
+                }
+            }
+        }
     }
 }

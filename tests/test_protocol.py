@@ -724,7 +724,8 @@ def test_subprotocol_choice_reject_and_accept_headers(impl):
     conn = core.ServerConnection(options(impl, protocols=["x", "y"]))
     conn.receive_data(request("Sec-WebSocket-Protocol: a, b\r\n"))
     assert conn.choose_subprotocol() is None
-    assert conn.reject().startswith(b"HTTP/1.1 403 Forbidden\r\n")
+    answer = conn.reject()  # without a reason, the body gives the status's phrase
+    assert answer.startswith(b"HTTP/1.1 403 Forbidden\r\n") and answer.endswith(b"\r\n\r\nForbidden\n")
     with pytest.raises(core.InvalidStateError):
         conn.reject()
     conn = core.ServerConnection(options(impl))
@@ -771,3 +772,61 @@ def test_send_pong_and_control_payload_limits(impl):
     for send in (server.send_ping, server.send_pong, server.send_message):
         with pytest.raises(core.InvalidStateError):
             send(b"late")
+
+
+def test_automatic_answers_queue_in_order(impl):
+    conn = open_server(impl)
+    events = conn.receive_data(frame(core.OP_PING, b"1") + frame(core.OP_PING, b"22") + frame(core.OP_CLOSE))
+    assert events == [core.Ping(b"1"), core.Ping(b"22"), core.CloseReceived(None, "")]
+    assert conn.data_to_send() == b"\x8a\x011" + b"\x8a\x0222" + b"\x88\x00"
+    assert conn.data_to_send() == b""
+
+
+def _dispatch_all(conn: core.Connection, stop_at: type | None = None) -> tuple[bool, list[object]]:
+    """``dispatch()``'s result, and what it handed out (messages, events and writes) in order."""
+    seen: list[object] = []
+
+    def on_event(event: object) -> bool:
+        seen.append(event)
+        return stop_at is not None and isinstance(event, stop_at)
+
+    finished = conn.dispatch(
+        lambda payload, is_binary: seen.append(core.Message(payload, is_binary)),
+        on_event,
+        lambda data: seen.append(("write", data)),
+    )
+    return finished, seen
+
+
+def test_dispatch_reports_whether_it_ran_to_the_end(impl):
+    conn = open_server(impl)
+    conn.feed(frame(core.OP_PING, b"1") + frame(core.OP_TEXT, b"after"))
+    assert _dispatch_all(conn, stop_at=core.Ping) == (False, [core.Ping(b"1")])
+    assert _dispatch_all(conn) == (True, [("write", b"\x8a\x011"), core.Message(b"after", False)])
+    conn.feed(frame(core.OP_CLOSE, struct.pack("!H", 1000)))
+    assert _dispatch_all(conn, stop_at=core.CloseReceived) == (False, [core.CloseReceived(1000, "")])
+    assert conn.data_to_send() == b"\x88\x02\x03\xe8"  # the reply waits for the caller
+
+
+def test_dispatch_delivers_frames_that_came_with_the_handshake_after_accept(impl):
+    conn = core.ServerConnection(options(impl))
+    conn.feed(request() + frame(core.OP_TEXT, b"early"))
+    finished, seen = _dispatch_all(conn)
+    assert finished and [type(e) for e in seen] == [core.RequestReceived]
+    conn.accept()
+    assert _dispatch_all(conn) == (True, [core.Message(b"early", False)])
+    # A client: the server's first frame arrives with the response.
+    client, server = _client_and_response(impl)
+    client.feed(server.accept() + frame(core.OP_BINARY, b"first", mask=None))
+    finished, seen = _dispatch_all(client)
+    assert finished and [type(e) for e in seen] == [core.ResponseReceived, core.Message]
+    assert seen[1] == core.Message(b"first", True)
+
+
+def test_dispatch_within_the_frame_budget(impl):
+    conn = open_server(impl, max_frames_per_receive=1)
+    conn.feed(b"".join(frame(core.OP_BINARY, bytes([i])) for i in range(3)))
+    for i in range(3):
+        assert _dispatch_all(conn) == (True, [core.Message(bytes([i]), True)])
+        assert conn.input_pending == (i < 2)
+        conn.feed(b"")

@@ -480,9 +480,11 @@ def test_dispatch_stops_delivering_once_the_application_fails_the_connection(imp
         messages.append(payload)
         conn.fail(core.CLOSE_UNSUPPORTED_DATA, "no thanks")
 
-    conn.dispatch(on_message, events.append, lambda data: None)
+    writes: list[bytes] = []
+    assert conn.dispatch(on_message, events.append, writes.append) is True
     assert messages == [b"a"]
     assert events == [core.ConnectionFailed(1003, "no thanks")]
+    assert close_code_sent(b"".join(writes)) == 1003  # the close frame is flushed at the end
 
 
 def test_dispatch_stops_when_on_event_says_so(impl):
@@ -553,6 +555,7 @@ def test_plain_http_get_is_handed_to_the_application(impl):
         (b"POST /status HTTP/1.1\r\nHost: a\r\n\r\n", 400),
         (b"GET /status\r\nHost: a\r\n\r\n", 400),
         (b"GET /status HTTP/1.1\r\nbad header line\r\n\r\n", 400),
+        (b"GET  /status HTTP/1.1\r\nHost: a\r\n\r\n", 400),  # a request line has single spaces
     ]:
         conn = core.ServerConnection(options(impl, answer_plain_http=True))
         [event] = conn.receive_data(raw)
@@ -690,7 +693,14 @@ def test_client_reads_the_response_byte_by_byte_and_bounds_it(impl):
     [event] = client.receive_data(b"a")
     assert isinstance(event, core.HandshakeFailed) and event.status == 0
     assert client.state == core.CLOSED
-    # A complete response whose headers go beyond the limit fails too.
+    # A complete response whose headers end exactly at the limit is taken.
+    client, server = _client_and_response(impl)
+    response = server.accept()
+    pad = core._handshake.MAX_HANDSHAKE_SIZE - (len(response) - 4) - len("X-Pad: \r\n")
+    response = response[:-2] + b"X-Pad: " + b"a" * pad + b"\r\n\r\n"
+    assert response.find(b"\r\n\r\n") == core._handshake.MAX_HANDSHAKE_SIZE
+    assert isinstance(client.receive_data(response)[0], core.ResponseReceived)
+    # A complete response whose headers go beyond the limit fails.
     client, server = _client_and_response(impl)
     events = client.receive_data(head + filler + b"a\r\n\r\n")
     assert [type(e) for e in events] == [core.HandshakeFailed] and events[0].status == 0
@@ -731,6 +741,10 @@ def test_subprotocol_choice_reject_and_accept_headers(impl):
     assert conn.choose_subprotocol() is None
     answer = conn.reject()  # without a reason, the body gives the status's phrase
     assert answer.startswith(b"HTTP/1.1 403 Forbidden\r\n") and answer.endswith(b"\r\n\r\nForbidden\n")
+    conn = core.ServerConnection(options(impl))
+    conn.receive_data(request())
+    answer = conn.reject(499)  # a status without a standard phrase still gets a body
+    assert answer.startswith(b"HTTP/1.1 499 ") and not answer.endswith(b"\r\n\r\n\n")
     with pytest.raises(core.InvalidStateError):
         conn.reject()
     conn = core.ServerConnection(options(impl))
@@ -771,6 +785,7 @@ def test_send_pong_and_control_payload_limits(impl):
     _, server = open_pair(impl)
     assert server.send_pong(b"x" * 125) == b"\x8a\x7d" + b"x" * 125
     assert server.send_ping(b"y" * 125) == b"\x89\x7d" + b"y" * 125
+    assert server.send_ping() == b"\x89\x00" and server.send_pong() == b"\x8a\x00"
     with pytest.raises(ValueError):
         server.send_pong(b"x" * 126)
     server.send_close()

@@ -910,3 +910,32 @@ def test_large_incompressible_message_keeps_rsv1(impl):
     assert client.receive_data(b"".join(parts)) == [core.Message(payload, True)]
     client, server = open_pair(impl, deflate=DeflateOptions(), apply_mask=False)
     assert client.send_message(payload[:100], True)[0] == 0xC2
+
+
+def test_client_defaults_and_the_response_it_keeps(impl):
+    client = core.ClientConnection("h", options=options(impl))
+    handshake = client.initiate()
+    assert handshake.startswith(b"GET / HTTP/1.1\r\n") and client.response is None
+    server = core.ServerConnection(options(impl))
+    server.receive_data(handshake)
+    [event] = client.receive_data(server.accept())
+    assert event.response is client.response
+    assert (event.response.peer, event.response.version) == ("", 13)
+    assert event.response.headers["upgrade"] == "websocket"
+
+
+@pytest.mark.parametrize(
+    ("offer", "answer"),
+    [
+        (None, "permessage-deflate"),  # not offered
+        (DeflateOptions(), "x-foo"),  # another extension than the one offered
+        (DeflateOptions(), "permessage-deflate, permessage-deflate"),  # accepted twice
+    ],
+)
+def test_client_refuses_extensions_it_did_not_offer(impl, offer, answer):
+    client = core.ClientConnection("h", "/", options(impl, deflate=offer))
+    server = core.ServerConnection(options(impl))
+    server.receive_data(client.initiate())
+    [event] = client.receive_data(server.accept(headers={"Sec-WebSocket-Extensions": answer}))
+    assert isinstance(event, core.HandshakeFailed) and event.status == 101
+    assert client.state == core.CLOSED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import struct
 
 import pytest
@@ -16,9 +17,11 @@ from ws_helpers import (
     options,
     receive_all,
     request,
+    xor,
 )
 
 from autobahn.websocket import sansio as core
+from autobahn.websocket._deflate import DeflateOptions
 
 # --- opening handshake ---
 
@@ -128,6 +131,7 @@ def test_client_refuses_bad_response(impl, mutate, reason):
     events = client.receive_data(mutate(server.accept()))
     assert len(events) == 1 and isinstance(events[0], core.HandshakeFailed)
     assert reason in events[0].reason
+    assert events[0].status == (404 if reason == "404" else 101)  # the status the server answered
     assert client.state == core.CLOSED
 
 
@@ -476,9 +480,11 @@ def test_dispatch_stops_delivering_once_the_application_fails_the_connection(imp
         messages.append(payload)
         conn.fail(core.CLOSE_UNSUPPORTED_DATA, "no thanks")
 
-    conn.dispatch(on_message, events.append, lambda data: None)
+    writes: list[bytes] = []
+    assert conn.dispatch(on_message, events.append, writes.append) is True
     assert messages == [b"a"]
     assert events == [core.ConnectionFailed(1003, "no thanks")]
+    assert close_code_sent(b"".join(writes)) == 1003  # the close frame is flushed at the end
 
 
 def test_dispatch_stops_when_on_event_says_so(impl):
@@ -501,3 +507,435 @@ def test_send_message_in_one_frame_matches_its_pieces(impl, size):
     masked = client.send_message(payload, is_binary=True)
     assert masked[1] & 0x80  # a client masks
     assert server.receive_data(masked) == [core.Message(payload, True)]
+
+
+# --- options autobahn's setProtocolOptions() maps onto, and handshake edges ---
+
+
+def _close_payload(data: bytes) -> bytes:
+    """The payload of the unmasked close frame ``data`` is (a payload below 126 bytes)."""
+    assert data[0] == 0x88 and data[1] < 126, data
+    return data[2 : 2 + data[1]]
+
+
+@pytest.mark.parametrize(
+    ("close_reply", "answer"),
+    [
+        ("code", struct.pack("!H", 1001)),
+        ("normal", struct.pack("!H", 1000)),
+        ("code-and-reason", struct.pack("!H", 1001) + "bye ✓".encode()),
+    ],
+)
+def test_close_reply_option(impl, close_reply, answer):
+    conn = open_server(impl, close_reply=close_reply)
+    events = conn.receive_data(frame(core.OP_CLOSE, struct.pack("!H", 1001) + "bye ✓".encode()))
+    assert events == [core.CloseReceived(1001, "bye ✓")]
+    assert _close_payload(conn.data_to_send()) == answer
+    assert conn.close_received == (1001, "bye ✓") and conn.was_clean
+
+
+def test_close_reason_is_cut_at_a_code_point(impl):
+    client, server = open_pair(impl)
+    reason = "é" * 70  # 140 bytes: 61 whole code points fit the 123 bytes a close frame leaves
+    data = server.send_close(1000, reason)
+    assert _close_payload(data) == struct.pack("!H", 1000) + ("é" * 61).encode()
+    assert client.receive_data(data) == [core.CloseReceived(1000, "é" * 61)]
+
+
+def test_plain_http_get_is_handed_to_the_application(impl):
+    conn = core.ServerConnection(options(impl, answer_plain_http=True))
+    events = conn.receive_data(b"GET /status HTTP/1.1\r\nHost: a\r\nAccept: text/html\r\n\r\n")
+    assert events == [core.PlainHttpRequest("/status", {"host": "a", "accept": "text/html"})]
+    assert conn.data_to_send() == b"" and conn.state == core.CLOSED
+    # A WebSocket handshake still opens the connection.
+    conn = core.ServerConnection(options(impl, answer_plain_http=True))
+    assert isinstance(conn.receive_data(request())[0], core.RequestReceived)
+    # Anything else than a well-formed GET is answered with an HTTP error, as without the option.
+    for raw, status in [
+        (b"POST /status HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        (b"GET /status\r\nHost: a\r\n\r\n", 400),
+        (b"GET /status HTTP/1.1\r\nbad header line\r\n\r\n", 400),
+        (b"GET  /status HTTP/1.1\r\nHost: a\r\n\r\n", 400),  # a request line has single spaces
+    ]:
+        conn = core.ServerConnection(options(impl, answer_plain_http=True))
+        [event] = conn.receive_data(raw)
+        assert isinstance(event, core.HandshakeFailed) and event.status == status, raw
+        assert conn.data_to_send().startswith(f"HTTP/1.1 {status} ".encode())
+    # Without the option a plain GET is refused (426: no Upgrade header).
+    conn = core.ServerConnection(options(impl))
+    [event] = conn.receive_data(b"GET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert event == core.HandshakeFailed(426, event.reason)
+
+
+def test_server_may_mask_and_client_may_send_unmasked(impl):
+    masking_server = open_server(impl, mask_frames=True)
+    data = masking_server.send_message(b"masked by a server", True)
+    assert data[1] & 0x80 and b"masked by a server" not in data
+    assert xor(data[6:], data[2:6]) == b"masked by a server"
+    plain_client = core.ClientConnection("h", "/", options(impl, mask_frames=False))
+    server = core.ServerConnection(options(impl, accept_unmasked=True))
+    server.receive_data(plain_client.initiate())
+    plain_client.receive_data(server.accept())
+    data = plain_client.send_message(b"plain", True)
+    assert data == b"\x82\x05plain"
+    assert server.receive_data(data) == [core.Message(b"plain", True)]
+    assert plain_client.send_ping(b"p") == b"\x89\x01p"
+
+
+@pytest.mark.parametrize("fragment_size", [None, 3])
+def test_apply_mask_off_sends_the_key_but_a_clear_payload(impl, fragment_size):
+    client, _ = open_pair(impl, apply_mask=False)
+    data = client.send_message(b"clear text", True, fragment_size=fragment_size)
+    if fragment_size is None:
+        assert data[:2] == b"\x82\x8a" and data[6:] == b"clear text"
+    else:
+        assert data[:2] == b"\x02\x83" and data[6:9] == b"cle"
+        assert data[9:11] == b"\x00\x83" and data[15:18] == b"ar "
+    assert client.send_pong(b"beat")[:2] == b"\x8a\x84"
+    assert client.send_pong(b"beat")[6:] == b"beat"
+    # A peer unmasks the clear payload with the key it was sent.
+    server = open_server(impl)
+    data = client.send_message(b"clear text", True)
+    assert server.receive_data(data) == [core.Message(xor(b"clear text", data[2:6]), True)]
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("server.example.com:9000", "server.example.com"),
+        ("server.example.com", "server.example.com"),
+        ("[::1]:80", "[::1]"),
+        ("[::1]", "[::1]"),
+        (" 10.0.0.1:8080 ", "10.0.0.1"),
+    ],
+)
+def test_request_host_without_port(impl, host, expected):
+    conn = core.ServerConnection(options(impl), peer="tcp4:10.0.0.2:5000")
+    raw = request().replace(b"Host: server.example.com\r\n", f"Host: {host}\r\n".encode())
+    [event] = conn.receive_data(raw)
+    assert event.request.host == expected
+    assert event.request.peer == "tcp4:10.0.0.2:5000" and event.request.version == 13
+
+
+def test_client_request_carries_origin_protocols_extensions_and_headers(impl):
+    client = core.ClientConnection(
+        "h:9000",
+        "/app?x=1",
+        options(impl, protocols=["v2", "v1"], extension_offer="x-custom; a=1"),
+        origin="https://site",
+        headers={"X-Token": "t"},
+        peer="tcp4:1.2.3.4:9000",
+    )
+    data = client.initiate()
+    assert data.startswith(b"GET /app?x=1 HTTP/1.1\r\nHost: h:9000\r\n")
+    for line in (
+        b"Origin: https://site",
+        b"Sec-WebSocket-Protocol: v2, v1",
+        b"Sec-WebSocket-Extensions: x-custom; a=1",
+    ):
+        assert b"\r\n" + line + b"\r\n" in data
+    assert data.endswith(b"\r\nX-Token: t\r\n\r\n")
+    with pytest.raises(core.InvalidStateError):
+        client.initiate()  # only once
+    plain = core.ClientConnection("h", "/", options(impl)).initiate()
+    assert b"Origin" not in plain and b"Sec-WebSocket-Protocol" not in plain and b"Extensions" not in plain
+    server = core.ServerConnection(options(impl))
+    server.receive_data(data)
+    [event] = client.receive_data(server.accept())
+    assert event.response.peer == "tcp4:1.2.3.4:9000" and event.response.protocol is None
+    assert client.subprotocol is None and client.deflate is None
+
+
+def test_client_accept_extensions_decides_on_the_servers_answer(impl):
+    codec = object()
+    answers = []
+
+    def accept_extensions(extensions):
+        answers.append(extensions)
+        return codec
+
+    for extension_header, expected in [("x-custom; a=1", codec), ("", None)]:
+        client = core.ClientConnection("h", "/", options(impl, accept_extensions=accept_extensions))
+        server = core.ServerConnection(options(impl))
+        server.receive_data(client.initiate())
+        response = server.accept(headers=[("Sec-WebSocket-Extensions", extension_header)] if extension_header else None)
+        [event] = client.receive_data(response)
+        assert isinstance(event, core.ResponseReceived) and client.deflate is expected
+        assert event.response.extensions == ([extension_header] if extension_header else [])
+    assert answers == [[("x-custom", [("a", "1")])]]  # called only for a response with extensions
+
+
+def test_client_refuses_a_response_without_connection_upgrade(impl):
+    client, server = _client_and_response(impl)
+    response = server.accept().replace(b"Connection: Upgrade\r\n", b"Connection: keep-alive\r\n")
+    [event] = client.receive_data(response)
+    assert isinstance(event, core.HandshakeFailed) and "Connection" in event.reason
+    assert event.status == 101 and client.state == core.CLOSED
+    # The tokens are compared without case, as RFC 6455 4.1 asks.
+    client, server = _client_and_response(impl)
+    response = server.accept().replace(b"Upgrade: websocket", b"Upgrade: WebSocket")
+    response = response.replace(b"Connection: Upgrade", b"Connection: keep-alive, UPGRADE")
+    assert isinstance(client.receive_data(response)[0], core.ResponseReceived)
+
+
+def test_client_reads_the_response_byte_by_byte_and_bounds_it(impl):
+    client, server = _client_and_response(impl)
+    response = server.accept() + frame(core.OP_TEXT, b"hi", mask=None)
+    events = []
+    for i in range(len(response)):
+        events += client.receive_data(response[i : i + 1])
+    assert [type(e) for e in events] == [core.ResponseReceived, core.Message]
+    # A response with no end of headers within the limit fails the handshake (status 0: no answer).
+    client, server = _client_and_response(impl)
+    head = b"HTTP/1.1 101 Switching Protocols\r\nX: "
+    filler = b"a" * (core._handshake.MAX_HANDSHAKE_SIZE - len(head))
+    assert client.receive_data(head + filler) == []  # exactly the limit: still waiting
+    [event] = client.receive_data(b"a")
+    assert isinstance(event, core.HandshakeFailed) and event.status == 0
+    assert client.state == core.CLOSED
+    # A complete response whose headers end exactly at the limit is taken.
+    client, server = _client_and_response(impl)
+    response = server.accept()
+    pad = core._handshake.MAX_HANDSHAKE_SIZE - (len(response) - 4) - len("X-Pad: \r\n")
+    response = response[:-2] + b"X-Pad: " + b"a" * pad + b"\r\n\r\n"
+    assert response.find(b"\r\n\r\n") == core._handshake.MAX_HANDSHAKE_SIZE
+    assert isinstance(client.receive_data(response)[0], core.ResponseReceived)
+    # A complete response whose headers go beyond the limit fails.
+    client, server = _client_and_response(impl)
+    events = client.receive_data(head + filler + b"a\r\n\r\n")
+    assert [type(e) for e in events] == [core.HandshakeFailed] and events[0].status == 0
+
+
+def test_server_bounds_the_request_at_the_limit(impl):
+    limit = core._handshake.MAX_HANDSHAKE_SIZE
+    raw = request()
+    conn = core.ServerConnection(options(impl))
+    filler = b"X: " + b"a" * (limit - len(raw) - 1)  # the request up to its blank line is limit bytes
+    exact = raw[:-2] + filler + b"\r\n\r\n"
+    assert exact.find(b"\r\n\r\n") == limit
+    assert conn.receive_data(exact[:limit]) == []  # exactly the limit, no end yet: still waiting
+    conn.receive_data(exact[limit:])
+    assert conn.state == core.ACCEPTING
+    conn = core.ServerConnection(options(impl))
+    over = raw[:-2] + filler + b"a\r\n\r\n"
+    [event] = conn.receive_data(over)
+    assert event.status == 431 and conn.data_to_send().startswith(b"HTTP/1.1 431 ")
+    conn = core.ServerConnection(options(impl))
+    [event] = conn.receive_data(over[: limit + 1])
+    assert isinstance(event, core.HandshakeFailed) and event.status == 431
+
+
+def test_early_data_bound_is_exact(impl):
+    conn = core.ServerConnection(options(impl))
+    early = frame(core.OP_BINARY, b"early")
+    conn.receive_data(request() + early)
+    conn.receive_data(b"\0" * (core.MAX_EARLY_DATA - len(early)))  # exactly the bound
+    assert conn.state == core.ACCEPTING and conn.data_to_send() == b""
+    [event] = conn.receive_data(b"\0")
+    assert event.status == 400 and conn.state == core.CLOSED
+
+
+def test_subprotocol_choice_reject_and_accept_headers(impl):
+    conn = core.ServerConnection(options(impl, protocols=["x", "y"]))
+    conn.receive_data(request("Sec-WebSocket-Protocol: a, b\r\n"))
+    assert conn.choose_subprotocol() is None
+    answer = conn.reject()  # without a reason, the body gives the status's phrase
+    assert answer.startswith(b"HTTP/1.1 403 Forbidden\r\n") and answer.endswith(b"\r\n\r\nForbidden\n")
+    conn = core.ServerConnection(options(impl))
+    conn.receive_data(request())
+    answer = conn.reject(499)  # a status without a standard phrase still gets a body
+    assert answer.startswith(b"HTTP/1.1 499 ") and not answer.endswith(b"\r\n\r\n\n")
+    with pytest.raises(core.InvalidStateError):
+        conn.reject()
+    conn = core.ServerConnection(options(impl))
+    conn.receive_data(request())
+    response = conn.accept(None, [("X-One", "1"), ("X-Two", "2")])
+    assert response.endswith(b"\r\nX-One: 1\r\nX-Two: 2\r\n\r\n")
+    assert b"Sec-WebSocket-Protocol" not in response and conn.subprotocol is None
+
+
+def test_frame_budget_leaves_input_pending(impl):
+    conn = open_server(impl, max_frames_per_receive=2)
+    data = b"".join(frame(core.OP_BINARY, bytes([i])) for i in range(5))
+    assert not conn.input_pending
+    assert conn.receive_data(data) == [core.Message(b"\0", True), core.Message(b"\1", True)]
+    assert conn.input_pending
+    assert conn.receive_data() == [core.Message(b"\2", True), core.Message(b"\3", True)]
+    assert conn.receive_data() == [core.Message(b"\4", True)]
+    assert not conn.input_pending
+    # Input is pending in CLOSING too, never once the connection is CLOSED.
+    conn.feed(data)
+    conn.next_event(), conn.next_event()
+    conn.send_close()
+    assert conn.input_pending
+    conn.fail(core.CLOSE_GOING_AWAY, "gone")
+    assert not conn.input_pending
+
+
+def test_control_frames_after_our_close(impl):
+    _, server = open_pair(impl)
+    server.send_close()
+    # A ping after our close gets no pong, a pong gives no event; the peer's close ends it.
+    data = frame(core.OP_PING, b"p") + frame(core.OP_PONG, b"q") + frame(core.OP_CLOSE, struct.pack("!H", 1000))
+    assert server.receive_data(data) == [core.CloseReceived(1000, "")]
+    assert server.data_to_send() == b"" and server.state == core.CLOSED
+
+
+def test_send_pong_and_control_payload_limits(impl):
+    _, server = open_pair(impl)
+    assert server.send_pong(b"x" * 125) == b"\x8a\x7d" + b"x" * 125
+    assert server.send_ping(b"y" * 125) == b"\x89\x7d" + b"y" * 125
+    assert server.send_ping() == b"\x89\x00" and server.send_pong() == b"\x8a\x00"
+    with pytest.raises(ValueError):
+        server.send_pong(b"x" * 126)
+    server.send_close()
+    for send in (server.send_ping, server.send_pong, server.send_message):
+        with pytest.raises(core.InvalidStateError):
+            send(b"late")
+
+
+def test_automatic_answers_queue_in_order(impl):
+    conn = open_server(impl)
+    events = conn.receive_data(frame(core.OP_PING, b"1") + frame(core.OP_PING, b"22") + frame(core.OP_CLOSE))
+    assert events == [core.Ping(b"1"), core.Ping(b"22"), core.CloseReceived(None, "")]
+    assert conn.data_to_send() == b"\x8a\x011" + b"\x8a\x0222" + b"\x88\x00"
+    assert conn.data_to_send() == b""
+
+
+def _dispatch_all(conn: core.Connection, stop_at: type | None = None) -> tuple[bool, list[object]]:
+    """``dispatch()``'s result, and what it handed out (messages, events and writes) in order."""
+    seen: list[object] = []
+
+    def on_event(event: object) -> bool:
+        seen.append(event)
+        return stop_at is not None and isinstance(event, stop_at)
+
+    finished = conn.dispatch(
+        lambda payload, is_binary: seen.append(core.Message(payload, is_binary)),
+        on_event,
+        lambda data: seen.append(("write", data)),
+    )
+    return finished, seen
+
+
+def test_dispatch_reports_whether_it_ran_to_the_end(impl):
+    conn = open_server(impl)
+    conn.feed(frame(core.OP_PING, b"1") + frame(core.OP_TEXT, b"after"))
+    assert _dispatch_all(conn, stop_at=core.Ping) == (False, [core.Ping(b"1")])
+    assert _dispatch_all(conn) == (True, [("write", b"\x8a\x011"), core.Message(b"after", False)])
+    conn.feed(frame(core.OP_CLOSE, struct.pack("!H", 1000)))
+    assert _dispatch_all(conn, stop_at=core.CloseReceived) == (False, [core.CloseReceived(1000, "")])
+    assert conn.data_to_send() == b"\x88\x02\x03\xe8"  # the reply waits for the caller
+
+
+def test_dispatch_delivers_frames_that_came_with_the_handshake_after_accept(impl):
+    conn = core.ServerConnection(options(impl))
+    conn.feed(request() + frame(core.OP_TEXT, b"early"))
+    finished, seen = _dispatch_all(conn)
+    assert finished and [type(e) for e in seen] == [core.RequestReceived]
+    conn.accept()
+    assert _dispatch_all(conn) == (True, [core.Message(b"early", False)])
+    # A client: the server's first frame arrives with the response.
+    client, server = _client_and_response(impl)
+    client.feed(server.accept() + frame(core.OP_BINARY, b"first", mask=None))
+    finished, seen = _dispatch_all(client)
+    assert finished and [type(e) for e in seen] == [core.ResponseReceived, core.Message]
+    assert seen[1] == core.Message(b"first", True)
+
+
+def test_dispatch_within_the_frame_budget(impl):
+    conn = open_server(impl, max_frames_per_receive=1)
+    conn.feed(b"".join(frame(core.OP_BINARY, bytes([i])) for i in range(3)))
+    for i in range(3):
+        assert _dispatch_all(conn) == (True, [core.Message(bytes([i]), True)])
+        assert conn.input_pending == (i < 2)
+        conn.feed(b"")
+
+
+def test_a_blank_line_in_a_frame_after_the_handshake_is_payload(impl):
+    # The handshake ends at the first blank line; the same bytes inside a frame that came
+    # with it are payload.
+    client, server = _client_and_response(impl)
+    events = client.receive_data(server.accept() + frame(core.OP_TEXT, b"a\r\n\r\nb", mask=None))
+    assert [type(e) for e in events] == [core.ResponseReceived, core.Message]
+    assert events[1] == core.Message(b"a\r\n\r\nb", False)
+    conn = core.ServerConnection(options(impl))
+    payload = xor(b"\r\n\r\n", MASK)  # masked on the wire into a blank line
+    [event] = conn.receive_data(request() + frame(core.OP_BINARY, payload))
+    assert isinstance(event, core.RequestReceived)
+    conn.accept()
+    assert conn.receive_data() == [core.Message(payload, True)]
+    client = core.ClientConnection("h", "/", options(impl))
+    client.initiate()
+    [event] = client.receive_data(b"\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n")
+    assert isinstance(event, core.HandshakeFailed) and client.state == core.CLOSED
+
+
+def test_send_defaults_and_fragment_boundaries(impl):
+    client, server = open_pair(impl)
+    assert server.send_message("héllo") == b"\x81\x06" + "héllo".encode()
+    assert b"".join(server.message_frames(b"hi")) == b"\x81\x02hi"  # text by default
+    # A length that is a multiple of the fragment size: the last fragment has FIN.
+    assert server.send_message(b"abcdef", True, fragment_size=3) == b"\x02\x03abc\x80\x03def"
+    assert client.receive_data(server.send_message(b"abcdef", True, fragment_size=3)) == [core.Message(b"abcdef", True)]
+    assert server.send_close() == b"\x88\x02\x03\xe8"  # 1000, no reason
+    # A payload of JOIN_MAX bytes is written apart from its header (not copied into it).
+    _, server = open_pair(impl)
+    payload = bytes(core.JOIN_MAX)
+    parts = server.message_frames(payload, True)
+    assert len(parts) == 2 and parts[1] is payload
+    assert len(server.message_frames(payload[:-1], True)) == 1
+
+
+def test_send_compresses_unless_told_not_to(impl):
+    client, server = open_pair(impl, deflate=DeflateOptions())
+    text = "compressible " * 100
+    for sender, receiver in ((server, client), (client, server)):
+        compressed = sender.send_message(text.encode())
+        assert compressed[0] == 0xC1 and len(compressed) < 200  # FIN, RSV1, text
+        assert receiver.receive_data(compressed) == [core.Message(text.encode(), False)]
+        assert b"".join(sender.message_frames(text))[0] == 0xC1  # compress=True by default
+        plain = sender.send_message(text, compress=False)
+        assert plain[0] == 0x81 and len(plain) > 1300
+        assert receiver.receive_data(plain) == [core.Message(text.encode(), False)]
+
+
+def test_large_incompressible_message_keeps_rsv1(impl):
+    # Compressed output of JOIN_MAX bytes or more is sent apart from its header, which must
+    # still carry RSV1.
+    client, server = open_pair(impl, deflate=DeflateOptions())
+    payload = random.Random(7).randbytes(100_000)
+    parts = server.message_frames(payload, True)
+    assert len(parts) == 2 and parts[0][0] == 0xC2
+    assert client.receive_data(b"".join(parts)) == [core.Message(payload, True)]
+    client, server = open_pair(impl, deflate=DeflateOptions(), apply_mask=False)
+    assert client.send_message(payload[:100], True)[0] == 0xC2
+
+
+def test_client_defaults_and_the_response_it_keeps(impl):
+    client = core.ClientConnection("h", options=options(impl))
+    handshake = client.initiate()
+    assert handshake.startswith(b"GET / HTTP/1.1\r\n") and client.response is None
+    server = core.ServerConnection(options(impl))
+    server.receive_data(handshake)
+    [event] = client.receive_data(server.accept())
+    assert event.response is client.response
+    assert (event.response.peer, event.response.version) == ("", 13)
+    assert event.response.headers["upgrade"] == "websocket"
+
+
+@pytest.mark.parametrize(
+    ("offer", "answer"),
+    [
+        (None, "permessage-deflate"),  # not offered
+        (DeflateOptions(), "x-foo"),  # another extension than the one offered
+        (DeflateOptions(), "permessage-deflate, permessage-deflate"),  # accepted twice
+    ],
+)
+def test_client_refuses_extensions_it_did_not_offer(impl, offer, answer):
+    client = core.ClientConnection("h", "/", options(impl, deflate=offer))
+    server = core.ServerConnection(options(impl))
+    server.receive_data(client.initiate())
+    [event] = client.receive_data(server.accept(headers={"Sec-WebSocket-Extensions": answer}))
+    assert isinstance(event, core.HandshakeFailed) and event.status == 101
+    assert client.state == core.CLOSED

@@ -1,5 +1,5 @@
 """What the asyncio and Twisted integrations share, written once: the lazy names of their
-packages, the four ``Wamp*`` WebSocket classes, and the WebSocket or RawSocket client factory
+packages, the body of the ``Wamp*`` WebSocket factories' ``__init__``, and the WebSocket or RawSocket client factory
 an ``ApplicationRunner`` or a ``Component`` makes for a URL. Each framework module passes in
 only what is its own (its WebSocket classes, its loop or reactor, its futures).
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -61,60 +60,25 @@ def lazy_package_names(package: str, own: dict[str, str]) -> tuple[Callable[[str
     return __getattr__, __dir__
 
 
-def _wamp_factory_init(websocket_factory: type) -> Callable[..., None]:
-    """``__init__`` of a framework's Wamp*Factory: the WAMP mixin's part (``serializers=``), then
-    ``websocket_factory``'s with the subprotocols of those serializers."""
+def init_wamp_factory(self: Any, websocket_factory: type, factory: Any, args: tuple, kwargs: dict) -> None:
+    """The body of a framework's ``WampWebSocket{Server,Client}Factory.__init__(factory, *args, **kwargs)``:
+    the WAMP mixin's part (``factory`` makes the sessions, ``serializers=`` picks the subprotocols), then
+    the framework's ``websocket_factory`` with those subprotocols."""
     from autobahn.wamp.websocket import WampWebSocketFactory
 
-    def __init__(self: Any, factory: Any, *args: Any, **kwargs: Any) -> None:
-        WampWebSocketFactory.__init__(self, factory, kwargs.pop("serializers", None))
-        kwargs["protocols"] = self._protocols
-        websocket_factory.__init__(self, *args, **kwargs)
-
-    return __init__
+    WampWebSocketFactory.__init__(self, factory, kwargs.pop("serializers", None))
+    kwargs["protocols"] = self._protocols
+    websocket_factory.__init__(self, *args, **kwargs)
 
 
-# The Wamp* WebSocket classes of a framework module (its __all__ has them).
+# The Wamp* WebSocket classes of a framework module (its __all__ has them). Each module declares them
+# as classes of its own, so that type checkers and readers see them (a few lines each).
 WAMP_WEBSOCKET_NAMES = (
     "WampWebSocketServerProtocol",
     "WampWebSocketServerFactory",
     "WampWebSocketClientProtocol",
     "WampWebSocketClientFactory",
 )
-
-
-def wamp_websocket_classes(framework: str, namespace: dict[str, Any]) -> tuple[type, type, type, type]:
-    """The classes ``WampWebSocket{Server,Client}{Protocol,Factory}`` of the framework module whose
-    globals are ``namespace``, in the order of :data:`WAMP_WEBSOCKET_NAMES`:
-    each is ``autobahn.wamp.websocket``'s mixin on the module's class of the same role
-    (``WebSocketServerProtocol``, ...). ``framework`` names the framework in their docstrings."""
-    from autobahn.wamp import websocket as wamp_websocket
-
-    def define(name: str, doc: str, **body: Any) -> type:
-        bases = (getattr(wamp_websocket, name), namespace[name.removeprefix("Wamp")])
-        if "__init__" in body:
-            body["__init__"].__qualname__ = f"{name}.__init__"
-        body.update(__module__=namespace["__name__"], __qualname__=name, __doc__=f"{framework} {doc}")
-        return types.new_class(name, bases, exec_body=lambda ns: ns.update(body))
-
-    transport = "(implements ``autobahn.wamp.interfaces.ITransport``)."
-    server_protocol = define("WampWebSocketServerProtocol", f"WAMP-over-WebSocket server transport {transport}")
-    client_protocol = define("WampWebSocketClientProtocol", f"WAMP-over-WebSocket client transport {transport}")
-    server_factory = define(
-        "WampWebSocketServerFactory",
-        "WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;\n"
-        "    ``serializers`` (default: every one installed) decide the subprotocols offered.",
-        protocol=server_protocol,
-        __init__=_wamp_factory_init(namespace["WebSocketServerFactory"]),
-    )
-    client_factory = define(
-        "WampWebSocketClientFactory",
-        "WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``\n"
-        "    (default: every one installed, CBOR first) are offered as subprotocols in that order.",
-        protocol=client_protocol,
-        __init__=_wamp_factory_init(namespace["WebSocketClientFactory"]),
-    )
-    return server_protocol, server_factory, client_protocol, client_factory
 
 
 def runner_transport_factory(

@@ -331,11 +331,37 @@ class WebSocketClientFactory(WebSocketAdapterFactory, protocol.WebSocketClientFa
         protocol.WebSocketClientFactory.__init__(self, *args, **kwargs)
 
 
-# WAMP over WebSocket: autobahn.wamp.websocket's mixins on the asyncio classes above, defined the same
-# way for both frameworks (autobahn._framework_glue). The classes above do not depend on them.
-WampWebSocketServerProtocol, WampWebSocketServerFactory, WampWebSocketClientProtocol, WampWebSocketClientFactory = (
-    _framework_glue.wamp_websocket_classes("asyncio", globals())
-)
+# WAMP over WebSocket: autobahn.wamp.websocket's mixins on the asyncio classes above (the factories'
+# __init__ is autobahn._framework_glue's, shared with the other framework).
+from autobahn.wamp import websocket as _wamp_websocket  # noqa: E402 (WAMP imports these modules)
+
+
+class WampWebSocketServerProtocol(_wamp_websocket.WampWebSocketServerProtocol, WebSocketServerProtocol):
+    """asyncio WAMP-over-WebSocket server transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketServerFactory(_wamp_websocket.WampWebSocketServerFactory, WebSocketServerFactory):
+    """asyncio WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;
+    ``serializers`` (default: every one installed) decide the subprotocols offered."""
+
+    protocol = WampWebSocketServerProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        _framework_glue.init_wamp_factory(self, WebSocketServerFactory, factory, args, kwargs)
+
+
+class WampWebSocketClientProtocol(_wamp_websocket.WampWebSocketClientProtocol, WebSocketClientProtocol):
+    """asyncio WAMP-over-WebSocket client transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketClientFactory(_wamp_websocket.WampWebSocketClientFactory, WebSocketClientFactory):
+    """asyncio WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``
+    (default: every one installed, CBOR first) are offered as subprotocols in that order."""
+
+    protocol = WampWebSocketClientProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        _framework_glue.init_wamp_factory(self, WebSocketClientFactory, factory, args, kwargs)
 
 
 # Names autobahn 26.11.1 also has here (programs import them from this module).

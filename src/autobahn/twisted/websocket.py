@@ -533,11 +533,38 @@ def create_client_agent(reactor: Any) -> _TwistedWebSocketClientAgent:
     return _TwistedWebSocketClientAgent(reactor)
 
 
-# WAMP over WebSocket: autobahn.wamp.websocket's mixins on the Twisted classes above, defined the same
-# way for both frameworks (autobahn._framework_glue). The classes above do not depend on them.
-WampWebSocketServerProtocol, WampWebSocketServerFactory, WampWebSocketClientProtocol, WampWebSocketClientFactory = (
-    _framework_glue.wamp_websocket_classes("Twisted", globals())
-)
+# WAMP over WebSocket: autobahn.wamp.websocket's mixins on the Twisted classes above (the factories'
+# __init__ is autobahn._framework_glue's, shared with the other framework).
+from autobahn.wamp import websocket as _wamp_websocket  # noqa: E402 (WAMP imports these modules)
+
+
+class WampWebSocketServerProtocol(_wamp_websocket.WampWebSocketServerProtocol, WebSocketServerProtocol):
+    """Twisted WAMP-over-WebSocket server transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketServerFactory(_wamp_websocket.WampWebSocketServerFactory, WebSocketServerFactory):
+    """Twisted WAMP-over-WebSocket server factory: ``factory`` makes each connection's WAMP session;
+    ``serializers`` (default: every one installed) decide the subprotocols offered."""
+
+    protocol = WampWebSocketServerProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        _framework_glue.init_wamp_factory(self, WebSocketServerFactory, factory, args, kwargs)
+
+
+class WampWebSocketClientProtocol(_wamp_websocket.WampWebSocketClientProtocol, WebSocketClientProtocol):
+    """Twisted WAMP-over-WebSocket client transport (implements ``autobahn.wamp.interfaces.ITransport``)."""
+
+
+class WampWebSocketClientFactory(_wamp_websocket.WampWebSocketClientFactory, WebSocketClientFactory):
+    """Twisted WAMP-over-WebSocket client factory: ``factory`` makes the WAMP session; ``serializers``
+    (default: every one installed, CBOR first) are offered as subprotocols in that order."""
+
+    protocol = WampWebSocketClientProtocol
+
+    def __init__(self, factory: Any, *args: Any, **kwargs: Any) -> None:
+        _framework_glue.init_wamp_factory(self, WebSocketClientFactory, factory, args, kwargs)
+
 
 __all__ = [
     *_framework_glue.WAMP_WEBSOCKET_NAMES,

@@ -323,3 +323,16 @@ def test_default_dependencies_and_extras():
         ser = cls()
         data, binary = ser.serialize(__import__("autobahn.wamp.message").wamp.message.Goodbye())
         assert ser.unserialize(data, binary)[0].reason == "wamp.close.normal"
+
+
+@pytest.mark.parametrize("module_name", ["autobahn.asyncio.websocket", "autobahn.twisted.websocket"])
+def test_the_wamp_websocket_classes_are_class_statements(module_name):
+    # py.typed promises type checkers these names: a class built at run time (types.new_class) is a
+    # variable to mypy, which then refuses it in a program's annotations ("not valid as a type").
+    import ast
+
+    from autobahn._framework_glue import WAMP_WEBSOCKET_NAMES
+
+    source = pathlib.Path(importlib.util.find_spec(module_name).origin).read_text()
+    declared = {node.name for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+    assert set(WAMP_WEBSOCKET_NAMES) <= declared

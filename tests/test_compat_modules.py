@@ -336,3 +336,20 @@ def test_the_wamp_websocket_classes_are_class_statements(module_name):
     source = pathlib.Path(importlib.util.find_spec(module_name).origin).read_text()
     declared = {node.name for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
     assert set(WAMP_WEBSOCKET_NAMES) <= declared
+
+
+@pytest.mark.parametrize("package", ["autobahn.asyncio", "autobahn.twisted"])
+def test_the_lazy_package_names_are_declared_for_type_checkers(package):
+    # The packages import their re-exports on first use (module __getattr__), which type checkers
+    # cannot follow: an `if TYPE_CHECKING:` block imports each name of __all__ for them.
+    import ast
+    import importlib
+
+    source = pathlib.Path(importlib.util.find_spec(package).origin).read_text()
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert set(importlib.import_module(package).__all__) <= imported

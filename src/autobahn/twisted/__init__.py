@@ -9,6 +9,7 @@ works before any reactor exists (Crossbar.io does that first).
 """
 
 import platform as _platform
+from typing import TYPE_CHECKING
 
 from autobahn import _framework_glue
 from autobahn._version import __version__ as _version
@@ -26,13 +27,40 @@ __ident__ = (
 """Library, framework and interpreter, as autobahn identifies its Twisted backend."""
 
 
-__getattr__, __dir__ = _framework_glue.lazy_package_names(
-    __name__,
-    {
-        "install_reactor": "autobahn.twisted.choosereactor",
-        "sleep": "autobahn.twisted.util",
-        "WrappingWebSocketClientFactory": "autobahn.twisted.websocket",
-        "WrappingWebSocketServerFactory": "autobahn.twisted.websocket",
-    },
-)
+# What __getattr__ imports on first use, spelled out for type checkers (the package is py.typed;
+# `import X as X` marks a re-export).
+if TYPE_CHECKING:
+    from autobahn.twisted.choosereactor import install_reactor as install_reactor
+    from autobahn.twisted.util import sleep as sleep
+    from autobahn.twisted.wamp import ApplicationSession as ApplicationSession
+    from autobahn.twisted.websocket import (
+        WebSocketClientFactory as WebSocketClientFactory,
+    )
+    from autobahn.twisted.websocket import (
+        WebSocketClientProtocol as WebSocketClientProtocol,
+    )
+    from autobahn.twisted.websocket import (
+        WebSocketServerFactory as WebSocketServerFactory,
+    )
+    from autobahn.twisted.websocket import (
+        WebSocketServerProtocol as WebSocketServerProtocol,
+    )
+    from autobahn.twisted.websocket import (
+        WrappingWebSocketClientFactory as WrappingWebSocketClientFactory,
+    )
+    from autobahn.twisted.websocket import (
+        WrappingWebSocketServerFactory as WrappingWebSocketServerFactory,
+    )
+    from autobahn.websocket import USES_NVX as USES_NVX
+else:
+    __getattr__, __dir__ = _framework_glue.lazy_package_names(
+        __name__,
+        {
+            "install_reactor": "autobahn.twisted.choosereactor",
+            "sleep": "autobahn.twisted.util",
+            "WrappingWebSocketClientFactory": "autobahn.twisted.websocket",
+            "WrappingWebSocketServerFactory": "autobahn.twisted.websocket",
+        },
+    )
+
 __all__ = (*_framework_glue.PACKAGE_NAMES, "WrappingWebSocketServerFactory", "install_reactor", "sleep")

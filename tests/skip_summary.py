@@ -142,8 +142,9 @@ ALLOWED_IN_CI = [
         SID_ROOT,
     ),
     Allowed(
-        re.compile(r"^the native echo server is built with cargo, which this machine lacks"),
-        f"the echo benchmark's native server (a Rust crate): {HOST_INTEGRATIONS}",
+        re.compile(r"^the native echo server is built with cargo, on the host legs only"),
+        "the echo benchmark's native server (a Rust crate of ~100 dependencies): built and measured on the "
+        "host, whose cargo cache persists; a sid root would build it cold on every run",
         SID_ROOT,
     ),
     Allowed(

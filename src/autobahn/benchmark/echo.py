@@ -66,7 +66,9 @@ SWITCH = {"nvx": "1", "py": "0"}
 # Ours and the published autobahn run this script by path (the latter with its install folder first
 # on sys.path): one echo server under both packages.
 AUTOBAHN_SERVER = str(Path(__file__).with_name("_autobahn_echo_server.py"))
-# The native ceiling (server ``native``): a Rust crate of the source checkout, built on demand.
+# The native ceiling (server ``native``): a Rust crate of the source checkout, built on demand. This is
+# where it is when the package runs from a checkout (editable install); an installed wheel has no
+# checkout beside it, so --native-crate names the folder then.
 NATIVE_CRATE = Path(__file__).resolve().parents[3] / "benchmarks" / "native-echo"
 
 
@@ -394,12 +396,12 @@ def _wire_flags(tls_dir: str | None, deflate: bool) -> list[str]:
     return (["--tls-dir", tls_dir] if tls_dir else []) + (["--deflate"] if deflate else [])
 
 
-def native_build_command() -> list[str]:
-    """``cargo build`` of the native server, into a cache folder outside the source tree (a
-    second run finds it built)."""
+def native_build_command(crate: Path = NATIVE_CRATE) -> list[str]:
+    """``cargo build`` of the native server (the crate in folder ``crate``), into a cache folder
+    outside the source tree (a second run finds it built)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     target = cache / "autobahn-benchmark" / "native-echo"
-    manifest = NATIVE_CRATE / "Cargo.toml"
+    manifest = crate / "Cargo.toml"
     return ["cargo", "build", "--release", "--locked", "--manifest-path", str(manifest), "--target-dir", str(target)]
 
 
@@ -742,6 +744,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--autobahn-2610", type=Path, default=Path(".peers/autobahn-26.10.2"), help="pip install --target folder"
     )
+    parser.add_argument(
+        "--native-crate",
+        type=Path,
+        default=NATIVE_CRATE,
+        help="the folder of the native server's crate (default: benchmarks/native-echo of this checkout)",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--plot", help="also draw them into this PNG (needs matplotlib)")
     parser.add_argument(
@@ -801,9 +809,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("pinning needs taskset (util-linux)")
     native = None
     if "native" in servers:
-        build = native_build_command()
-        if shutil.which("cargo") is None or not NATIVE_CRATE.is_dir():
-            parser.error(f"the native server needs Rust's cargo and the source checkout: {shlex.join(build)}")
+        build = native_build_command(args.native_crate)
+        if shutil.which("cargo") is None:
+            parser.error(f"the native server needs Rust's cargo: {shlex.join(build)}")
+        if not (args.native_crate / "Cargo.toml").is_file():
+            parser.error(
+                f"the native server's crate is not in {args.native_crate}: pass --native-crate "
+                "CHECKOUT/benchmarks/native-echo (an installed package has no checkout beside it)"
+            )
         print(f"building the native server: {shlex.join(build)}", file=sys.stderr, flush=True)
         if subprocess.run(build, stdout=sys.stderr).returncode != 0:
             parser.error(f"building the native server failed: {shlex.join(build)}")

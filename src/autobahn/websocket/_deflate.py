@@ -215,13 +215,28 @@ class PerMessageDeflate:
 
     def compress(self, payload: bytes | bytearray | memoryview) -> bytes:
         """One whole message, compressed, without the sync-flush tail."""
-        if self._compressor is None or self.compress_no_context_takeover:
-            self._compressor = zlib.compressobj(self._level, zlib.DEFLATED, -self.compress_window_bits, self._mem_level)
-        data = self._compressor.compress(payload) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
-        if data.endswith(_TAIL):
-            data = data[:-4]
+        self.start_compress()
+        data = self.compress_piece(payload) + self.end_compress()
         # An empty message compresses to just the tail; RFC 7692 §7.2.3.6 sends a single 0x00.
         return data or b"\x00"
+
+    # A message compressed piece by piece (autobahn's streaming API, compress_deflate):
+    # start_compress(), compress_piece() for each piece, end_compress().
+    def start_compress(self) -> None:
+        """Begin a message: a fresh compressor unless the context is taken over."""
+        if self._compressor is None or self.compress_no_context_takeover:
+            self._compressor = zlib.compressobj(self._level, zlib.DEFLATED, -self.compress_window_bits, self._mem_level)
+
+    def compress_piece(self, data: bytes | bytearray | memoryview) -> bytes:
+        """Compressed bytes of the next piece of the message (possibly none yet)."""
+        assert self._compressor is not None, "start_compress() first"
+        return self._compressor.compress(data)
+
+    def end_compress(self) -> bytes:
+        """The message's last compressed bytes: a sync flush, without its 4-byte tail."""
+        assert self._compressor is not None, "start_compress() first"
+        data = self._compressor.flush(zlib.Z_SYNC_FLUSH)
+        return data[:-4] if data.endswith(_TAIL) else data
 
     def start_message(self) -> None:
         """Prepare to decompress a new message."""

@@ -3,7 +3,8 @@ accepts, what the server responds, how the client accepts that, and the negotiat
 
 The processor's ``codec()`` is the protocol core's :class:`autobahn.websocket._deflate.PerMessageDeflate`
 with the same parameters, which is what connections use; the streaming methods here
-(``start_compress_message`` ...) are autobahn's API for programs that compress themselves.
+(``start_compress_message`` ...), autobahn's API for programs that compress themselves, run on
+that same codec: zlib is driven in one place.
 """
 
 from __future__ import annotations
@@ -288,9 +289,6 @@ class PerMessageDeflateResponseAccept(PerMessageCompressResponseAccept, PerMessa
     _NESTED = "response"
 
 
-_TAIL = b"\x00\x00\xff\xff"  # RFC 7692 §7.2.1: removed from each compressed message
-
-
 class PerMessageDeflate(PerMessageCompress, PerMessageDeflateMixin):
     """The negotiated permessage-deflate processor of one connection end (``is_server``).
 
@@ -361,8 +359,6 @@ class PerMessageDeflate(PerMessageCompress, PerMessageDeflateMixin):
         self.mem_level = mem_level or self.DEFAULT_MEM_LEVEL
         self.max_message_size = max_message_size  # None: no limit
         self._codec: _deflate.PerMessageDeflate | None = None
-        self._compressor: Any = None
-        self._decompressor: Any = None
         self._decompressed = 0  # bytes of the message being decompressed so far
 
     def _own(self) -> tuple[bool, int]:
@@ -403,26 +399,23 @@ class PerMessageDeflate(PerMessageCompress, PerMessageDeflateMixin):
         fields = ", ".join(f"{k} = {v!r}" for k, v in self.__json__().items() if k != "extension")
         return f"PerMessageDeflate({fields})"
 
+    # The streaming methods below are the codec's (one zlib implementation: the connections'); what
+    # is this class's own is the message budget, max_message_size, and autobahn's exception types.
     def start_compress_message(self) -> None:
         """Begin compressing a message (a fresh compressor without context takeover)."""
-        no_context_takeover, bits = self._own()
-        if self._compressor is None or no_context_takeover:
-            self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -bits, self.mem_level)
+        self.codec().start_compress()
 
     def compress_message_data(self, data: bytes) -> bytes:
         """Compressed bytes of the next piece of the message."""
-        return self._compressor.compress(data)
+        return self.codec().compress_piece(data)
 
     def end_compress_message(self) -> bytes:
         """The message's last compressed bytes (sync flush, its 4-byte tail removed)."""
-        data = self._compressor.flush(zlib.Z_SYNC_FLUSH)
-        return data[:-4] if data.endswith(_TAIL) else data
+        return self.codec().end_compress()
 
     def start_decompress_message(self) -> None:
         """Begin decompressing a message."""
-        no_context_takeover, bits = self._peer()
-        if self._decompressor is None or no_context_takeover:
-            self._decompressor = zlib.decompressobj(-bits)
+        self.codec().start_message()
         self._decompressed = 0
 
     def decompress_message_data(self, data: bytes, max_output_len: int | None = None) -> bytes:
@@ -431,27 +424,24 @@ class PerMessageDeflate(PerMessageCompress, PerMessageDeflateMixin):
         limits = [] if max_output_len is None else [max_output_len]
         if self.max_message_size is not None:
             limits.append(self.max_message_size - self._decompressed)
+        # One byte over the budget tells "exactly at" from "over" (0 would mean unlimited).
+        limit = max(min(limits), 0) if limits else None
         try:
-            if not limits:
-                out = self._decompressor.decompress(data)
-            else:
-                limit = max(min(limits), 0)
-                # One byte over the budget tells "exactly at" from "over" (0 would mean unlimited).
-                out = self._decompressor.decompress(data, limit + 1)
-                if len(out) > limit:
-                    raise PayloadExceededError(
-                        f"WebSocket message exceeds the decompression limit (max_message_size="
-                        f"{self.max_message_size}, max_output_len={max_output_len})"
-                    )
+            out = self.codec().decompress(data, 0 if limit is None else limit + 1)
         except zlib.error as exc:
             raise CorruptPayload(f"invalid permessage-deflate data: {exc}") from exc
+        if limit is not None and len(out) > limit:
+            raise PayloadExceededError(
+                f"WebSocket message exceeds the decompression limit (max_message_size="
+                f"{self.max_message_size}, max_output_len={max_output_len})"
+            )
         self._decompressed += len(out)
         return out
 
     def end_decompress_message(self) -> None:
         """Finish the message (feeds the removed tail)."""
         try:
-            self._decompressor.decompress(_TAIL)
+            self.codec().finish_message(0)
         except zlib.error as exc:
             raise CorruptPayload(f"invalid permessage-deflate data: {exc}") from exc
 

@@ -74,6 +74,7 @@ CI_ENV=(AUTOBAHN_CI="${AUTOBAHN_CI:-}" AUTOBAHN_CI_LEG=sid-root)
 PYPY_WITHOUT="
 uvloop uvloop: no wheel for PyPy, and its C extension does not build there (PyPy's C API has no PyContext_CopyCurrent)
 picows picows: no wheel for PyPy (a Cython extension); the echo benchmark's short runs are tested on the CPython legs
+aiofastnet aiofastnet: not installed on PyPy (the test extra asks for it on CPython only: no wheel for PyPy, a Cython extension); the asyncio-aiofastnet runs are tested on the CPython legs
 bjdata bjdata: no wheel for PyPy, and its sdist builds against numpy 1.23.2 (oldest-supported-numpy), whose sources do not link with Debian sid's GCC 16
 "
 PY314_WITHOUT=""

@@ -270,6 +270,7 @@ frameworks.install_twisted_reactor()
 def _stop_twisted_reactor_at_the_end() -> Iterator[None]:
     yield
     frameworks.stop_twisted_reactor()
+    frameworks.close_aiofastnet_loop()
 
 
 @pytest.fixture(params=[pytest.param(name, marks=needs(*frameworks.needs(name))) for name in frameworks.frameworks()])

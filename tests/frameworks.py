@@ -23,10 +23,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import gc
 import os
 import socket
 import sys
 import time
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -38,6 +40,9 @@ if TWISTED_REACTOR not in ("asyncio", "epoll"):
 LOOP = asyncio.new_event_loop()
 # asyncio on uvloop: the same asyncio tests on another event loop's transports.
 _UVLOOP: list[asyncio.AbstractEventLoop] = []
+# asyncio with aiofastnet's transports (C socket and TLS I/O; picows's default), the optional
+# accelerator a program turns on with aiofastnet.patch_loop(): the same tests on those transports.
+_AIOFASTNET: list[asyncio.AbstractEventLoop] = []
 # The loop run() runs a test on: the chosen framework's (the ``framework`` fixture sets it).
 _current = [LOOP]
 
@@ -109,11 +114,35 @@ def uvloop_loop() -> asyncio.AbstractEventLoop:
     return _UVLOOP[0]
 
 
+def aiofastnet_loop() -> asyncio.AbstractEventLoop:
+    if not _AIOFASTNET:
+        import aiofastnet  # in the test extra: missing, the aiofastnet runs fail
+
+        _AIOFASTNET.append(aiofastnet.patch_loop(asyncio.new_event_loop()))
+    return _AIOFASTNET[0]
+
+
+def close_aiofastnet_loop() -> None:
+    """At the end of the session, the aiofastnet loop closed and its transports collected while
+    the interpreter still runs (collected at its shutdown instead, their ``__del__`` fails in
+    sys.excepthook). Connections a test left half-closed (an answer, then FIN) end by their 1 s
+    close timer: the loop runs past it first. What is left then is what the other loops, never
+    closed, also keep until exit: its ResourceWarnings are not the tests' findings."""
+    while _AIOFASTNET:
+        loop = _AIOFASTNET.pop()
+        loop.run_until_complete(asyncio.sleep(1.2))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
 @dataclasses.dataclass(frozen=True)
 class Framework:
     """A framework's classes and how to listen, connect and wait with it."""
 
-    name: str  # asyncio, asyncio-uvloop, twisted (on LOOP) or twisted-epoll
+    name: str  # asyncio, asyncio-uvloop, asyncio-aiofastnet, twisted (on LOOP) or twisted-epoll
     module: Any  # autobahn.asyncio.websocket or autobahn.twisted.websocket
     loop: asyncio.AbstractEventLoop | None  # what the test runs on (Twisted: LOOP; twisted-epoll: none)
 
@@ -288,12 +317,18 @@ async def wait(awaitable: Any, timeout: float = 20) -> Any:
 def frameworks() -> list[str]:
     if TWISTED_REACTOR == "epoll":
         return ["twisted-epoll"]
-    return ["asyncio", "asyncio-uvloop", "twisted"]
+    return ["asyncio", "asyncio-uvloop", "asyncio-aiofastnet", "twisted"]
 
 
 def needs(name: str) -> list[str]:
     """The modules the framework ``name`` runs on beyond the standard library."""
-    return {"asyncio": [], "asyncio-uvloop": ["uvloop"], "twisted": ["twisted"], "twisted-epoll": ["twisted"]}[name]
+    return {
+        "asyncio": [],
+        "asyncio-uvloop": ["uvloop"],
+        "asyncio-aiofastnet": ["aiofastnet"],
+        "twisted": ["twisted"],
+        "twisted-epoll": ["twisted"],
+    }[name]
 
 
 def load(name: str) -> Framework:
@@ -301,7 +336,9 @@ def load(name: str) -> Framework:
     import importlib
 
     package = name.split("-")[0]
-    loop = {"asyncio-uvloop": uvloop_loop, "twisted-epoll": lambda: None}.get(name, lambda: LOOP)()
+    loop = {"asyncio-uvloop": uvloop_loop, "asyncio-aiofastnet": aiofastnet_loop, "twisted-epoll": lambda: None}.get(
+        name, lambda: LOOP
+    )()
     fw = Framework(name, importlib.import_module(f"autobahn.{package}.websocket"), loop)
     if name == "twisted-epoll":
         from twisted.internet import epollreactor, reactor

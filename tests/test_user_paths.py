@@ -174,9 +174,11 @@ def test_echo_benchmark_measures_the_native_ceiling():
 @needs("picows")
 def test_echo_benchmark_over_tls():
     # The picows client trusts only the run's certificate and speaks wss: a plain server fails it.
-    table = run_echo_briefly("--tls", "--servers", "nvx,py")
+    # nvx-aiofastnet: ours on a loop patched by aiofastnet, whose C TLS transport carries it.
+    table = run_echo_briefly("--tls", "--servers", "nvx,nvx-aiofastnet,py")
     assert "asyncio, unpinned, TLS, picows client" in table
-    assert_rows_for(table, 2)
+    assert "| kind | size | nvx | nvx-aiofastnet | py |" in table
+    assert_rows_for(table, 3)
 
 
 def test_echo_benchmark_with_permessage_deflate():

@@ -2,9 +2,11 @@
 that it serves under our package and under autobahn 26.10.2 alike (it imports nothing of
 autobahn.benchmark).
 
-``python _autobahn_echo_server.py PORT LOOP TLS_DIR DEFLATE``: an asyncio WebSocket echo server on
-127.0.0.1:PORT, on LOOP (asyncio or uvloop); with TLS (``cert.pem``, ``key.pem`` in TLS_DIR) unless
-TLS_DIR is ``-``; accepting a permessage-deflate offer when DEFLATE is ``1``.
+``python _autobahn_echo_server.py PORT LOOP TLS_DIR DEFLATE [aiofastnet]``: an asyncio WebSocket echo
+server on 127.0.0.1:PORT, on LOOP (asyncio or uvloop); with TLS (``cert.pem``, ``key.pem`` in
+TLS_DIR) unless TLS_DIR is ``-``; accepting a permessage-deflate offer when DEFLATE is ``1``. With
+``aiofastnet``, the loop is patched with ``aiofastnet.patch_loop`` first, as a program does to move
+its connections onto aiofastnet's transports (C socket and TLS I/O, which picows uses by default).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def server_ssl_context(tls_dir: str | None) -> ssl.SSLContext | None:
     return context
 
 
-async def serve(port: int, tls_dir: str | None, deflate: bool) -> None:
+async def serve(port: int, tls_dir: str | None, deflate: bool, aiofastnet: bool = False) -> None:
     from autobahn.asyncio.websocket import WebSocketServerFactory, WebSocketServerProtocol
     from autobahn.websocket.compress import PerMessageDeflateOffer, PerMessageDeflateOfferAccept
 
@@ -49,6 +51,10 @@ async def serve(port: int, tls_dir: str | None, deflate: bool) -> None:
     if deflate:
         factory.setProtocolOptions(perMessageCompressionAccept=accept_deflate)
     loop = asyncio.get_running_loop()
+    if aiofastnet:
+        import aiofastnet as fastnet
+
+        fastnet.patch_loop(loop)
     server = await loop.create_server(factory, "127.0.0.1", port, ssl=server_ssl_context(tls_dir))
     async with server:
         await server.serve_forever()
@@ -56,7 +62,7 @@ async def serve(port: int, tls_dir: str | None, deflate: bool) -> None:
 
 if __name__ == "__main__":
     port, loop_name, tls_dir, deflate = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4] == "1"
-    main = serve(port, None if tls_dir == "-" else tls_dir, deflate)
+    main = serve(port, None if tls_dir == "-" else tls_dir, deflate, sys.argv[5:] == ["aiofastnet"])
     if loop_name == "uvloop":
         import uvloop
 

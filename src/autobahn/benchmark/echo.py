@@ -1,8 +1,9 @@
 """``python -m autobahn.benchmark.echo``: WebSocket echo round trips on 127.0.0.1.
 
 One fixed client (picows's, the fastest Python client) sends a message, waits for its
-echo and repeats for ``--duration`` seconds, against each server: ours with NVX (``nvx``)
-and pure Python (``py``), picows, aiohttp, websockets, the published autobahn 26.10.2
+echo and repeats for ``--duration`` seconds, against each server: ours with NVX (``nvx``;
+``nvx-aiofastnet`` on a loop patched by aiofastnet, the C transports picows uses) and pure
+Python (``py``), picows, aiohttp, websockets, the published autobahn 26.10.2
 (``autobahn-26.10.2``, from its own ``pip install --target`` folder, ``--autobahn-2610``:
 it shares our package name), and a native ceiling (``native``: benchmarks/native-echo, a Rust
 server on one thread with fastwebsockets, which the run builds with ``cargo build --release``
@@ -58,11 +59,12 @@ from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
 from autobahn.testee import wait_until_listening
 
 DEFAULT_SIZES = [16, 256, 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB]
-SERVERS = ["nvx", "py", "picows", "aiohttp", "websockets", "autobahn-26.10.2", "native"]
+SERVERS = ["nvx", "nvx-aiofastnet", "py", "picows", "aiohttp", "websockets", "autobahn-26.10.2", "native"]
 # The servers that negotiate permessage-deflate (--deflate): picows and fastwebsockets have none.
-COMPRESSING = ["nvx", "py", "aiohttp", "websockets", "autobahn-26.10.2"]
-# AUTOBAHN_USE_NVX for our two servers.
-SWITCH = {"nvx": "1", "py": "0"}
+COMPRESSING = ["nvx", "nvx-aiofastnet", "py", "aiohttp", "websockets", "autobahn-26.10.2"]
+# AUTOBAHN_USE_NVX for our servers; nvx-aiofastnet is nvx on a loop patched by aiofastnet (an
+# optional accelerator a program turns on itself: ``aiofastnet.patch_loop``), picows's transport.
+SWITCH = {"nvx": "1", "nvx-aiofastnet": "1", "py": "0"}
 # Ours and the published autobahn run this script by path (the latter with its install folder first
 # on sys.path): one echo server under both packages.
 AUTOBAHN_SERVER = str(Path(__file__).with_name("_autobahn_echo_server.py"))
@@ -387,8 +389,9 @@ def _server_command(server: str, port: int, loop_name: str, setup: Setup) -> tup
         me = [sys.executable, "-m", "autobahn.benchmark.echo", "--role", "server", "--impl", server]
         me += ["--port", str(port), "--loop", loop_name, *_wire_flags(setup.tls_dir, setup.deflate)]
         return me, env
-    script = [sys.executable, AUTOBAHN_SERVER, str(port), loop_name]
-    return [*script, setup.tls_dir or "-", "1" if setup.deflate else "0"], env
+    script = [sys.executable, AUTOBAHN_SERVER, str(port), loop_name, setup.tls_dir or "-"]
+    script += ["1" if setup.deflate else "0", *(["aiofastnet"] if server == "nvx-aiofastnet" else [])]
+    return script, env
 
 
 def _wire_flags(tls_dir: str | None, deflate: bool) -> list[str]:
@@ -627,6 +630,7 @@ def table(runs: dict[str, Any], sizes: list[int]) -> str:
 
 RATIOS = [
     ("nvx", "picows"),
+    ("nvx-aiofastnet", "picows"),
     ("nvx", "native"),
     ("picows", "native"),
     ("nvx", "aiohttp"),
@@ -873,15 +877,22 @@ def measure(args: argparse.Namespace, servers: list[str], sizes: list[int], pinn
 
 
 # The module each part of a run imports, and the distribution that provides it.
-PEER_MODULES = {"picows": "picows", "aiohttp": "aiohttp", "websockets": "websockets", "uvloop": "uvloop"}
+PEER_MODULES = {
+    "picows": "picows",
+    "aiohttp": "aiohttp",
+    "websockets": "websockets",
+    "uvloop": "uvloop",
+    "aiofastnet": "aiofastnet",  # nvx-aiofastnet's transports (picows depends on it, too)
+}
 
 
 def missing_peers(servers: list[str], loops: list[str], deflate: bool = False) -> list[str]:
     """The distributions (pip names) a run needs and this interpreter lacks: picows (the client,
     and the server of --client-check) unless --deflate (our client), each peer server named,
-    uvloop for that loop."""
+    aiofastnet for nvx-aiofastnet, uvloop for that loop."""
     client = [] if deflate else ["picows"]
     needed = [*client, *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
+    needed += ["aiofastnet"] if "nvx-aiofastnet" in servers else []
     return [PEER_MODULES[n] for n in dict.fromkeys(needed) if importlib.util.find_spec(n) is None]
 
 

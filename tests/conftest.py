@@ -43,6 +43,15 @@ from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 settings.register_profile("autobahn", deadline=None)
 settings.load_profile("autobahn")
 
+# Under emulation (the aarch64 leg runs the NEON tests in qemu, where an example costs ~100x) the
+# leg sets AUTOBAHN_EMULATED=1 and the properties that ask for many examples take a quarter of them.
+EXAMPLES_SCALE = 0.25 if os.environ.get("AUTOBAHN_EMULATED") == "1" else 1.0
+
+
+def examples(wanted: int) -> int:
+    """max_examples for a property that wants ``wanted`` examples on this run's machine."""
+    return max(50, round(wanted * EXAMPLES_SCALE))
+
 # --- test dependencies a platform leg cannot install --------------------------------------------
 # Every package of the `test` extra is needed: where one is missing, the tests that use it fail. A
 # platform leg whose interpreter cannot install one (no wheel for its ABI, and an sdist that does not

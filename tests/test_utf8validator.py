@@ -7,6 +7,7 @@ import array
 import random
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from utf8_reference import reference
@@ -241,7 +242,7 @@ utf8ish = st.one_of(
 
 
 # The impl fixture only selects a kernel set; sharing it across examples is intended.
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(message=utf8ish, cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6))
 def test_random_fragmentation_matches_reference_and_decode(impl, message, cuts):
     points = sorted({min(c, len(message)) for c in cuts})

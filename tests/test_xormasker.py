@@ -14,7 +14,17 @@ MASK = bytes([0x37, 0xFA, 0x21, 0x3D])
 
 
 def reference(data: bytes, mask: bytes, pointer: int = 0) -> bytes:
-    return bytes(b ^ mask[(pointer + i) % 4] for i, b in enumerate(data))
+    """RFC 6455 §5.3's rule, octet i XOR mask[(pointer + i) % 4], as one XOR of two big
+    integers: a computation no masker uses, and fast enough for megabytes under qemu."""
+    key = (mask[pointer % 4 :] + mask[: pointer % 4]) * (len(data) // 4 + 1)
+    return (int.from_bytes(data, "big") ^ int.from_bytes(key[: len(data)], "big")).to_bytes(len(data), "big")
+
+
+@pytest.mark.parametrize("pointer", range(4))
+def test_reference_is_the_rule_octet_by_octet(pointer):
+    data = os.urandom(1001)
+    assert reference(data, MASK, pointer) == bytes(b ^ MASK[(pointer + i) % 4] for i, b in enumerate(data))
+    assert reference(b"", MASK, pointer) == b""
 
 
 PAYLOAD = os.urandom(4096 + 3)

@@ -52,6 +52,7 @@ def examples(wanted: int) -> int:
     """max_examples for a property that wants ``wanted`` examples on this run's machine."""
     return max(50, round(wanted * EXAMPLES_SCALE))
 
+
 # --- test dependencies a platform leg cannot install --------------------------------------------
 # Every package of the `test` extra is needed: where one is missing, the tests that use it fail. A
 # platform leg whose interpreter cannot install one (no wheel for its ABI, and an sdist that does not

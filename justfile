@@ -88,13 +88,23 @@ mutants-py glob="autobahn.*" jobs="1":
     AUTOBAHN_USE_NVX=0 {{python}} -m mutmut run --max-children {{jobs}} "{{glob}}"
     {{python}} -m mutmut results
 
-# Each mutant is judged by `cargo test` (the crate's #[test]s; the python-tests feature, which embeds
-# CPython, stays off). TIMEOUT is per mutant, so one that loops forever counts as a timeout.
-# Results in mutants.out/.
+# Each mutant outside the PyO3 bindings is judged by `cargo test` (the crate's #[test]s); those inside
+# them by the bindings' tests (mutants-rust-bindings). TIMEOUT is per mutant, so one that loops
+# forever counts as a timeout. Results in mutants.out/ (the bindings' in mutants.out/bindings/).
 # cargo-mutants over the Rust frame parser and kernels (FILES), one job at a time.
 mutants-rust files="rust/frame.rs rust/utf8.rs rust/mask.rs" jobs="1" timeout="120":
     cargo mutants --version || cargo install --locked cargo-mutants
-    cargo mutants --jobs {{jobs}} --timeout {{timeout}} $(printf -- '--file %s ' {{files}})
+    cargo mutants --jobs {{jobs}} --timeout {{timeout}} $(printf -- '--file %s ' {{files}}) --exclude-re 'python::'
+    just mutants-rust-bindings "{{files}}" {{jobs}} {{timeout}}
+
+# The mutants inside the PyO3 bindings (`python` modules), judged by the bindings' own Rust tests:
+# the python-tests feature embeds this interpreter (as tests/test_rust.py builds them).
+mutants-rust-bindings files="rust/frame.rs" jobs="1" timeout="120":
+    PYO3_PYTHON="$({{python}} -c 'import sys; print(sys.executable)')" \
+    PYTHONHOME="$({{python}} -c 'import sys; print(sys.base_prefix)')" \
+    LD_LIBRARY_PATH="$({{python}} -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")')${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    cargo mutants --jobs {{jobs}} --timeout {{timeout}} $(printf -- '--file %s ' {{files}}) \
+        --features python-tests --re 'python::' --output mutants.out/bindings
 
 # Build the sdist and the wheel into dist/.
 dist:

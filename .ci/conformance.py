@@ -16,8 +16,9 @@ by wstest's Python 2.7 and by us); the other 301 cases, 9.* (limits, performance
   sans-IO core's (autobahn.websocket.sansio, _deflate), the same under every framework, and
   asyncio's adapter is the thinnest path to it.
 - every other combination runs the 301 uncompressed cases: asyncio's other two pairings, and
-  Twisted (on the asyncio reactor, as autobahn.testee runs it) and uvloop in both directions with
-  NVX on and off. The quick set (247) against our server on all three is also tests/test_wstest.py.
+  Twisted (on the asyncio reactor, as autobahn.testee runs it), uvloop and aiofastnet's transports
+  in both directions with NVX on and off. The quick set (247) against our server on all four is
+  also tests/test_wstest.py.
 - all four full pairings on any framework: ``just wstest-full [FRAMEWORK]`` (and wstest.yml).
 """
 
@@ -44,7 +45,7 @@ PLAN = [
     ("asyncio", "client", "1", "uncompressed"),
     *[
         (framework, direction, nvx, "uncompressed")
-        for framework in ("twisted", "asyncio-uvloop")
+        for framework in ("twisted", "asyncio-uvloop", "asyncio-aiofastnet")
         for direction in ("server", "client")
         for nvx in ("1", "0")
     ],

@@ -170,7 +170,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--framework",
-        choices=["asyncio", "asyncio-uvloop", "twisted"],
+        choices=["asyncio", "asyncio-uvloop", "asyncio-aiofastnet", "twisted"],
         default="asyncio",
         help="the testees' framework",
     )

@@ -236,9 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _cli.parser("python -m autobahn.testee", __doc__)
     parser.add_argument(
         "--framework",
-        choices=["asyncio", "asyncio-uvloop", "twisted"],
+        choices=["asyncio", "asyncio-uvloop", "asyncio-aiofastnet", "twisted"],
         default="asyncio",
-        help="asyncio-uvloop: asyncio on uvloop's event loop",
+        help="asyncio-uvloop: asyncio on uvloop's event loop; asyncio-aiofastnet: on a loop patched by aiofastnet",
     )
     sub = parser.add_subparsers(dest="mode", required=True)
     server = sub.add_parser("server", help="echo server (runs until stopped)")
@@ -253,14 +253,20 @@ def main(argv: list[str] | None = None) -> int:
             twisted_serve(args.host, args.port)
             return 0
         return twisted_run_client(args.url, args.agent)
+    loop_factory: Any = None  # asyncio's default loop
     if args.framework == "asyncio-uvloop":
         import uvloop
 
-        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    if args.mode == "server":
-        asyncio.run(serve(args.host, args.port))
-        return 0
-    return asyncio.run(run_client(args.url, args.agent))
+        loop_factory = uvloop.new_event_loop
+    elif args.framework == "asyncio-aiofastnet":
+        import aiofastnet
+
+        loop_factory = aiofastnet.loop_factory()
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        if args.mode == "server":
+            runner.run(serve(args.host, args.port))
+            return 0
+        return runner.run(run_client(args.url, args.agent))
 
 
 if __name__ == "__main__":

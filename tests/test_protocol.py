@@ -939,3 +939,162 @@ def test_client_refuses_extensions_it_did_not_offer(impl, offer, answer):
     [event] = client.receive_data(server.accept(headers={"Sec-WebSocket-Extensions": answer}))
     assert isinstance(event, core.HandshakeFailed) and event.status == 101
     assert client.state == core.CLOSED
+
+
+# --- sending a message frame by frame, raw frames, frames prepared beforehand ---
+
+
+def test_streamed_message_is_the_frames_an_independent_encoder_writes(impl):
+    _, server = open_pair(impl)
+    assert server.send_state == core.SEND_IDLE
+    server.begin_message(is_binary=True)
+    assert server.send_state == core.SEND_MESSAGE_BEGUN
+    wire = server.begin_message_frame(5)
+    assert server.send_state == core.SEND_IN_FRAME
+    for piece, owed in ((b"a", 4), (b"bc", 2), (b"de", 0)):
+        data, rest = server.message_frame_data(piece)
+        assert (data, rest) == (piece, owed)
+        wire += data
+    assert server.send_state == core.SEND_BETWEEN_FRAMES
+    wire += server.begin_message_frame(0)  # an empty frame completes at once
+    assert server.send_state == core.SEND_BETWEEN_FRAMES
+    wire += server.begin_message_frame(300) + server.message_frame_data(bytes(300))[0]
+    wire += server.end_message()
+    assert server.send_state == core.SEND_IDLE
+    assert wire == (
+        frame(core.OP_BINARY, b"abcde", fin=False, mask=None)
+        + frame(core.OP_CONTINUATION, b"", fin=False, mask=None)
+        + frame(core.OP_CONTINUATION, bytes(300), fin=False, mask=None)
+        + frame(core.OP_CONTINUATION, b"", mask=None)
+    )
+    # A message ended before any frame is one empty frame with FIN.
+    server.begin_message()
+    assert server.end_message() == frame(core.OP_TEXT, b"", mask=None)
+
+
+def test_streamed_message_reaches_the_peer_as_one_message(impl):
+    client, server = open_pair(impl)
+    text = "ünïcödé 🚀 streamed".encode()
+    for sender, receiver in ((client, server), (server, client)):
+        sender.begin_message()
+        wire = b""
+        for start in range(0, len(text), 7):
+            chunk = text[start : start + 7]
+            wire += sender.begin_message_frame(len(chunk))
+            for i in range(len(chunk)):  # each frame's payload a byte at a time
+                wire += sender.message_frame_data(chunk[i : i + 1])[0]
+        wire += sender.send_ping(b"between")  # control frames may come between the frames
+        wire += sender.end_message()
+        assert receiver.receive_data(wire) == [core.Ping(b"between"), core.Message(text, False)]
+
+
+def test_streamed_client_frames_are_masked_with_a_fresh_key_each(impl):
+    client, _ = open_pair(impl)
+    client.begin_message(is_binary=True)
+    keys = []
+    for _ in range(8):
+        header = client.begin_message_frame(6)
+        assert header[:2] == b"\x02\x86" or header[:2] == b"\x00\x86"  # not FIN, mask bit, 6
+        data = client.message_frame_data(b"abc")[0] + client.message_frame_data(b"def")[0]
+        key = header[2:6]
+        keys.append(key)
+        assert xor(data, key) == b"abcdef"  # the key runs on across the pieces
+    assert len(set(keys)) > 1  # 8 equal random keys: probability 2**-224
+    last = client.end_message()
+    assert last[:2] == b"\x80\x80" and len(last) == 6  # FIN, masked, empty
+    # apply_mask=False: the key is sent, the payload goes clear.
+    client, _ = open_pair(impl, apply_mask=False)
+    client.begin_message(is_binary=True)
+    assert client.begin_message_frame(3)[1] == 0x83
+    assert client.message_frame_data(b"xyz") == (b"xyz", 0)
+
+
+def test_streamed_frame_data_beyond_the_frame_is_left_out(impl):
+    _, server = open_pair(impl)
+    server.begin_message(is_binary=True)
+    server.begin_message_frame(3)
+    assert server.message_frame_data(b"abcde") == (b"abc", -2)
+    assert server.send_state == core.SEND_BETWEEN_FRAMES
+
+
+def test_streamed_message_calls_out_of_order_raise(impl):
+    _, server = open_pair(impl)
+    for call in (
+        lambda: server.begin_message_frame(1),
+        lambda: server.message_frame_data(b"x"),
+        server.end_message,
+    ):
+        with pytest.raises(core.SendStateError, match="outside a message"):
+            call()
+    server.begin_message()
+    with pytest.raises(core.SendStateError, match="while a message is being sent"):
+        server.begin_message()
+    with pytest.raises(ValueError, match="invalid frame length"):
+        server.begin_message_frame(-1)
+    server.begin_message_frame(2)
+    for call in (lambda: server.begin_message_frame(1), server.end_message):
+        with pytest.raises(core.SendStateError, match="inside an unfinished frame"):
+            call()
+    # A whole message would land between the open message's frames: refused (both paths),
+    # and a frame prepared beforehand may not be written as is.
+    with pytest.raises(core.InvalidStateError, match="while one is being sent frame by frame"):
+        server.send_message(b"whole", True)
+    with pytest.raises(core.InvalidStateError, match="while one is being sent frame by frame"):
+        server.message_frames(b"whole", True)
+    assert not server.can_send_preframed()
+    assert server.message_frame_data(b"ok") == (b"ok", 0)
+    server.end_message()
+    assert server.send_message(b"whole", True) == b"\x82\x05whole"
+    # A connection no longer open sends no part of a message.
+    server.send_close()
+    with pytest.raises(core.InvalidStateError, match="the connection is CLOSING"):
+        server.begin_message()
+
+
+def test_raw_frame_takes_any_opcode_bits_and_repeated_payload(impl):
+    client, server = open_pair(impl)
+    # A reserved opcode, RSV1 and RSV3, no FIN, "ab" repeated to 5 bytes: as written by hand.
+    assert server.raw_frame(0x3, b"ab", fin=False, rsv=5, payload_len=5) == frame(
+        0x3, b"ababa", fin=False, rsv=5, mask=None
+    )
+    assert server.raw_frame(core.OP_BINARY, payload_len=3) == frame(core.OP_BINARY, b"\0\0\0", mask=None)
+    assert server.raw_frame(core.OP_TEXT, b"hi", mask=MASK) == frame(core.OP_TEXT, b"hi", mask=MASK)
+    with pytest.raises(ValueError, match="a frame mask is 4 bytes, got 3"):
+        server.raw_frame(core.OP_TEXT, b"hi", mask=b"abc")
+    # A client masks by default, with a random key, and a server reads the frame back.
+    data = client.raw_frame(core.OP_TEXT, b"masked")
+    assert data[1] == 0x86 and b"masked" not in data
+    assert server.receive_data(data) == [core.Message(b"masked", False)]
+    client, _ = open_pair(impl, apply_mask=False)
+    data = client.raw_frame(core.OP_PING, b"clear")
+    assert data[:2] == b"\x89\x85" and data[6:] == b"clear"
+    client.send_close()
+    with pytest.raises(core.InvalidStateError):
+        client.raw_frame(core.OP_TEXT, b"late")
+
+
+def test_frames_prepared_beforehand_go_as_is_only_unmasked_and_uncompressed(impl):
+    payload = b"to everyone"
+    prepared = core.frame_header(core.OP_TEXT, len(payload), True, False, None) + payload
+    client, server = open_pair(impl)
+    assert server.can_send_preframed()
+    assert client.receive_data(prepared) == [core.Message(payload, False)]
+    assert not client.can_send_preframed()  # a client masks every frame
+    assert not open_server(impl, mask_frames=True).can_send_preframed()
+    _, compressing = open_pair(impl, deflate=DeflateOptions())
+    assert not compressing.can_send_preframed()
+    assert compressing.can_send_preframed(compress=False)
+    server.send_close()
+    assert not server.can_send_preframed()
+
+
+def test_mark_closed_stops_events_and_sending(impl):
+    client, server = open_pair(impl)
+    server.feed(client.send_message(b"unread", True))
+    server.mark_closed()
+    assert server.state == core.CLOSED
+    assert server.next_event() is None
+    assert server.receive_data(client.send_message(b"later", True)) == []
+    assert server.send_close() == b""
+    with pytest.raises(core.InvalidStateError):
+        server.send_message(b"x")

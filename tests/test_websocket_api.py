@@ -16,6 +16,7 @@ from frameworks import Framework
 from ws_helpers import frame, request
 
 from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketServerFactory, WebSocketServerProtocol
+from autobahn.exception import Disconnected
 from autobahn.websocket.protocol import WebSocketProtocol
 
 # Waits, sleeps and raw peers go through the Framework, so this module runs on the epoll reactor too.
@@ -365,13 +366,20 @@ def test_utf8_validation_can_be_switched_off(framework, impl):
 
 
 def test_streaming_send_and_frame_api(framework, impl):
+    states = []  # send_state (autobahn's SEND_STATE_* values) after each step
+
     def script(proto):
+        states.append(proto.send_state)
         proto.beginMessage(isBinary=True)
+        states.append(proto.send_state)
         proto.beginMessageFrame(6)
         assert proto.sendMessageFrameData(b"abc") == 3
+        states.append(proto.send_state)
         assert proto.sendMessageFrameData(b"def") == 0
+        states.append(proto.send_state)
         proto.sendMessageFrame(b"ghi")
         proto.endMessage()
+        states.append(proto.send_state)
         proto.beginMessage()
         proto.sendMessageFrame("€uro".encode())
         proto.endMessage()
@@ -382,6 +390,14 @@ def test_streaming_send_and_frame_api(framework, impl):
             proto = await connect(framework, impl, port, script, expect=2)
         assert factory.messages == [(b"abcdefghi", True), ("€uro".encode(), False)]
         assert proto.received == factory.messages
+        p = WebSocketProtocol
+        assert states == [
+            p.SEND_STATE_GROUND,
+            p.SEND_STATE_MESSAGE_BEGIN,
+            p.SEND_STATE_INSIDE_MESSAGE_FRAME,
+            p.SEND_STATE_INSIDE_MESSAGE,
+            p.SEND_STATE_GROUND,
+        ]
 
     framework.run(main())
 
@@ -435,10 +451,11 @@ def test_streaming_send_state_errors(framework, impl):
             except Exception as exc:  # autobahn raises plain Exception here: type and message checked below
                 errors.append((type(exc), str(exc)))
         proto.beginMessage()
-        try:
-            proto.beginMessage()
-        except Exception as exc:
-            errors.append((type(exc), str(exc)))
+        for call in (proto.beginMessage, lambda: proto.sendMessage(b"whole")):
+            try:
+                call()
+            except Exception as exc:
+                errors.append((type(exc), str(exc)))
         proto.endMessage()
         proto.sendMessage(b"after")
 
@@ -452,6 +469,7 @@ def test_streaming_send_state_errors(framework, impl):
             (Exception, "endMessage() outside a message, or inside an unfinished frame"),
             (Exception, "sendMessageFrameData() outside a message frame"),
             (Exception, "beginMessage() while a message is being sent"),
+            (Disconnected, "cannot send a message while one is being sent frame by frame"),
         ]
         assert factory.messages == [(b"", False), (b"after", False)]
 

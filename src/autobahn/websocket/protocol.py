@@ -32,7 +32,6 @@ from autobahn.util import ObservableMixin
 from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
-from autobahn.websocket.xormasker import create_xor_masker
 
 log = logging.getLogger("autobahn.websocket")
 
@@ -43,6 +42,13 @@ _STATE = {
     core.OPEN: 3,
     core.CLOSING: 2,
     core.CLOSED: 0,
+}
+# The core's state of a message sent frame by frame as autobahn's SEND_STATE_* integers.
+_SEND_STATE = {
+    core.SEND_IDLE: 0,
+    core.SEND_MESSAGE_BEGUN: 1,
+    core.SEND_BETWEEN_FRAMES: 2,
+    core.SEND_IN_FRAME: 3,
 }
 
 
@@ -148,7 +154,7 @@ class PreparedMessage:
         self.applyMask = applyMask
         opcode = core.OP_BINARY if isBinary else core.OP_TEXT
         # Servers send it as is; clients must mask every frame afresh (see sendPreparedMessage).
-        self.payloadHybi = core._frame_header(opcode, len(payload), True, False, None) + payload
+        self.payloadHybi = core.frame_header(opcode, len(payload), True, False, None) + payload
 
 
 class WebSocketProtocol(ObservableMixin):
@@ -260,7 +266,6 @@ class WebSocketProtocol(ObservableMixin):
         self.localCloseReason: str | None = None
         self.trafficStats = TrafficStats()
         self.trackedTimings: Timings | None = None
-        self.send_state = self.SEND_STATE_GROUND
         self._timer: Any = None
         self._ping_timer: Any = None
         self._pong_timer: Any = None
@@ -273,10 +278,6 @@ class WebSocketProtocol(ObservableMixin):
         # streaming events) instead of whole messages.
         self._streaming_receive = _overrides_streaming(type(self))
         self._input_paused = False  # reading stopped while the frame budget is exhausted
-        # Sending a message frame by frame (beginMessage ...): the frame's masker and bytes left.
-        self._send_opcode = 0
-        self._send_masker: Any = None
-        self._send_frame_remaining = 0
 
     # --- what the framework adapters provide ---
 
@@ -413,6 +414,13 @@ class WebSocketProtocol(ObservableMixin):
             return self.STATE_CONNECTING if self._transport_details is not None else self.STATE_CLOSED
         return _STATE[self._conn.state]
 
+    @property
+    def send_state(self) -> int:
+        """Where a message sent frame by frame (``beginMessage`` ...) stands: one of the
+        ``SEND_STATE_*`` values."""
+        conn = self._conn
+        return self.SEND_STATE_GROUND if conn is None else _SEND_STATE[conn.send_state]
+
     _proxy_pending = False
     _dropped = False  # dropConnection() ran
 
@@ -443,15 +451,16 @@ class WebSocketProtocol(ObservableMixin):
         conn = self._conn
         if conn is None or conn.state != core.OPEN:
             raise Disconnected(f"cannot send a message: the connection is not open ({self.state})")
-        if self.send_state != self.SEND_STATE_GROUND:
-            raise Disconnected("cannot send a message while one is being sent frame by frame")
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         fragment_size = fragmentSize or self.autoFragmentSize or None
-        if len(payload) < _LARGE_PAYLOAD:
-            self._write(conn.send_message(payload, isBinary, fragment_size, not doNotCompress))
-            return
-        parts = conn.message_frames(payload, isBinary, fragment_size, not doNotCompress)
+        try:
+            if len(payload) < _LARGE_PAYLOAD:
+                self._write(conn.send_message(payload, isBinary, fragment_size, not doNotCompress))
+                return
+            parts = conn.message_frames(payload, isBinary, fragment_size, not doNotCompress)
+        except core.InvalidStateError as exc:  # the open connection refuses: a message is being streamed
+            raise Disconnected(str(exc)) from None
         if len(parts) == 2 and len(parts[1]) >= _LARGE_PAYLOAD:
             # Header and payload written apart: saves copying a large payload to join them.
             self._write_frame_apart(parts[0], parts[1])
@@ -463,10 +472,10 @@ class WebSocketProtocol(ObservableMixin):
         conn = self._conn
         if conn is None or conn.state != core.OPEN:
             raise Disconnected("cannot send a message: the connection is not open")
-        if conn._masks_frames or conn.deflate is not None and not preparedMsg.doNotCompress:
-            self.sendMessage(preparedMsg.payload, preparedMsg.binary, doNotCompress=preparedMsg.doNotCompress)
-        else:
+        if conn.can_send_preframed(not preparedMsg.doNotCompress):
             self._write(preparedMsg.payloadHybi)
+        else:
+            self.sendMessage(preparedMsg.payload, preparedMsg.binary, doNotCompress=preparedMsg.doNotCompress)
 
     def sendPing(self, payload: bytes | None = None) -> None:
         """Send a ping (payload at most 125 bytes)."""
@@ -523,59 +532,40 @@ class WebSocketProtocol(ObservableMixin):
         repeats ``payload`` up to that length; ``mask`` a 4-byte key (clients get a random
         one by default)."""
         conn = self._open_conn("send a frame")
-        if payload_len is not None and payload_len != len(payload):
-            payload = (
-                (payload * (payload_len // max(len(payload), 1) + 1))[:payload_len] if payload else b"\0" * payload_len
-            )
-        if mask is None and conn._masks_frames:
-            mask = os.urandom(4)
-        if mask is not None and len(mask) != 4:
-            raise ValueError(f"a frame mask is 4 bytes, got {len(mask)}")
-        if mask is not None and conn.options.apply_mask:
-            payload = create_xor_masker(mask, len(payload)).process(payload)
-        header = bytearray(core._frame_header(opcode, len(payload), fin, False, mask))
-        header[0] |= (rsv & 7) << 4
-        self.sendData(bytes(header) + payload, sync, chopsize)
+        self.sendData(conn.raw_frame(opcode, payload, fin, rsv, mask, payload_len), sync, chopsize)
 
-    # Streaming API: a message sent frame by frame, each frame's data in pieces.
+    # Streaming API: a message sent frame by frame, each frame's data in pieces. The core
+    # keeps the message's state and raises SendStateError on a call out of order, which
+    # autobahn reports as a plain Exception naming its own method: each call translates.
 
     def beginMessage(self, isBinary: bool = False, doNotCompress: bool = False) -> None:
         """Start a message to be sent with ``beginMessageFrame``/``sendMessageFrameData`` (not
         compressed: permessage-deflate is per message, and streamed messages go uncompressed)."""
-        self._open_conn("begin a message")
-        if self.send_state != self.SEND_STATE_GROUND:
-            raise Exception("beginMessage() while a message is being sent")
-        self._send_opcode = core.OP_BINARY if isBinary else core.OP_TEXT
-        self.send_state = self.SEND_STATE_MESSAGE_BEGIN
+        conn = self._open_conn("begin a message")
+        try:
+            conn.begin_message(isBinary)
+        except core.SendStateError:
+            raise Exception("beginMessage() while a message is being sent") from None
 
     def beginMessageFrame(self, length: int) -> None:
         """Start a frame of ``length`` payload bytes, to be sent with ``sendMessageFrameData``."""
         conn = self._open_conn("begin a message frame")
-        if self.send_state not in (self.SEND_STATE_MESSAGE_BEGIN, self.SEND_STATE_INSIDE_MESSAGE):
-            raise Exception("beginMessageFrame() outside a message, or inside an unfinished frame")
-        if not 0 <= length <= 0x7FFFFFFFFFFFFFFF:
-            raise ValueError(f"invalid frame length {length}")
-        mask = os.urandom(4) if conn._masks_frames else None
-        self._send_masker = create_xor_masker(mask, length) if mask and conn.options.apply_mask else None
-        self._write(core._frame_header(self._send_opcode, length, False, False, mask))
-        self._send_opcode = core.OP_CONTINUATION
-        self._send_frame_remaining = length
-        self.send_state = self.SEND_STATE_INSIDE_MESSAGE_FRAME if length else self.SEND_STATE_INSIDE_MESSAGE
+        try:
+            header = conn.begin_message_frame(length)
+        except core.SendStateError:
+            raise Exception("beginMessageFrame() outside a message, or inside an unfinished frame") from None
+        self._write(header)
 
     def sendMessageFrameData(self, payload: bytes, sync: bool = False) -> int:
         """Send data of the current frame; returns the bytes the frame still lacks (negative:
         ``payload`` was longer than the frame, and the excess was not sent)."""
-        if self.send_state != self.SEND_STATE_INSIDE_MESSAGE_FRAME:
-            raise Exception("sendMessageFrameData() outside a message frame")
-        self._open_conn("send message frame data")
-        rest = self._send_frame_remaining - len(payload)
-        data = payload if rest >= 0 else payload[: self._send_frame_remaining]
-        if self._send_masker is not None:
-            data = self._send_masker.process(data)
+        try:
+            data, rest = self._sending_conn().message_frame_data(payload)
+        except core.SendStateError:
+            raise Exception("sendMessageFrameData() outside a message frame") from None
+        except core.InvalidStateError:
+            raise Disconnected("cannot send message frame data: the connection is not open") from None
         self._write(data)
-        self._send_frame_remaining = max(rest, 0)
-        if self._send_frame_remaining == 0:
-            self.send_state = self.SEND_STATE_INSIDE_MESSAGE
         return rest
 
     def sendMessageFrame(self, payload: bytes, sync: bool = False) -> None:
@@ -586,12 +576,20 @@ class WebSocketProtocol(ObservableMixin):
 
     def endMessage(self) -> None:
         """End the message (an empty final frame)."""
-        if self.send_state not in (self.SEND_STATE_MESSAGE_BEGIN, self.SEND_STATE_INSIDE_MESSAGE):
-            raise Exception("endMessage() outside a message, or inside an unfinished frame")
-        conn = self._open_conn("end a message")
-        mask = os.urandom(4) if conn._masks_frames else None
-        self._write(core._frame_header(self._send_opcode, 0, True, False, mask))
-        self.send_state = self.SEND_STATE_GROUND
+        try:
+            last_frame = self._sending_conn().end_message()
+        except core.SendStateError:
+            raise Exception("endMessage() outside a message, or inside an unfinished frame") from None
+        except core.InvalidStateError:
+            raise Disconnected("cannot end a message: the connection is not open") from None
+        self._write(last_frame)
+
+    def _sending_conn(self) -> core.Connection:
+        """The core connection a message is sent frame by frame on (the core checks the
+        order of the calls); without one no message was begun, a call out of order too."""
+        if self._conn is None:
+            raise core.SendStateError("no message was begun: never connected")
+        return self._conn
 
     def dropConnection(self, abort: bool = False) -> None:
         """Close the TCP connection (``abort``: at once, discarding what is not yet written).
@@ -607,7 +605,7 @@ class WebSocketProtocol(ObservableMixin):
         self._dropped = True
         conn = self._conn
         if conn is not None:
-            conn.state = core.CLOSED
+            conn.mark_closed()
         self._resolve_future(self.is_closed, self)
         if abort:
             self._abort_transport()
@@ -737,7 +735,7 @@ class WebSocketProtocol(ObservableMixin):
                 why = "peer dropped the TCP connection without previous WebSocket closing handshake"
             was_clean, code, reason = False, core.CLOSE_ABNORMAL, f'connection was closed uncleanly ("{why}")'
         if conn is not None:
-            conn.state = core.CLOSED
+            conn.mark_closed()
         self._connection_closed()
         self._fire_close(was_clean, code, reason or None)
 

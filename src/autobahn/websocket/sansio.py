@@ -84,9 +84,6 @@ _VALID_WIRE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1
 # the answer before sending frames, so this is only slack for eager clients).
 MAX_EARLY_DATA = 1024 * 1024
 
-# The old private name, still used by autobahn.websocket.protocol.
-_frame_header = frame_header
-
 # A server sends a payload this large apart from its frame header instead of copying both
 # into one object (a client masks every payload into its frame).
 JOIN_MAX = 64 * 1024
@@ -97,6 +94,12 @@ ACCEPTING = "ACCEPTING"  # server: request received, waiting for accept()/reject
 OPEN = "OPEN"
 CLOSING = "CLOSING"  # we sent a close frame and wait for the peer's
 CLOSED = "CLOSED"
+
+# Where a message sent frame by frame (``begin_message`` ...) stands: ``Connection.send_state``.
+SEND_IDLE = "IDLE"  # no such message open: whole messages may be sent
+SEND_MESSAGE_BEGUN = "MESSAGE_BEGUN"  # begun, no frame sent yet
+SEND_BETWEEN_FRAMES = "BETWEEN_FRAMES"  # a frame complete; another frame or the end may follow
+SEND_IN_FRAME = "IN_FRAME"  # a frame's header sent, payload bytes still owed
 
 SERVER = "server"
 CLIENT = "client"
@@ -132,6 +135,10 @@ def is_valid_close_code(code: int) -> bool:
 
 class InvalidStateError(RuntimeError):
     """A send or handshake method called in a state that does not allow it."""
+
+
+class SendStateError(InvalidStateError):
+    """A method of a message sent frame by frame (``begin_message`` ...) called out of order."""
 
 
 # Events.
@@ -391,6 +398,12 @@ class Connection:
         # Whether we mask what we send (looked up on every frame sent).
         mask_frames = self.options.mask_frames
         self._masks_frames: bool = self.role == CLIENT if mask_frames is None else mask_frames
+        # A message sent frame by frame: where it stands (SEND_*), the opcode of its next
+        # frame, and the current frame's masker (None: payload sent as is) and bytes owed.
+        self.send_state = SEND_IDLE
+        self._send_opcode = OP_CONTINUATION
+        self._send_masker: Any = None
+        self._send_frame_remaining = 0
 
     # --- public interface ---
 
@@ -536,6 +549,7 @@ class Connection:
         splits the (compressed) payload into frames of at most that many bytes."""
         if (
             self.state == OPEN
+            and self.send_state is SEND_IDLE
             and type(payload) is bytes
             and (self.deflate is None or not compress)
             and (not fragment_size or len(payload) <= fragment_size)
@@ -554,6 +568,9 @@ class Connection:
         """``send_message()``'s bytes as pieces (headers and payloads) to be written in
         order, so that a large payload is not copied just to join it to its header."""
         self._require_open("send a message")
+        if self.send_state is not SEND_IDLE:
+            # Its frames would land between the frames of the open one (RFC 6455 §5.4).
+            raise InvalidStateError("cannot send a message while one is being sent frame by frame")
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         rsv1 = False
@@ -570,6 +587,105 @@ class Connection:
             parts += self._frame_parts(opcode, view[start : start + fragment_size], last, rsv1)
             opcode, rsv1 = OP_CONTINUATION, False
         return parts
+
+    def can_send_preframed(self, compress: bool = True) -> bool:
+        """True when a message framed beforehand as one unmasked, uncompressed final frame
+        (``frame_header(...) + payload``, framed once for many connections) may be written
+        as it is: the connection is open, does not mask what it sends, would not compress
+        this message (``compress``: as in ``send_message``), and no message is open frame by
+        frame. Otherwise frame the payload with ``send_message``."""
+        return (
+            self.state == OPEN
+            and not self._masks_frames
+            and (self.deflate is None or not compress)
+            and self.send_state is SEND_IDLE
+        )
+
+    def raw_frame(
+        self,
+        opcode: int,
+        payload: bytes = b"",
+        fin: bool = True,
+        rsv: int = 0,
+        mask: bytes | None = None,
+        payload_len: int | None = None,
+    ) -> bytes:
+        """One frame as given, outside the message rules (for testing peers): any opcode and
+        reserved bits (``rsv``, 3 bits, 4 = RSV1). ``payload_len`` repeats ``payload`` (or
+        zero bytes, if empty) to that length; ``mask`` is the 4-byte key, a random one by
+        default when this connection masks; ``apply_mask=False`` leaves the payload clear."""
+        self._require_open("send a frame")
+        if payload_len is not None and payload_len != len(payload):
+            payload = (
+                (payload * (payload_len // max(len(payload), 1) + 1))[:payload_len] if payload else b"\0" * payload_len
+            )
+        if mask is None and self._masks_frames:
+            mask = os.urandom(4)
+        if mask is not None and len(mask) != 4:
+            raise ValueError(f"a frame mask is 4 bytes, got {len(mask)}")
+        if mask is not None and self.options.apply_mask:
+            payload = self.options.xor_masker(mask).process(payload)
+        header = bytearray(frame_header(opcode, len(payload), fin, False, mask))
+        header[0] |= (rsv & 7) << 4
+        return bytes(header) + payload
+
+    # A message sent frame by frame, each frame's payload in pieces (uncompressed: a
+    # compressed message is one deflate stream, see send_message). Control frames may be
+    # sent in between; whole messages may not (SendStateError, InvalidStateError).
+
+    def begin_message(self, is_binary: bool = False) -> None:
+        """Open a message to be sent with ``begin_message_frame``, ``message_frame_data``
+        and ``end_message``; nothing is sent yet."""
+        if self.send_state is not SEND_IDLE:
+            raise SendStateError("begin_message() while a message is being sent")
+        self._require_open("begin a message")
+        self._send_opcode = OP_BINARY if is_binary else OP_TEXT
+        self.send_state = SEND_MESSAGE_BEGUN
+
+    def begin_message_frame(self, length: int) -> bytes:
+        """The header of the open message's next frame, of ``length`` payload bytes (masked
+        as every frame this connection sends); its payload follows by ``message_frame_data``."""
+        if self.send_state is not SEND_MESSAGE_BEGUN and self.send_state is not SEND_BETWEEN_FRAMES:
+            raise SendStateError("begin_message_frame() outside a message, or inside an unfinished frame")
+        self._require_open("begin a message frame")
+        if not 0 <= length <= 0x7FFFFFFFFFFFFFFF:
+            raise ValueError(f"invalid frame length {length}")
+        mask = os.urandom(4) if self._masks_frames else None  # RFC 6455 §5.3: fresh per frame
+        self._send_masker = self.options.xor_masker(mask) if mask and self.options.apply_mask else None
+        header = frame_header(self._send_opcode, length, False, False, mask)
+        self._send_opcode = OP_CONTINUATION
+        self._send_frame_remaining = length
+        self.send_state = SEND_IN_FRAME if length else SEND_BETWEEN_FRAMES
+        return header
+
+    def message_frame_data(self, data: bytes) -> tuple[bytes, int]:
+        """The next payload bytes of the current frame, masked as its header says, and how
+        many the frame still lacks: negative when ``data`` was longer than the frame, whose
+        excess is left out. At 0 the frame is complete."""
+        if self.send_state is not SEND_IN_FRAME:
+            raise SendStateError("message_frame_data() outside a message frame")
+        self._require_open("send message frame data")
+        remaining = self._send_frame_remaining
+        rest = remaining - len(data)
+        if rest < 0:
+            data = data[:remaining]
+        if self._send_masker is not None:
+            data = self._send_masker.process(data)
+        if rest > 0:
+            self._send_frame_remaining = rest
+        else:
+            self._send_frame_remaining = 0
+            self.send_state = SEND_BETWEEN_FRAMES
+        return data, rest
+
+    def end_message(self) -> bytes:
+        """The open message's last frame (empty, final); the connection may then send
+        whole messages again."""
+        if self.send_state is not SEND_MESSAGE_BEGUN and self.send_state is not SEND_BETWEEN_FRAMES:
+            raise SendStateError("end_message() outside a message, or inside an unfinished frame")
+        self._require_open("end a message")
+        self.send_state = SEND_IDLE
+        return self._frame(self._send_opcode, b"", True, False)
 
     def send_ping(self, payload: bytes = b"") -> bytes:
         """A ping frame (payload at most 125 bytes)."""
@@ -604,6 +720,13 @@ class Connection:
         self.state = CLOSED
         self.failure = (code, reason)
         self._events.append(ConnectionFailed(code, reason))
+
+    def mark_closed(self) -> None:
+        """The TCP connection is gone or being dropped without the protocol's say (the
+        application dropped it, or the transport reported it lost): the state is CLOSED, so
+        nothing more is sent and bytes received from now on, or parsed but not yet handed
+        out, give no events."""
+        self.state = CLOSED
 
     # --- sending ---
 
@@ -992,6 +1115,7 @@ __all__ = [
     "FrameEnd",
     "MessageEnd",
     "InvalidStateError",
+    "SendStateError",
     "frame_header",
     "is_valid_close_code",
 ]

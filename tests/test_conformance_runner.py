@@ -44,7 +44,7 @@ def test_the_plan_runs_the_full_set_in_both_directions_and_with_nvx_on_and_off()
     full = [(direction, nvx) for _, direction, nvx, mode in plan if mode == "full"]
     assert {d for d, _ in full} == {"server", "client"} and {n for _, n in full} == {"1", "0"}
     frameworks = {f for f, *_ in plan}
-    assert frameworks == {"asyncio", "asyncio-uvloop", "twisted"}
+    assert frameworks == {"asyncio", "asyncio-uvloop", "asyncio-aiofastnet", "twisted"}
     # every framework in both directions with NVX on and off, at least the uncompressed cases
     assert {(f, d, n) for f, d, n, _ in plan} == {
         (f, d, n) for f in frameworks for d in ("server", "client") for n in ("1", "0")

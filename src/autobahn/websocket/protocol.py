@@ -1881,4 +1881,4 @@ from autobahn.websocket.interfaces import IWebSocketChannel, IWebSocketChannelFr
 from autobahn.websocket.types import ConnectingRequest  # noqa: E402, F401
 from autobahn.websocket.utf8validator import Utf8Validator  # noqa: E402, F401
 from autobahn.websocket.util import parse_url  # noqa: E402, F401
-from autobahn.websocket.xormasker import XorMaskerNull  # noqa: E402, F401
+from autobahn.websocket.xormasker import XorMaskerNull, create_xor_masker  # noqa: E402, F401

@@ -1139,7 +1139,8 @@ _TUNNEL_OPEN = b"HTTP/1.1 200 Connection established\r\nProxy-Agent: test\r\n\r\
 def test_proxy_connect_request(impl):
     client = _proxied_client(impl)
     assert client.state == core.PROXY_CONNECTING
-    assert client.proxy_request() == b"CONNECT server.example.com:9000 HTTP/1.1\r\nHost: server.example.com:9000\r\n\r\n"
+    target = b"server.example.com:9000"
+    assert client.proxy_request() == b"CONNECT " + target + b" HTTP/1.1\r\nHost: " + target + b"\r\n\r\n"
     with pytest.raises(core.InvalidStateError, match="tunnel"):
         client.initiate()  # the handshake waits for the tunnel
     with pytest.raises(ValueError):

@@ -696,7 +696,7 @@ class WebSocketProtocol(ObservableMixin):
         self._traffic_since_ping = True
         conn = self._conn
         if conn is None or self._dropped:
-            return  # dropped (dropConnection): what still arrives is discarded, as autobahn does
+            return  # not started, or dropped (dropConnection): what arrives is discarded, as autobahn does
         conn.feed(data)
         self._process()
 

@@ -28,6 +28,7 @@ def test_whitespace_around_a_header_name_is_trimmed():
     [
         b"XTTP/1.1 101 Switching Protocols",  # not an HTTP version
         b"HTTP/1.1 1O1 Switching Protocols",  # not a number
+        b"HTTP/1.1 1\xb9\xb9 Switching Protocols",  # latin-1 superscript ones: digits to isdigit(), not to int()
         b"HTTP/1.1",  # no status code
     ],
 )

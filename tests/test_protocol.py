@@ -1098,3 +1098,147 @@ def test_mark_closed_stops_events_and_sending(impl):
     assert server.send_close() == b""
     with pytest.raises(core.InvalidStateError):
         server.send_message(b"x")
+
+
+# --- before the opening handshake: Flash policy requests, HTTP proxy tunnels ---
+
+_POLICY = b'<cross-domain-policy><allow-access-from domain="*" to-ports="*"/></cross-domain-policy>\x00'
+
+
+def test_flash_policy_request_is_answered_and_the_connection_closes(impl):
+    conn = core.ServerConnection(options(impl, flash_policy=_POLICY))
+    assert conn.receive_data(core.FLASH_POLICY_REQUEST) == [core.FlashPolicyRequest()]
+    assert conn.data_to_send() == _POLICY and conn.state == core.CLOSED
+    assert conn.receive_data(request()) == [] and conn.data_to_send() == b""  # nothing after it
+    # Byte by byte: answered once the request is complete, not before.
+    conn = core.ServerConnection(options(impl, flash_policy=_POLICY))
+    request_bytes = core.FLASH_POLICY_REQUEST
+    for i in range(len(request_bytes) - 1):
+        assert conn.receive_data(request_bytes[i : i + 1]) == [], i
+    assert conn.state == core.CONNECTING and conn.data_to_send() == b""
+    assert conn.receive_data(request_bytes[-1:]) == [core.FlashPolicyRequest()]
+    assert conn.data_to_send() == _POLICY
+    # With the option a WebSocket handshake still opens the connection.
+    conn = core.ServerConnection(options(impl, flash_policy=_POLICY))
+    assert [type(e) for e in conn.receive_data(request())] == [core.RequestReceived]
+    # Without it the request is no handshake: it waits for an end of headers that never comes.
+    conn = core.ServerConnection(options(impl))
+    assert conn.receive_data(core.FLASH_POLICY_REQUEST) == [] and conn.data_to_send() == b""
+    assert conn.state == core.CONNECTING
+
+
+def _proxied_client(impl, **kw):
+    return core.ClientConnection(
+        "server.example.com:9000", "/chat", options(impl, **kw), proxy_target="server.example.com:9000"
+    )
+
+
+_TUNNEL_OPEN = b"HTTP/1.1 200 Connection established\r\nProxy-Agent: test\r\n\r\n"
+
+
+def test_proxy_connect_request(impl):
+    client = _proxied_client(impl)
+    assert client.state == core.PROXY_CONNECTING
+    target = b"server.example.com:9000"
+    assert client.proxy_request() == b"CONNECT " + target + b" HTTP/1.1\r\nHost: " + target + b"\r\n\r\n"
+    with pytest.raises(core.InvalidStateError, match="tunnel"):
+        client.initiate()  # the handshake waits for the tunnel
+    with pytest.raises(ValueError):
+        core.ClientConnection("h", proxy_target="h:1\r\nX-Evil: 1").proxy_request()
+    with pytest.raises(core.InvalidStateError):
+        core.ClientConnection("h").proxy_request()  # no proxy
+    assert client.receive_data(_TUNNEL_OPEN) == [core.ProxyTunnelOpened()]
+    with pytest.raises(core.InvalidStateError):
+        client.proxy_request()  # the tunnel is open
+
+
+def _open_through_tunnel(impl, client, server_protocols=()):
+    """Complete the opening handshake of ``client`` (its tunnel open) with a server."""
+    server = core.ServerConnection(options(impl, protocols=list(server_protocols)))
+    assert [type(e) for e in server.receive_data(client.initiate())] == [core.RequestReceived]
+    return server
+
+
+def test_proxy_answer_byte_by_byte_then_the_handshake(impl):
+    client = _proxied_client(impl)
+    client.proxy_request()
+    for i in range(len(_TUNNEL_OPEN) - 1):
+        assert client.receive_data(_TUNNEL_OPEN[i : i + 1]) == [], i
+        assert client.state == core.PROXY_CONNECTING
+    assert client.receive_data(_TUNNEL_OPEN[-1:]) == [core.ProxyTunnelOpened()]
+    assert client.state == core.CONNECTING
+    server = _open_through_tunnel(impl, client)
+    events = client.receive_data(server.accept())
+    assert [type(e) for e in events] == [core.ResponseReceived] and client.state == core.OPEN
+    assert client.data_to_send() == b""  # the core wrote nothing of its own to the proxy
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        (b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n", 407),
+        (b"HTTP/1.1 502 Bad Gateway\r\n\r\n", 502),
+        (b"HTTP/1.1 201 Created\r\n\r\n", 201),  # only 200 opens the tunnel
+        (b"HTTP/1.1 2000 OK\r\n\r\n", 2000),
+        (b"HTTP/1.1 \xb2\xb2\xb2 OK\r\n\r\n", 0),  # latin-1 superscript digits are no status code
+        (b"not http at all\r\n\r\n", 0),
+        (b"\r\n\r\n", 0),
+    ],
+)
+def test_proxy_refuses_the_tunnel(impl, answer, status):
+    client = _proxied_client(impl)
+    client.proxy_request()
+    [event] = client.receive_data(answer + b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+    assert type(event) is core.ProxyTunnelRefused and event.status == status
+    assert "refused" in event.reason and client.state == core.CLOSED
+    assert client.receive_data(_TUNNEL_OPEN) == [] and client.data_to_send() == b""
+    with pytest.raises(core.InvalidStateError):
+        client.initiate()
+
+
+def test_proxy_answer_is_bounded(impl):
+    head = b"HTTP/1.1 200 OK\r\nX-Pad: "
+    filler = b"a" * (core.MAX_PROXY_ANSWER - len(head))
+    # Exactly the limit without an end of headers: still waiting; one byte more refuses.
+    client = _proxied_client(impl)
+    assert client.receive_data(head) == [] and client.receive_data(filler) == []
+    assert client.state == core.PROXY_CONNECTING
+    [event] = client.receive_data(b"a")
+    assert event == core.ProxyTunnelRefused(0, "the proxy's answer is too large")
+    assert client.state == core.CLOSED
+    # The same in one chunk with the end of headers beyond the limit: refused too.
+    client = _proxied_client(impl)
+    assert client.receive_data(head + filler + b"a\r\n\r\n") == [core.ProxyTunnelRefused(0, event.reason)]
+    # Headers ending exactly at the limit open the tunnel.
+    client = _proxied_client(impl)
+    answer = head + filler + b"\r\n\r\n"
+    assert answer.find(b"\r\n\r\n") == core.MAX_PROXY_ANSWER
+    assert client.receive_data(answer) == [core.ProxyTunnelOpened()]
+
+
+def test_handshake_bytes_in_the_chunk_of_the_proxy_answer(impl):
+    # The server's response and a first message arrive with the proxy's 200. They wait for
+    # initiate(), whose request (here: the subprotocol offered) is settled after the tunnel opens.
+    client = _proxied_client(impl)
+    client.proxy_request()
+    server = core.ServerConnection(options(impl, protocols=["chat"]))
+    [received] = server.receive_data(request("Sec-WebSocket-Protocol: chat\r\n", key=client._key))
+    assert received.request.protocols == ["chat"]
+    response = server.accept("chat") + server.send_message(b"first")
+    assert client.receive_data(_TUNNEL_OPEN + response) == [core.ProxyTunnelOpened()]
+    assert client.state == core.CONNECTING
+    client.options.protocols = ["chat"]
+    assert b"Sec-WebSocket-Protocol: chat\r\n" in client.initiate()
+    events = client.receive_data()
+    assert [type(e) for e in events] == [core.ResponseReceived, core.Message]
+    assert client.subprotocol == "chat" and events[1] == core.Message(b"first", False)
+    assert client.state == core.OPEN
+    # A leftover that is no complete response yet: the rest arrives after initiate().
+    client = _proxied_client(impl)
+    server = core.ServerConnection(options(impl))
+    server.receive_data(request(key=client._key))
+    response = server.accept()
+    assert client.receive_data(_TUNNEL_OPEN + response[:10]) == [core.ProxyTunnelOpened()]
+    client.initiate()
+    assert client.receive_data() == []
+    assert [type(e) for e in client.receive_data(response[10:])] == [core.ResponseReceived]

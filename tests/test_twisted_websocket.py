@@ -386,3 +386,88 @@ def test_no_producer_of_ours_and_no_timer_after_drop():
     assert clock.getDelayedCalls() == []
     assert transport.producer is None  # dropConnection unregisters it, as autobahn does
     assert proto.is_closed.called
+
+
+def _string_transport_pair(factory):
+    from twisted.internet.address import IPv4Address
+    from twisted.internet.testing import StringTransport
+
+    class Transport(StringTransport):
+        def unregisterProducer(self):
+            self.producer = None  # as TCP transports do: no error when none is registered
+
+    proto = factory.buildProtocol(IPv4Address("TCP", "127.0.0.1", 3128))
+    transport = Transport()
+    proto.makeConnection(transport)
+    return proto, transport
+
+
+def _proxied_client_factory(calls):
+    from twisted.internet.task import Clock
+
+    class Client(WebSocketClientProtocol):
+        def onConnecting(self, transport_details):
+            calls.append(("onConnecting", self.state))
+
+        def onOpen(self):
+            calls.append("onOpen")
+
+    factory = WebSocketClientFactory(
+        "ws://server.example.com:9000/chat", proxy={"host": "127.0.0.1", "port": 3128}, reactor=Clock()
+    )
+    factory.protocol = Client
+    return factory
+
+
+def test_client_through_a_proxy_connects_before_the_handshake():
+    """The facade's proxy phase (the core parses): CONNECT first, in STATE_PROXY_CONNECTING;
+    onConnecting and the opening handshake only once the proxy answered 200."""
+    from autobahn.websocket import sansio as core
+
+    calls = []
+    proto, transport = _string_transport_pair(_proxied_client_factory(calls))
+    connect = b"CONNECT server.example.com:9000 HTTP/1.1\r\nHost: server.example.com:9000\r\n\r\n"
+    assert transport.value() == connect
+    assert proto.state == proto.STATE_PROXY_CONNECTING and calls == []
+    transport.clear()
+    proto.dataReceived(b"HTTP/1.1 200 Connection established\r\n")
+    assert proto.state == proto.STATE_PROXY_CONNECTING and transport.value() == b""
+    proto.dataReceived(b"\r\n")
+    assert calls == [("onConnecting", proto.STATE_CONNECTING)]
+    handshake = transport.value()
+    assert handshake.startswith(b"GET /chat HTTP/1.1\r\nHost: server.example.com:9000\r\n")
+    server = core.ServerConnection()
+    server.receive_data(handshake)
+    proto.dataReceived(server.accept())
+    assert calls[-1] == "onOpen" and proto.state == proto.STATE_OPEN
+    proto.dropConnection(abort=True)
+
+
+def test_client_drops_a_connection_whose_proxy_refuses_the_tunnel():
+    calls = []
+    proto, transport = _string_transport_pair(_proxied_client_factory(calls))
+    transport.clear()
+    proto.dataReceived(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+    assert calls == [] and transport.value() == b""  # no handshake sent
+    assert transport.disconnected  # failProxyConnect aborts the connection
+    assert proto.state == proto.STATE_CLOSED and proto.is_closed.called
+
+
+def test_server_answers_a_flash_policy_request_and_closes():
+    from twisted.internet.task import Clock
+
+    factory = WebSocketServerFactory("ws://127.0.0.1", reactor=Clock())
+    factory.protocol = WebSocketServerProtocol
+    factory.setProtocolOptions(serveFlashSocketPolicy=True, flashSocketPolicy="<cross-domain-policy/>\x00")
+    proto, transport = _string_transport_pair(factory)
+    proto.dataReceived(b"<policy-file-")  # a request split across reads is still one request
+    assert transport.value() == b"" and not transport.disconnecting
+    proto.dataReceived(b"request/>\x00")
+    assert transport.value() == b"<cross-domain-policy/>\x00"
+    assert transport.disconnecting and not transport.disconnected  # closed after the policy is written
+    # Without serveFlashSocketPolicy the request gets no policy.
+    factory.setProtocolOptions(serveFlashSocketPolicy=False)
+    proto, transport = _string_transport_pair(factory)
+    proto.dataReceived(b"<policy-file-request/>\x00")
+    assert transport.value() == b"" and not transport.disconnecting
+    proto.dropConnection(abort=True)

@@ -137,13 +137,22 @@ def build_error_response(status: int, reason: str, extra: dict[str, str] | None 
     return build_response(status, headers, body)
 
 
+def status_code(status_line: str) -> int | None:
+    """The status code of an HTTP response's status line; None when the line is malformed."""
+    parts = status_line.split(" ", 2)
+    # isascii: str.isdigit() also takes digits such as "²" (latin-1), which int() refuses.
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not (parts[1].isascii() and parts[1].isdigit()):
+        return None
+    return int(parts[1])
+
+
 def parse_response(block: bytes) -> tuple[int, dict[str, str]]:
     """The status code and headers of a server's handshake response."""
     start, headers = split_header_block(block)
-    parts = start.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+    status = status_code(start)
+    if status is None:
         raise HandshakeError(400, f"malformed status line {start[:60]!r}")
-    return int(parts[1]), headers
+    return status, headers
 
 
 def build_request(host: str, path: str, key: str, extra: list[tuple[str, str]]) -> bytes:

@@ -37,6 +37,7 @@ log = logging.getLogger("autobahn.websocket")
 
 # The core's states as autobahn's integers.
 _STATE = {
+    core.PROXY_CONNECTING: 4,
     core.CONNECTING: 1,
     core.ACCEPTING: 1,
     core.OPEN: 3,
@@ -408,8 +409,6 @@ class WebSocketProtocol(ObservableMixin):
     @property
     def state(self) -> int:
         """One of the ``STATE_*`` values."""
-        if self._proxy_pending:
-            return self.STATE_PROXY_CONNECTING
         if self._conn is None:
             return self.STATE_CONNECTING if self._transport_details is not None else self.STATE_CLOSED
         return _STATE[self._conn.state]
@@ -421,7 +420,6 @@ class WebSocketProtocol(ObservableMixin):
         conn = self._conn
         return self.SEND_STATE_GROUND if conn is None else _SEND_STATE[conn.send_state]
 
-    _proxy_pending = False
     _dropped = False  # dropConnection() ran
 
     @property
@@ -628,7 +626,8 @@ class WebSocketProtocol(ObservableMixin):
         self.consumeData()
 
     def processProxyConnect(self) -> None:
-        """Process a buffered HTTP CONNECT answer (done as bytes arrive)."""
+        """Process a buffered HTTP CONNECT answer (the core does it as bytes arrive)."""
+        self.consumeData()
 
     def processControlFrame(self) -> bool:
         """Process buffered control frames (the core does it as bytes arrive)."""
@@ -696,23 +695,10 @@ class WebSocketProtocol(ObservableMixin):
         self.trafficStats.incomingOctetsWireLevel += len(data)
         self._traffic_since_ping = True
         conn = self._conn
-        if conn is None:
-            self._data_before_handshake(data)
-            return
-        if self._dropped:
-            return  # dropped (dropConnection): what still arrives is discarded, as autobahn does
-        if conn.state is core.CONNECTING and self._prelude(conn, data):
-            return
+        if conn is None or self._dropped:
+            return  # not started, or dropped (dropConnection): what arrives is discarded, as autobahn does
         conn.feed(data)
         self._process()
-
-    def _data_before_handshake(self, data: bytes) -> None:
-        pass
-
-    def _prelude(self, conn: core.Connection, data: bytes) -> bool:
-        """Role-specific: True when ``data``, received before the opening handshake, was
-        something else than a handshake and has been answered."""
-        return False
 
     def _connection_lost(self) -> None:
         self._cancel_all_timers()
@@ -1100,6 +1086,8 @@ class WebSocketServerProtocol(WebSocketProtocol):
         self._counted = True
         options = self.factory._protocol_options()
         options.streaming = self._streaming_receive
+        if self.serveFlashSocketPolicy:
+            options.flash_policy = self.flashSocketPolicy.encode("utf-8")
         self._begin(core.ServerConnection(options, peer=self.peer))
 
     def _connection_closed(self) -> None:
@@ -1107,16 +1095,12 @@ class WebSocketServerProtocol(WebSocketProtocol):
             self._counted = False
             self.factory.countConnections -= 1
 
-    def _prelude(self, conn: core.Connection, data: bytes) -> bool:
-        if self.serveFlashSocketPolicy and data.startswith(b"<policy-file-request/>\x00"):
-            self._write(self.flashSocketPolicy.encode("utf-8"))
-            self.dropConnection()
-            return True
-        return False
-
     def _handshake_event(self, event: Any) -> None:
         if type(event) is core.PlainHttpRequest:
             self._plain_http(event)
+            return
+        if type(event) is core.FlashPolicyRequest:
+            self.dropConnection()  # the policy was written (_on_event flushes before handing out events)
             return
         if not isinstance(event, core.RequestReceived):
             return
@@ -1283,38 +1267,21 @@ class WebSocketClientProtocol(WebSocketProtocol):
 
     def startProxyConnect(self) -> None:
         """Ask the HTTP proxy (``factory.proxy``) to open a tunnel to the WebSocket server."""
-        self._proxy_pending = True
-        self._proxy_buffer = b""
         f = self.factory
-        target = f"{f.host}:{f.port}"
-        self._write(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
-        self._restart_timer(self.openHandshakeTimeout, self._open_handshake_timed_out)
-
-    def _data_before_handshake(self, data: bytes) -> None:
-        if not self._proxy_pending:
-            return
-        self._proxy_buffer += data
-        end = self._proxy_buffer.find(b"\r\n\r\n")
-        if end < 0:
-            if len(self._proxy_buffer) > 64 * 1024:
-                self.failProxyConnect("the proxy's answer is too large")
-            return
-        status_line = self._proxy_buffer[: self._proxy_buffer.find(b"\r\n")].decode("latin-1")
-        rest = self._proxy_buffer[end + 4 :]
-        parts = status_line.split(" ", 2)
-        if len(parts) < 2 or parts[1] != "200":
-            self.failProxyConnect(f"HTTP proxy refused the tunnel: {status_line!r}")
-            return
-        self._proxy_pending = False
-        self.startHandshake()
-        if rest:
-            self._data_received(rest)
+        conn = self._client_connection(proxy_target=f"{f.host}:{f.port}")
+        self._begin(conn)
+        self._write(conn.proxy_request())
 
     def failProxyConnect(self, reason: str) -> None:
         """The proxy did not open the tunnel: drop the connection."""
         log.debug("proxy connect to %s failed: %s", self.peer, reason)
-        self._proxy_pending = False
         self.dropConnection(abort=True)
+
+    def _client_connection(self, proxy_target: str | None = None) -> core.ClientConnection:
+        """The core connection; ``startHandshake`` settles its request."""
+        options = self.factory._protocol_options()
+        options.streaming = self._streaming_receive
+        return core.ClientConnection("", options=options, peer=self.peer, proxy_target=proxy_target)
 
     def startHandshake(self) -> None:
         """Send the opening handshake (after ``onConnecting`` could adjust it)."""
@@ -1339,10 +1306,11 @@ class WebSocketClientProtocol(WebSocketProtocol):
         }
         host_header = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed
         host_header = f"{host_header}:{port}"  # the port always, as autobahn sends it
-        options = f._protocol_options()
-        options.streaming = self._streaming_receive
-        options.protocols = protocols
-        conn = core.ClientConnection(host_header, resource, options, origin=origin, headers=headers, peer=self.peer)
+        # Through a proxy the connection exists since startProxyConnect: its request is settled
+        # only now, after onConnecting (called once the tunnel is open, as in autobahn).
+        conn = self._conn if isinstance(self._conn, core.ClientConnection) else self._client_connection()
+        conn.host, conn.path, conn.origin, conn.headers = host_header, resource, origin, headers
+        conn.options.protocols = protocols
         self._begin(conn)
         self._write(conn.initiate())
 
@@ -1353,7 +1321,12 @@ class WebSocketClientProtocol(WebSocketProtocol):
         self.dropConnection(abort=True)
 
     def _handshake_event(self, event: Any) -> None:
-        if isinstance(event, core.ResponseReceived):
+        kind = type(event)
+        if kind is core.ProxyTunnelOpened:
+            self.startHandshake()
+        elif kind is core.ProxyTunnelRefused:
+            self.failProxyConnect(event.reason)
+        elif kind is core.ResponseReceived:
             self.http_response = event.response
             self.http_headers = event.response.headers
             # As autobahn: the version is the spec version this client speaks (18: RFC 6455).

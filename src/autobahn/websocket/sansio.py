@@ -87,9 +87,14 @@ MAX_EARLY_DATA = 1024 * 1024
 # A server sends a payload this large apart from its frame header instead of copying both
 # into one object (a client masks every payload into its frame).
 JOIN_MAX = 64 * 1024
+# A proxy's answer to CONNECT with no end of headers within this many bytes refuses the tunnel.
+MAX_PROXY_ANSWER = 64 * 1024
+# What Adobe Flash sends first, on the WebSocket port too, to ask for its socket policy file.
+FLASH_POLICY_REQUEST = b"<policy-file-request/>\x00"
 
 # Connection states.
 CONNECTING = "CONNECTING"  # opening handshake not yet complete
+PROXY_CONNECTING = "PROXY_CONNECTING"  # client: waiting for an HTTP proxy to open the tunnel
 ACCEPTING = "ACCEPTING"  # server: request received, waiting for accept()/reject()
 OPEN = "OPEN"
 CLOSING = "CLOSING"  # we sent a close frame and wait for the peer's
@@ -265,9 +270,34 @@ class PlainHttpRequest:
     headers: dict[str, str]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class FlashPolicyRequest:
+    """Server, with ``flash_policy``: a Flash socket policy request arrived instead of a
+    handshake. The policy waits in ``data_to_send()``: write it, then close."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProxyTunnelOpened:
+    """Client, through a proxy: the proxy answered CONNECT with 200, the tunnel is open.
+    Send ``initiate()``'s opening handshake next (bytes that followed the proxy's answer
+    are taken as the start of the server's response)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProxyTunnelRefused:
+    """Client, through a proxy: the proxy did not open the tunnel (``status`` is its HTTP
+    status, 0 when its answer had none or was too large). Close the TCP connection."""
+
+    status: int
+    reason: str
+
+
 Event = (
     RequestReceived
     | PlainHttpRequest
+    | FlashPolicyRequest
+    | ProxyTunnelOpened
+    | ProxyTunnelRefused
     | ResponseReceived
     | HandshakeFailed
     | Message
@@ -347,6 +377,10 @@ class ProtocolOptions:
     # PlainHttpRequest event (the application answers it, e.g. with a status page)
     # instead of a 400 response.
     answer_plain_http: bool = False
+    # flash_policy (server): the Flash socket policy file answering a client whose first
+    # bytes are FLASH_POLICY_REQUEST (a FlashPolicyRequest event); None: no such answer, the
+    # request is a malformed handshake.
+    flash_policy: bytes | None = None
     # Compression negotiated by the caller instead of from ``deflate`` (autobahn's
     # perMessageCompressionOffers/-Accept; see autobahn.websocket.compress). A codec has
     # PerMessageDeflate's methods (compress, start_message, decompress, finish_message).
@@ -452,7 +486,7 @@ class Connection:
             data = bytes(data)
         if not data or self.state == CLOSED:
             return
-        if self.state == CONNECTING:
+        if self.state == CONNECTING or self.state == PROXY_CONNECTING:
             self._receive_handshake(data)
             return
         if self.state == ACCEPTING and len(self._pending) + len(data) > MAX_EARLY_DATA:
@@ -888,6 +922,13 @@ class ServerConnection(Connection):
 
     def _receive_handshake(self, data: bytes) -> None:
         buffer = self._handshake_buffer + data
+        policy = self.options.flash_policy
+        if policy is not None and buffer.startswith(FLASH_POLICY_REQUEST):
+            self._handshake_buffer = b""
+            self._outbox.append(policy)
+            self.state = CLOSED
+            self._events.append(FlashPolicyRequest())
+            return
         end = buffer.find(b"\r\n\r\n")
         if end < 0:
             if len(buffer) > _handshake.MAX_HANDSHAKE_SIZE:
@@ -996,7 +1037,13 @@ class ServerConnection(Connection):
 
 
 class ClientConnection(Connection):
-    """The client side: sends the opening handshake, then masked frames."""
+    """The client side: sends the opening handshake, then masked frames.
+
+    ``host``, ``path``, ``origin``, ``headers`` and ``options.protocols`` make the request;
+    they may be changed until ``initiate()``. Through an HTTP proxy, ``proxy_target`` is the
+    "host:port" to tunnel to: the connection starts in PROXY_CONNECTING, sends
+    ``proxy_request()`` and, on ProxyTunnelOpened, ``initiate()``.
+    """
 
     role = CLIENT
 
@@ -1008,6 +1055,7 @@ class ClientConnection(Connection):
         origin: str | None = None,
         headers: dict[str, str] | None = None,
         peer: str = "",
+        proxy_target: str | None = None,
     ) -> None:
         super().__init__(options)
         self.host = host
@@ -1015,15 +1063,32 @@ class ClientConnection(Connection):
         self.origin = origin
         self.headers = headers or {}
         self.peer = peer
+        self.proxy_target = proxy_target
         self.response: ConnectionResponse | None = None
         self._key = base64.b64encode(os.urandom(16)).decode("ascii")
+        self._proxy_buffer = b""
         self._handshake_buffer = b""
         self._initiated = False
+        if proxy_target is not None:
+            self.state = PROXY_CONNECTING
+
+    def proxy_request(self) -> bytes:
+        """The HTTP CONNECT request asking the proxy for a tunnel to ``proxy_target``."""
+        target = self.proxy_target
+        if self.state != PROXY_CONNECTING or target is None:
+            raise InvalidStateError(f"no proxy tunnel to ask for: the connection is {self.state}")
+        _handshake._check_header("Host", target)  # no line breaks smuggled into the request
+        return f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode()
 
     def initiate(self) -> bytes:
-        """The opening handshake request."""
+        """The opening handshake request. A response received before (with the proxy's
+        answer) is parsed now, its events waiting for ``next_event()``."""
         if self._initiated:
             raise InvalidStateError("the opening handshake was already sent")
+        if self.state == PROXY_CONNECTING:
+            raise InvalidStateError("the proxy has not opened the tunnel yet")
+        if self.state != CONNECTING:
+            raise InvalidStateError(f"cannot send the opening handshake: the connection is {self.state}")
         self._initiated = True
         extra: list[tuple[str, str]] = []
         if self.origin is not None:
@@ -1035,11 +1100,20 @@ class ClientConnection(Connection):
         elif self.options.deflate is not None:
             extra.append(("Sec-WebSocket-Extensions", _deflate.client_offer(self.options.deflate)))
         extra.extend(self.headers.items())
-        return _handshake.build_request(self.host, self.path, self._key, extra)
+        request = _handshake.build_request(self.host, self.path, self._key, extra)
+        if self._handshake_buffer:
+            self._receive_handshake(b"")
+        return request
 
     def _receive_handshake(self, data: bytes) -> None:
+        if self.state == PROXY_CONNECTING:
+            data = self._receive_proxy_answer(data)
+            if self.state != CONNECTING:
+                return
         buffer = self._handshake_buffer + data
-        end = buffer.find(b"\r\n\r\n")
+        # Before initiate() the bytes only wait (within the limit): the request, and so what
+        # the response must match (e.g. the subprotocols offered), is not settled yet.
+        end = buffer.find(b"\r\n\r\n") if self._initiated else -1
         if end < 0 or end > _handshake.MAX_HANDSHAKE_SIZE:
             if len(buffer) > _handshake.MAX_HANDSHAKE_SIZE:
                 self._handshake_failed(0, "handshake response too large")
@@ -1059,6 +1133,31 @@ class ClientConnection(Connection):
     def _handshake_failed(self, status: int, reason: str) -> None:
         self.state = CLOSED
         self._events.append(HandshakeFailed(status, reason))
+
+    def _receive_proxy_answer(self, data: bytes) -> bytes:
+        """Take the proxy's answer to CONNECT as it arrives; the bytes that followed it."""
+        buffer = self._proxy_buffer + data
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0 or end > MAX_PROXY_ANSWER:
+            if len(buffer) > MAX_PROXY_ANSWER:
+                self._proxy_tunnel_refused(0, "the proxy's answer is too large")
+            else:
+                self._proxy_buffer = buffer
+            return b""
+        self._proxy_buffer = b""
+        status_line = buffer[: buffer.find(b"\r\n")].decode("latin-1")
+        status = _handshake.status_code(status_line)
+        if status != 200:  # RFC 9110 §9.3.6 allows any 2xx; proxies answer 200, as autobahn expects
+            self._proxy_tunnel_refused(status or 0, f"HTTP proxy refused the tunnel: {status_line!r}")
+            return b""
+        self.state = CONNECTING
+        self._events.append(ProxyTunnelOpened())
+        return buffer[end + 4 :]
+
+    def _proxy_tunnel_refused(self, status: int, reason: str) -> None:
+        self._proxy_buffer = b""
+        self.state = CLOSED
+        self._events.append(ProxyTunnelRefused(status, reason))
 
     def _check_response(self, block: bytes) -> ConnectionResponse:
         status, headers = _handshake.parse_response(block)
@@ -1104,6 +1203,9 @@ __all__ = [
     "RequestReceived",
     "ResponseReceived",
     "HandshakeFailed",
+    "FlashPolicyRequest",
+    "ProxyTunnelOpened",
+    "ProxyTunnelRefused",
     "Message",
     "Ping",
     "Pong",

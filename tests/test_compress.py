@@ -232,6 +232,7 @@ def test_server_declines():
         "permessage-deflate; server_max_window_bits=16",
         "permessage-deflate; server_max_window_bits",
         "permessage-deflate; server_max_window_bits=09",
+        "permessage-deflate; server_max_window_bits=²",  # a digit to str.isdigit(), not to int()
         "permessage-deflate; client_max_window_bits=7",
         "permessage-deflate; server_no_context_takeover=1",
         "permessage-deflate; client_no_context_takeover; client_no_context_takeover",

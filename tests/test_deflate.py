@@ -93,6 +93,7 @@ def test_the_server_compresses_with_its_options_and_the_window_granted():
         "server_max_window_bits=99",
         "server_max_window_bits=16",
         "server_max_window_bits=010",  # at most two digits
+        "client_max_window_bits=¹",  # a digit to str.isdigit(), not to int()
         "server_max_window_bits",
         "server_no_context_takeover=yes",
         "client_no_context_takeover=yes",

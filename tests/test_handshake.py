@@ -121,8 +121,16 @@ def test_the_valid_request_is_accepted():
     [
         (request_bytes("GET  / HTTP/1.1"), 400, "malformed request line 'GET  / HTTP/1.1'"),
         (request_bytes("GET /" + "p" * 100), 400, f"malformed request line {('GET /' + 'p' * 100)[:60]!r}"),
-        (request_bytes("P" * 30 + " / HTTP/1.1"), 400, f"the opening handshake must be a GET request, not {'P' * 20!r}"),
-        (request_bytes("GET / HTTP/1.0" + "9" * 30), 400, f"the opening handshake needs HTTP/1.1, not {('HTTP/1.0' + '9' * 30)[:20]!r}"),
+        (
+            request_bytes("P" * 30 + " / HTTP/1.1"),
+            400,
+            f"the opening handshake must be a GET request, not {'P' * 20!r}",
+        ),
+        (
+            request_bytes("GET / HTTP/1.0" + "9" * 30),
+            400,
+            f"the opening handshake needs HTTP/1.1, not {('HTTP/1.0' + '9' * 30)[:20]!r}",
+        ),
         (request_bytes(Host=None), 400, "missing Host header"),
         (request_bytes(Upgrade="h2c"), 400, "missing 'Upgrade: websocket' header"),
         (request_bytes(Connection="keep-alive"), 400, "missing 'Connection: Upgrade' header"),
@@ -193,7 +201,9 @@ def test_an_error_response_is_written_as_autobahn_writes_it():
 
 
 def test_a_request_is_written_byte_for_byte():
-    request = _handshake.build_request("example.com:9000", "/ws?x=1", "dGhlIHNhbXBsZSBub25jZQ==", [("Origin", "http://a")])
+    request = _handshake.build_request(
+        "example.com:9000", "/ws?x=1", "dGhlIHNhbXBsZSBub25jZQ==", [("Origin", "http://a")]
+    )
     assert request == (
         b"GET /ws?x=1 HTTP/1.1\r\n"
         b"Host: example.com:9000\r\n"

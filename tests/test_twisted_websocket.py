@@ -471,3 +471,28 @@ def test_server_answers_a_flash_policy_request_and_closes():
     proto.dataReceived(b"<policy-file-request/>\x00")
     assert transport.value() == b"" and not transport.disconnecting
     proto.dropConnection(abort=True)
+
+
+@pytest.mark.parametrize(
+    ("request_line", "host", "answer"),
+    [
+        # "²" is a digit to str.isdigit() but not to int(): refused as a port, read as no delay.
+        (b"GET / HTTP/1.1", b"a:\xb2", b"HTTP/1.1 400 Bad Request\r\n"),
+        (b"GET /?after=%C2%B2 HTTP/1.1", b"a", b"HTTP/1.1 200 OK\r\n"),
+    ],
+)
+def test_server_reads_only_ascii_digits_as_numbers(request_line, host, answer):
+    from twisted.internet.task import Clock
+
+    factory = WebSocketServerFactory("ws://127.0.0.1", reactor=Clock())
+    factory.protocol = WebSocketServerProtocol
+    proto, transport = _string_transport_pair(factory)
+    if b"after" in request_line:  # a plain GET: the status page, whose refresh delay is "after"
+        proto.dataReceived(request_line + b"\r\nHost: " + host + b"\r\n\r\n")
+    else:
+        key = b"dGhlIHNhbXBsZSBub25jZQ=="
+        proto.dataReceived(
+            request_line + b"\r\nHost: " + host + b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key + b"\r\n\r\n"
+        )
+    assert transport.value().startswith(answer)

@@ -92,7 +92,8 @@ class DeflateOptions:
 
 
 def _window_bits(value: str | None, param: str) -> int:
-    if value is None or not value.isdigit() or not 8 <= int(value) <= 15 or len(value) > 2:
+    # isascii: str.isdigit() also takes "¹" (latin-1, as headers are decoded), which int() refuses.
+    if value is None or not (value.isascii() and value.isdigit()) or not 8 <= int(value) <= 15 or len(value) > 2:
         raise NegotiationError(f"{param} must be an integer 8..15, got {value!r}")
     return int(value)
 

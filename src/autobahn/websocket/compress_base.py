@@ -107,7 +107,7 @@ def flag(extension: str, name: str, value: Any) -> bool:
 def int_in(extension: str, name: str, value: Any, allowed: list[int]) -> int:
     """A parameter whose value is a decimal integer from ``allowed``."""
     text = value if isinstance(value, str) else ""
-    if not (text.isdigit() and text == str(int(text)) and int(text) in allowed):
+    if not (text.isascii() and text.isdigit() and text == str(int(text)) and int(text) in allowed):
         raise NegotiationError(f"illegal extension parameter value '{value}' for parameter '{name}' of '{extension}'")
     return int(text)
 

@@ -1125,7 +1125,7 @@ class WebSocketServerProtocol(WebSocketProtocol):
         host_header = request.headers.get("host", "").strip()
         if ":" in host_header and not host_header.endswith("]"):
             port = host_header.rsplit(":", 1)[1]
-            if not port.isdigit():
+            if not (port.isascii() and port.isdigit()):  # "²" is a digit to isdigit(), not to int()
                 self._deny(ConnectionDeny(400, f"invalid port {port!r} in the Host header"))
                 return
             if self.factory.externalPort and int(port) != self.factory.externalPort:
@@ -1150,7 +1150,8 @@ class WebSocketServerProtocol(WebSocketProtocol):
 
         params = parse_qs(query)
         redirect = params.get("redirect", [None])[0]
-        after = int(params.get("after", ["0"])[0]) if params.get("after", ["0"])[0].isdigit() else 0
+        after_text = params.get("after", ["0"])[0]
+        after = int(after_text) if after_text.isascii() and after_text.isdigit() else 0
         self.sendServerStatus(redirect, after)
         self.dropConnection()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import struct
 
 import pytest
@@ -1242,3 +1243,149 @@ def test_handshake_bytes_in_the_chunk_of_the_proxy_answer(impl):
     client.initiate()
     assert client.receive_data() == []
     assert [type(e) for e in client.receive_data(response[10:])] == [core.ResponseReceived]
+
+
+# --- what every refusal says, exactly (the words reach a developer's log or traceback) ---
+
+
+def exactly(message: str) -> str:
+    """A ``pytest.raises(match=...)`` pattern for this message and nothing around it."""
+    return f"^{re.escape(message)}$"
+
+
+# Each sending call on a connection that is no longer open, prepared in the send state the call
+# needs (so that the state check, not the send-state check, refuses it), with the words it says.
+_SENDS_AFTER_CLOSE = {
+    "send a message": (None, lambda conn: conn.message_frames(b"late")),
+    "send a frame": (None, lambda conn: conn.raw_frame(core.OP_TEXT, b"late")),
+    "begin a message": (None, lambda conn: conn.begin_message()),
+    "begin a message frame": ("begun", lambda conn: conn.begin_message_frame(1)),
+    "send message frame data": ("in frame", lambda conn: conn.message_frame_data(b"x")),
+    "end a message": ("begun", lambda conn: conn.end_message()),
+    "send a ping": (None, lambda conn: conn.send_ping()),
+    "send a pong": (None, lambda conn: conn.send_pong()),
+}
+
+
+@pytest.mark.parametrize("what", list(_SENDS_AFTER_CLOSE))
+def test_a_send_on_a_closing_connection_says_what_and_why(impl, what):
+    _, server = open_pair(impl)
+    prepare, call = _SENDS_AFTER_CLOSE[what]
+    if prepare is not None:
+        server.begin_message()
+    if prepare == "in frame":
+        server.begin_message_frame(2)
+    server.send_close()
+    with pytest.raises(core.InvalidStateError, match=exactly(f"cannot {what}: the connection is CLOSING")):
+        call(server)
+
+
+def test_streamed_send_misuse_says_exactly_what_is_wrong(impl):
+    _, server = open_pair(impl)
+    with pytest.raises(core.SendStateError, match=exactly("message_frame_data() outside a message frame")):
+        server.message_frame_data(b"x")
+    with pytest.raises(
+        core.SendStateError, match=exactly("end_message() outside a message, or inside an unfinished frame")
+    ):
+        server.end_message()
+    server.begin_message()
+    with pytest.raises(core.SendStateError, match=exactly("begin_message() while a message is being sent")):
+        server.begin_message()
+    server.begin_message_frame(1)
+    with pytest.raises(
+        core.SendStateError,
+        match=exactly("begin_message_frame() outside a message, or inside an unfinished frame"),
+    ):
+        server.begin_message_frame(1)
+    with pytest.raises(
+        core.InvalidStateError, match=exactly("cannot send a message while one is being sent frame by frame")
+    ):
+        server.message_frames(b"whole")
+
+
+def test_a_streamed_frame_may_announce_up_to_the_largest_64_bit_length(impl):
+    # RFC 6455 5.2: the 64-bit length's most significant bit must be 0.
+    _, server = open_pair(impl)
+    server.begin_message()
+    with pytest.raises(ValueError, match="invalid frame length"):
+        server.begin_message_frame(2**63)
+    assert server.begin_message_frame(2**63 - 1) == b"\x01\x7f" + (2**63 - 1).to_bytes(8, "big")
+
+
+def test_control_frame_argument_errors_say_exactly_why(impl):
+    _, server = open_pair(impl)
+    with pytest.raises(ValueError, match=exactly("a ping payload is at most 125 bytes, got 126")):
+        server.send_ping(b"x" * 126)
+    with pytest.raises(ValueError, match=exactly("a pong payload is at most 125 bytes, got 127")):
+        server.send_pong(b"x" * 127)
+    with pytest.raises(ValueError, match=exactly("invalid close code 1005")):
+        server.send_close(1005)
+    with pytest.raises(ValueError, match=exactly("a close reason needs a close code")):
+        server.send_close(None, "reason without code")
+
+
+@pytest.mark.parametrize(
+    ("payload", "code", "reason"),
+    [
+        (b"\x03", 1002, "close frame with a 1-byte payload"),
+        (b"\x03\xe8\xff", 1007, "close reason is not valid UTF-8"),
+    ],
+)
+def test_a_bad_close_frame_fails_with_its_reason(impl, payload, code, reason):
+    conn = open_server(impl)
+    events = conn.receive_data(frame(core.OP_CLOSE, payload))
+    assert [(e.code, e.reason) for e in events if isinstance(e, core.ConnectionFailed)] == [(code, reason)]
+
+
+def test_a_raw_frame_repeats_a_one_byte_payload_to_its_length(impl):
+    _, server = open_pair(impl)
+    assert server.raw_frame(core.OP_BINARY, b"a", payload_len=5) == frame(core.OP_BINARY, b"aaaaa", mask=None)
+
+
+def test_reject_refusals_and_its_default_reason(impl):
+    conn = core.ServerConnection(options(impl))
+    with pytest.raises(
+        core.InvalidStateError, match=exactly("reject() needs a received handshake; the connection is CONNECTING")
+    ):
+        conn.reject()
+    conn.receive_data(request())
+    assert conn.reject(599).endswith(b"\r\n\r\nrefused\n")  # a status with no name of its own
+
+
+def test_a_client_sends_its_handshake_once_and_says_so(impl):
+    client = core.ClientConnection("h", "/", options(impl))
+    client.initiate()
+    with pytest.raises(core.InvalidStateError, match=exactly("the opening handshake was already sent")):
+        client.initiate()
+
+
+def test_a_client_offers_deflate_in_the_header_as_written(impl):
+    request_ = core.ClientConnection("h", "/", options(impl, deflate=DeflateOptions())).initiate()
+    assert b"\r\nSec-WebSocket-Extensions: permessage-deflate" in request_
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda r: r.replace(b"Upgrade: websocket\r\n", b""), "response lacks 'Upgrade: websocket'"),
+        (lambda r: r.replace(b"Connection: Upgrade\r\n", b""), "response lacks 'Connection: Upgrade'"),
+        (
+            lambda r: r.replace(b"Sec-WebSocket-Accept: ", b"Sec-WebSocket-Accept: x"),
+            "wrong or missing Sec-WebSocket-Accept",
+        ),
+        (
+            lambda r: r.replace(b"\r\n\r\n", b"\r\nSec-WebSocket-Extensions: x-foo\r\n\r\n"),
+            "unacceptable Sec-WebSocket-Extensions: extension 'x-foo' was not offered",
+        ),
+    ],
+)
+def test_a_refused_response_says_exactly_why(impl, mutate, reason):
+    client, server = _client_and_response(impl)
+    [event] = client.receive_data(mutate(server.accept()))
+    assert isinstance(event, core.HandshakeFailed) and event.reason == reason
+
+
+def test_a_response_too_large_says_so(impl):
+    client, _ = _client_and_response(impl)
+    [event] = client.receive_data(b"HTTP/1.1 101 x\r\nX: " + b"a" * core._handshake.MAX_HANDSHAKE_SIZE)
+    assert (event.status, event.reason) == (0, "handshake response too large")

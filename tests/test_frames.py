@@ -410,3 +410,99 @@ def test_the_switch_selects_the_frame_parser():
     else:
         assert FrameParser is PyFrameParser
     assert core.ProtocolOptions().frame_parser is FrameParser
+
+
+# --- the parser's rules one by one (the cases mutation testing found unchecked) ---
+
+
+def _failure(events: list) -> tuple[int, str] | None:
+    failures = [(e.code, e.reason) for e in events if isinstance(e, core.ConnectionFailed)]
+    assert len(failures) <= 1
+    return failures[0] if failures else None
+
+
+_TOP_BIT_LENGTH = bytes([0x82, 0x80 | 127]) + (1 << 63).to_bytes(8, "big") + MASK
+
+
+@pytest.mark.parametrize(
+    ("data", "deflate", "reason"),
+    [
+        (_TOP_BIT_LENGTH, False, "64-bit payload length with the top bit set"),
+        (frame(core.OP_TEXT, b"x", rsv=2), False, "reserved bits RSV2/RSV3 set"),
+        (frame(core.OP_PING, b"", fin=False), False, "fragmented control frame"),
+        (frame(0, b"x"), False, "continuation frame without a message to continue"),
+        (frame(core.OP_PING, b"x", rsv=4), True, "RSV1 set on a control frame"),
+        (frame(core.OP_BINARY, b"a", fin=False) + frame(0, b"x", rsv=4), True, "RSV1 set on a continuation frame"),
+    ],
+)
+def test_each_protocol_error_fails_with_1002_and_its_reason(impl, data, deflate, reason):
+    _, server = open_pair(impl, deflate=DeflateOptions() if deflate else None)
+    assert _failure(server.receive_data(data)) == (1002, reason)
+
+
+def test_a_continuation_after_a_streamed_message_fails(impl):
+    conn = _streaming_server(impl)
+    conn.receive_data(frame(core.OP_TEXT, b"a"))
+    assert _failure(conn.receive_data(frame(0, b"b"))) == (1002, "continuation frame without a message to continue")
+
+
+def test_an_empty_text_message_is_a_message(impl):
+    assert open_server(impl).receive_data(frame(core.OP_TEXT, b"")) == [core.Message(b"", False)]
+
+
+def test_frames_from_a_server_split_at_every_point(impl):
+    """Unmasked frames as a client receives them: a read may start inside a payload and end in
+    the next frame."""
+    data = frame(core.OP_BINARY, bytes(range(200)), mask=None) + frame(core.OP_TEXT, b"next", mask=None)
+    for cut in range(1, len(data)):
+        client, _ = open_pair(impl)
+        events = client.receive_data(data[:cut]) + client.receive_data(data[cut:])
+        assert events == [core.Message(bytes(range(200)), True), core.Message(b"next", False)], cut
+
+
+def test_a_ping_split_at_every_point_is_one_ping(impl):
+    data = frame(core.OP_PING, b"0123456789")
+    for cut in range(1, len(data)):
+        conn = open_server(impl)
+        assert conn.receive_data(data[:cut]) + conn.receive_data(data[cut:]) == [core.Ping(b"0123456789")], cut
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+@pytest.mark.parametrize("size", [40, 100])  # at most 64 octets (unmasked as integers) and more (in place)
+def test_the_message_limit_counts_every_fragment(impl, size, streaming):
+    conn = open_server(impl, max_message_size=3 * size - 1, streaming=streaming)
+    data = frame(core.OP_BINARY, b"a" * size, fin=False) + frame(0, b"b" * size, fin=False)
+    assert _failure(conn.receive_data(data)) is None
+    assert _failure(conn.receive_data(frame(0, b"c" * size))) == (
+        1009,
+        f"message of {3 * size}+ bytes exceeds the limit of {3 * size - 1}",
+    )
+
+
+def test_invalid_utf8_in_a_large_later_fragment_fails(impl):
+    conn = open_server(impl)
+    data = frame(core.OP_TEXT, b"a" * 10, fin=False) + frame(0, b"a" * 100 + b"\xff")
+    assert _failure(conn.receive_data(data)) == (1007, "invalid UTF-8 in a text message")
+
+
+def test_the_parser_stops_after_a_close_and_after_failing(impl):
+    close = frame(core.OP_CLOSE, b"\x03\xe8")
+    parser = impl.FrameParser(True, 0, 0)
+    data = close + frame(core.OP_TEXT, b"after")
+    assert parser.parse(data, 0, 10) == (len(data), 1, [(core.OP_CLOSE, b"\x03\xe8")])
+    assert parser.done
+    parser = impl.FrameParser(True, 0, 0)
+    parser.parse(frame(core.OP_BINARY, b"x" * 100, fin=False), 0, 10)
+    data = frame(core.OP_TEXT, b"x", rsv=2)
+    assert parser.parse(data, 0, 10) == (len(data), 0, [(0x20, 1002, "reserved bits RSV2/RSV3 set")])
+    assert parser.buffered() == 0  # the message being assembled is let go
+
+
+def test_frame_defaults_and_header_edges(impl):
+    assert impl.FrameParser.frame(core.OP_TEXT, b"x") == b"\x81\x01x"  # final, no RSV1, unmasked
+    assert core.frame_header(0xF, 0) == b"\x8f\x00"  # the highest opcode (reserved, but a raw frame may use it)
+    assert core.frame_header(core.OP_BINARY, (1 << 63) - 1) == b"\x82\x7f" + ((1 << 63) - 1).to_bytes(8, "big")
+    with pytest.raises(ValueError, match="length"):
+        core.frame_header(core.OP_BINARY, 1 << 63)
+    with pytest.raises(TypeError, match="^FrameParser.frame\\(\\) needs"):
+        impl.FrameParser.frame(core.OP_TEXT, 12)

@@ -107,8 +107,14 @@ def test_client_refuses_bad_responses(response):
 
 
 def test_client_refuses_a_response_that_ignores_its_no_context_takeover_request():
-    with pytest.raises(_deflate.NegotiationError, match="server_no_context_takeover"):
+    with pytest.raises(_deflate.NegotiationError, match="^server_no_context_takeover was requested but not granted$"):
         _deflate.client_accept([], DeflateOptions(request_no_context_takeover=True))
+
+
+def test_client_says_why_it_cannot_compress_with_an_8_bit_window():
+    params = _deflate.parse_extensions("permessage-deflate; client_max_window_bits=8")[0][1]
+    with pytest.raises(_deflate.NegotiationError, match="^client_max_window_bits=8 cannot be honoured by zlib$"):
+        _deflate.client_accept(params, DeflateOptions())
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ per received chunk, handshake errors that can be read, deliberate default limits
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import NVX_IMPLS, PY
 from hypothesis import HealthCheck, given, settings
@@ -433,6 +435,13 @@ _TOP_BIT_LENGTH = bytes([0x82, 0x80 | 127]) + (1 << 63).to_bytes(8, "big") + MAS
         (frame(0, b"x"), False, "continuation frame without a message to continue"),
         (frame(core.OP_PING, b"x", rsv=4), True, "RSV1 set on a control frame"),
         (frame(core.OP_BINARY, b"a", fin=False) + frame(0, b"x", rsv=4), True, "RSV1 set on a continuation frame"),
+        (
+            frame(core.OP_TEXT, b"a", fin=False) + frame(core.OP_TEXT, b"b"),
+            False,
+            "new data message before the previous one ended",
+        ),
+        (frame(core.OP_TEXT, b"x", rsv=4), False, "RSV1 set but no extension negotiated"),
+        (frame(core.OP_TEXT, b"x", mask=None), False, "unmasked frame from the client"),
     ],
 )
 def test_each_protocol_error_fails_with_1002_and_its_reason(impl, data, deflate, reason):
@@ -506,3 +515,27 @@ def test_frame_defaults_and_header_edges(impl):
         core.frame_header(core.OP_BINARY, 1 << 63)
     with pytest.raises(TypeError, match="^FrameParser.frame\\(\\) needs"):
         impl.FrameParser.frame(core.OP_TEXT, 12)
+
+
+def test_a_parser_made_with_the_defaults(impl):
+    """Validating, not streaming, each side insisting on the masking RFC 6455 5.1 requires."""
+    server = impl.FrameParser(True, 0, 0)
+    assert server.parse(frame(core.OP_TEXT, b"ok"), 0, 10)[2] == [(core.OP_TEXT, b"ok")]
+    assert server.parse(frame(core.OP_TEXT, b"\xff"), 0, 10)[2] == [(0x20, 1007, "invalid UTF-8 in a text message")]
+    server = impl.FrameParser(True, 0, 0)
+    assert server.parse(frame(core.OP_TEXT, b"x", mask=None), 0, 10)[2] == [
+        (0x20, 1002, "unmasked frame from the client")
+    ]
+    client = impl.FrameParser(False, 0, 0)
+    assert client.parse(frame(core.OP_TEXT, b"x"), 0, 10)[2] == [(0x20, 1002, "masked frame from the server")]
+
+
+def test_parse_takes_a_position_at_the_end_and_says_exactly_what_it_needs(impl):
+    parser = impl.FrameParser(True, 0, 0)
+    assert parser.parse(b"ab", 2, 10) == (2, 0, [])
+    needs = "needs a C-contiguous bytes-like object (bytes, bytearray, memoryview), not str"
+    with pytest.raises(TypeError, match="^" + re.escape(f"FrameParser.parse() {needs}") + "$"):
+        parser.parse("text", 0, 10)
+    close = frame(core.OP_CLOSE)
+    parser.parse(close, 0, 10)
+    assert parser.parse(b"more", 0, 10) == (4, 0, [])  # done: the rest is consumed, no frame counted

@@ -27,7 +27,7 @@ import sys
 import zlib
 from typing import Any
 
-from autobahn.websocket._buffers import readable
+from autobahn.websocket._buffers import READABLE, readable
 from autobahn.websocket._utf8validator_py import Utf8Validator as PyUtf8Validator
 from autobahn.websocket._xormasker_py import XorMasker as PyXorMasker
 
@@ -155,7 +155,7 @@ class FrameParser:
         """Parse ``data[pos:]``; see the module docstring."""
         items: list[tuple[Any, ...]] = []
         if isinstance(data, str):
-            raise TypeError("FrameParser.parse() needs a bytes-like object, not str")
+            raise TypeError(f"FrameParser.parse() needs {READABLE}, not str")  # the native parser's words
         end = len(data)
         if pos > end:
             raise ValueError(f"pos {pos} is beyond the end of the data ({end} bytes)")

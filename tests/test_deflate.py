@@ -286,3 +286,11 @@ def test_empty_items_of_an_extension_list_are_skipped():
     ]
     with pytest.raises(_deflate.NegotiationError, match="extension without a name"):
         _deflate.parse_extensions("permessage-deflate, ; a=1")
+
+
+def test_extension_header_details():
+    assert _deflate.parse_extensions('x; a=""') == [("x", [("a", "")])]  # an empty quoted value
+    with pytest.raises(_deflate.NegotiationError, match="^unbalanced quotes in 'x; a=\"b'$"):
+        _deflate.parse_extensions('x; a="b')
+    with pytest.raises(_deflate.NegotiationError, match="^empty extension parameter in 'x; ; a'$"):
+        _deflate.parse_extensions("x; ; a")

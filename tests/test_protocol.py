@@ -1389,3 +1389,96 @@ def test_a_response_too_large_says_so(impl):
     client, _ = _client_and_response(impl)
     [event] = client.receive_data(b"HTTP/1.1 101 x\r\nX: " + b"a" * core._handshake.MAX_HANDSHAKE_SIZE)
     assert (event.status, event.reason) == (0, "handshake response too large")
+
+
+# --- more of the core's observable details (mutation testing found them unchecked) ---
+
+
+def test_a_new_connection_has_no_request_subprotocol_close_or_failure(impl):
+    server = core.ServerConnection(options(impl))
+    assert (server.peer, server.request, server.subprotocol, server.close_sent, server.failure) == (
+        "",
+        None,
+        None,
+        None,
+        None,
+    )
+    client, server = open_pair(impl)
+    assert client.subprotocol is None and server.subprotocol is None  # none offered, none chosen
+    assert server.request.headers["host"] == "server.example.com"
+    assert server.request.extensions == []
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_feed_takes_any_bytes_like_input_and_keeps_its_own_copy(impl, kind):
+    conn = open_server(impl)
+    data = bytearray(frame(core.OP_TEXT, b"hello"))
+    conn.feed(kind(data))
+    data[:] = bytes(len(data))  # the caller reuses its buffer: what was fed must not change
+    assert conn.next_event() == core.Message(b"hello", False)
+
+
+def test_a_closed_connection_buffers_nothing_it_receives(impl):
+    conn = open_server(impl)
+    conn.receive_data(frame(core.OP_CLOSE, b"\x03\xe8"))
+    assert conn.state == core.CLOSED
+    conn.feed(frame(core.OP_TEXT, b"late") * 100)
+    assert not conn.input_pending and conn.next_event() is None
+
+
+def test_next_event_parses_within_a_budget_of_one_frame(impl):
+    conn = open_server(impl, max_frames_per_receive=1)
+    conn.feed(frame(core.OP_TEXT, b"a") + frame(core.OP_TEXT, b"b"))
+    assert conn.next_event() == core.Message(b"a", False)
+    assert conn.next_event() is None and conn.input_pending
+    conn.feed(b"")
+    assert conn.next_event() == core.Message(b"b", False)
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "reason"),
+    [
+        (b"\r\n\r\n", 400, "malformed request line ''"),  # an empty request: refused, not awaited
+        (b"GET / HTTP/1.1\r\nX: " + b"a" * (16 * 1024) + b"\r\n\r\n", 431, "opening handshake too large"),
+    ],
+)
+def test_a_server_refuses_these_requests_saying_why(impl, data, status, reason):
+    conn = core.ServerConnection(options(impl))
+    [event] = conn.receive_data(data)
+    assert isinstance(event, core.HandshakeFailed) and (event.status, event.reason) == (status, reason)
+
+
+def test_too_much_early_data_is_refused_saying_why(impl):
+    conn = core.ServerConnection(options(impl))
+    conn.receive_data(request())
+    events = conn.receive_data(b"\x00" * (core.MAX_EARLY_DATA + 1))
+    assert [(e.status, e.reason) for e in events] == [(400, "too much data sent before the handshake completed")]
+
+
+def test_the_old_sec_websocket_origin_header_is_read_as_the_origin(impl):
+    conn = core.ServerConnection(options(impl))
+    [event] = conn.receive_data(request("Sec-WebSocket-Origin: http://old.example\r\n"))
+    assert event.request.origin == "http://old.example"
+
+
+def test_accept_before_a_request_says_why(impl):
+    with pytest.raises(
+        core.InvalidStateError, match=exactly("accept() needs a received handshake; the connection is CONNECTING")
+    ):
+        core.ServerConnection(options(impl)).accept()
+
+
+def test_a_negotiate_callback_gets_the_offers_and_its_answer_is_sent(impl):
+    offers_seen = []
+
+    def negotiate(offers):
+        offers_seen.append(offers)
+        return None
+
+    conn = core.ServerConnection(options(impl, negotiate=negotiate))
+    conn.receive_data(request("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"))
+    assert b"Sec-WebSocket-Extensions" not in conn.accept()
+    assert offers_seen == [[("permessage-deflate", [("client_max_window_bits", None)])]]
+    conn = core.ServerConnection(options(impl, deflate=DeflateOptions()))
+    conn.receive_data(request("Sec-WebSocket-Extensions: permessage-deflate\r\n"))
+    assert b"\r\nSec-WebSocket-Extensions: permessage-deflate" in conn.accept()

@@ -1482,3 +1482,26 @@ def test_a_negotiate_callback_gets_the_offers_and_its_answer_is_sent(impl):
     conn = core.ServerConnection(options(impl, deflate=DeflateOptions()))
     conn.receive_data(request("Sec-WebSocket-Extensions: permessage-deflate\r\n"))
     assert b"\r\nSec-WebSocket-Extensions: permessage-deflate" in conn.accept()
+
+
+def test_proxy_phase_refusals_say_exactly_why(impl):
+    plain = core.ClientConnection("h", "/", options(impl))
+    with pytest.raises(
+        core.InvalidStateError, match=exactly("no proxy tunnel to ask for: the connection is CONNECTING")
+    ):
+        plain.proxy_request()
+    proxied = core.ClientConnection("h", "/", options(impl), proxy_target="a:1\r\nX: y")
+    with pytest.raises(ValueError, match=exactly("invalid HTTP header 'Host': 'a:1\\r\\nX: y'")):
+        proxied.proxy_request()
+    proxied = core.ClientConnection("h", "/", options(impl), proxy_target="a:1")
+    with pytest.raises(core.InvalidStateError, match=exactly("the proxy has not opened the tunnel yet")):
+        proxied.initiate()
+    [refused] = proxied.receive_data(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n")
+    assert (refused.status, refused.reason) == (
+        407,
+        "HTTP proxy refused the tunnel: 'HTTP/1.1 407 Proxy Authentication Required'",  # the status line only
+    )
+    with pytest.raises(
+        core.InvalidStateError, match=exactly("cannot send the opening handshake: the connection is CLOSED")
+    ):
+        proxied.initiate()

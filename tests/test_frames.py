@@ -502,9 +502,11 @@ def test_the_parser_stops_after_a_close_and_after_failing(impl):
     assert parser.done
     parser = impl.FrameParser(True, 0, 0)
     parser.parse(frame(core.OP_BINARY, b"x" * 100, fin=False), 0, 10)
+    assert parser.buffered() >= 100
     data = frame(core.OP_TEXT, b"x", rsv=2)
     assert parser.parse(data, 0, 10) == (len(data), 0, [(0x20, 1002, "reserved bits RSV2/RSV3 set")])
-    assert parser.buffered() == 0  # the message being assembled is let go
+    # The message being assembled is let go (an empty bytearray holds 1 byte on PyPy, 0 on CPython).
+    assert parser.buffered() <= 1
 
 
 def test_frame_defaults_and_header_edges(impl):

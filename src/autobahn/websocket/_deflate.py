@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import zlib
 
+from autobahn.websocket import _handshake
+
 EXTENSION_NAME = "permessage-deflate"
 # RFC 7692 §7.2.1: a message is compressed with a sync flush whose 4-byte tail is removed.
 _TAIL = b"\x00\x00\xff\xff"
@@ -92,8 +94,7 @@ class DeflateOptions:
 
 
 def _window_bits(value: str | None, param: str) -> int:
-    # isascii: str.isdigit() also takes "¹" (latin-1, as headers are decoded), which int() refuses.
-    if value is None or not (value.isascii() and value.isdigit()) or not 8 <= int(value) <= 15 or len(value) > 2:
+    if value is None or not _handshake.is_number(value) or not 8 <= int(value) <= 15 or len(value) > 2:
         raise NegotiationError(f"{param} must be an integer 8..15, got {value!r}")
     return int(value)
 

@@ -134,11 +134,16 @@ def build_error_response(status: int, reason: str, extra: dict[str, str] | None 
     return build_response(status, headers, body)
 
 
+def is_number(text: str) -> bool:
+    """Whether ``text`` is ASCII digits only: str.isdigit() also takes digits such as "²"
+    (latin-1, as headers are decoded), which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def status_code(status_line: str) -> int | None:
     """The status code of an HTTP response's status line; None when the line is malformed."""
     parts = status_line.split(" ", 2)
-    # isascii: str.isdigit() also takes digits such as "²" (latin-1), which int() refuses.
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not (parts[1].isascii() and parts[1].isdigit()):
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not is_number(parts[1]):
         return None
     return int(parts[1])
 

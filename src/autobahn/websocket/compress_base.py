@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from autobahn.exception import PayloadCorruptError, PayloadExceededError
 from autobahn.websocket._deflate import NegotiationError
+from autobahn.websocket._handshake import is_number
 
 __all__ = (
     "PerMessageCompress",
@@ -107,7 +108,7 @@ def flag(extension: str, name: str, value: Any) -> bool:
 def int_in(extension: str, name: str, value: Any, allowed: list[int]) -> int:
     """A parameter whose value is a decimal integer from ``allowed``."""
     text = value if isinstance(value, str) else ""
-    if not (text.isascii() and text.isdigit() and text == str(int(text)) and int(text) in allowed):
+    if not (is_number(text) and text == str(int(text)) and int(text) in allowed):
         raise NegotiationError(f"illegal extension parameter value '{value}' for parameter '{name}' of '{extension}'")
     return int(text)
 

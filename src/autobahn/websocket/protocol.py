@@ -29,6 +29,7 @@ from autobahn import _transport_details
 from autobahn._version import __version__
 from autobahn.exception import Disconnected
 from autobahn.util import ObservableMixin
+from autobahn.websocket import _handshake
 from autobahn.websocket import sansio as core
 from autobahn.websocket._deflate import DeflateOptions
 from autobahn.websocket.types import ConnectionAccept, ConnectionDeny, ConnectionRequest, ConnectionResponse
@@ -1125,7 +1126,7 @@ class WebSocketServerProtocol(WebSocketProtocol):
         host_header = request.headers.get("host", "").strip()
         if ":" in host_header and not host_header.endswith("]"):
             port = host_header.rsplit(":", 1)[1]
-            if not (port.isascii() and port.isdigit()):  # "²" is a digit to isdigit(), not to int()
+            if not _handshake.is_number(port):
                 self._deny(ConnectionDeny(400, f"invalid port {port!r} in the Host header"))
                 return
             if self.factory.externalPort and int(port) != self.factory.externalPort:
@@ -1151,7 +1152,7 @@ class WebSocketServerProtocol(WebSocketProtocol):
         params = parse_qs(query)
         redirect = params.get("redirect", [None])[0]
         after_text = params.get("after", ["0"])[0]
-        after = int(after_text) if after_text.isascii() and after_text.isdigit() else 0
+        after = int(after_text) if _handshake.is_number(after_text) else 0
         self.sendServerStatus(redirect, after)
         self.dropConnection()
 

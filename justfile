@@ -282,10 +282,13 @@ bench-echo: install
     {{python}} -m autobahn.benchmark.echo --tls | tee -a benchmarks/results/echo.md
     {{python}} -m autobahn.benchmark.echo --deflate | tee -a benchmarks/results/echo.md
 
-# Echo round trips on Twisted: ours (NVX, pure) against autobahn 26.10.2 on Twisted (its own --target folder).
+# Echo round trips on Twisted's default reactor: ours (NVX, pure) beside autobahn 26.10.2 (its own --target
+# folder, on this interpreter's Twisted) and picows, measured by the same picows client.
 bench-echo-twisted: install
-    {{python}} -m pip install -q --target .peers/autobahn-26.10.2-twisted "autobahn[twisted]==26.10.2"
-    {{python}} -m autobahn.benchmark.echo --twisted --original-autobahn .peers/autobahn-26.10.2-twisted
+    {{python}} -m pip install -q picows twisted
+    {{python}} -m pip install -q --target .peers/autobahn-26.10.2 "autobahn==26.10.2"
+    mkdir -p benchmarks/results
+    {{python}} -m autobahn.benchmark.echo --twisted | tee benchmarks/results/echo-twisted.md
 
 # autobahn-python's own WebSocket examples (Twisted, asyncio; from autobahn 26.10.2's sdist on PyPI) with ours and with the original.
 examples:

@@ -188,6 +188,30 @@ def test_echo_benchmark_with_permessage_deflate():
     assert_rows_for(table, 2)
 
 
+@needs("picows", "twisted")
+def test_echo_benchmark_on_twisted():
+    # Ours on Twisted's default reactor, NVX and pure, measured by the same client beside picows.
+    table = run_echo_briefly("--twisted", "--servers", "twisted-nvx,twisted-py,picows")
+    assert "Twisted, unpinned, plain, picows client" in table
+    assert "| kind | size | twisted-nvx | twisted-py | picows | twisted-nvx/picows |" in table
+    assert_rows_for(table, 3)
+
+
+@needs("twisted")
+def test_echo_benchmark_on_twisted_with_permessage_deflate():
+    table = run_echo_briefly("--twisted", "--deflate", "--servers", "twisted-nvx,twisted-py")
+    assert "Twisted, unpinned, plain, permessage-deflate, our client" in table
+    assert_rows_for(table, 2)
+
+
+def test_echo_benchmark_gives_twisted_no_certificate(capsys):
+    from autobahn.benchmark import echo
+
+    with pytest.raises(SystemExit):
+        echo.main(["--twisted", "--tls", "--servers", "twisted-nvx", "--pinning", "unpinned"])
+    assert "twisted-nvx serves plain WebSocket only" in capsys.readouterr().err
+
+
 # --- WAMP: run() exits non-zero when a component gives up; Ctrl-C ends cleanly ---
 
 COMPONENT = textwrap.dedent(

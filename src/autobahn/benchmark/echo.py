@@ -17,6 +17,11 @@ core with ``taskset -c 0`` (the CPU cost per message) and unpinned (``--pinning`
 and binary; ``--sizes``. ``--client-check`` also times our client against a picows server
 (next to picows's own client). A server or client that fails makes the run exit non-zero.
 
+``--twisted``: the servers on Twisted's default reactor instead, measured the same way by the
+same client: ours with NVX (``twisted-nvx``) and pure (``twisted-py``), autobahn 26.10.2
+(``twisted-autobahn-26.10.2``, from the ``--autobahn-2610`` folder, on this interpreter's
+Twisted) and, for scale, picows.
+
 ``--tls``: every server listens with TLS (wss), with a self-signed certificate made for the
 run; the client trusts exactly it. ``--deflate``: permessage-deflate, the servers that have it
 (not picows nor native) accepting it; the client is ours (NVX), since picows has no compression:
@@ -29,7 +34,10 @@ in deflate's window. Without ``--deflate`` compression is off everywhere.
 What the servers do differs: ours validate UTF-8 and deliver whole messages to
 ``onMessage(payload, isBinary)`` (autobahn 26.10.2 too); aiohttp and websockets decode text
 to ``str`` and encode it again to echo; picows echoes frame by frame without validating;
-native (fastwebsockets) validates text (simdutf8) and echoes whole messages.
+native (fastwebsockets) validates text (simdutf8) and echoes whole messages. ``asyncio-floor``
+is no library: a few lines of ``asyncio.Protocol`` that unmask and echo each frame, so that the
+table shows what the loop and its transport cost any library that runs on them (at small sizes:
+from 64 KiB up its naive copies, not the loop, decide its figures).
 """
 
 from __future__ import annotations
@@ -59,15 +67,31 @@ from autobahn.benchmark._workloads import KiB, MiB, parse_size, size_label
 from autobahn.testee import wait_until_listening
 
 DEFAULT_SIZES = [16, 256, 4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB]
-SERVERS = ["nvx", "nvx-aiofastnet", "py", "picows", "aiohttp", "websockets", "autobahn-26.10.2", "native"]
+SERVERS = [
+    "nvx",
+    "nvx-aiofastnet",
+    "py",
+    "picows",
+    "aiohttp",
+    "websockets",
+    "autobahn-26.10.2",
+    "asyncio-floor",
+    "native",
+]
+# On Twisted's default reactor (``--twisted``): ours with NVX and pure, and autobahn 26.10.2 from
+# the folder ``--autobahn-2610`` (Twisted itself comes from this interpreter). Not in the
+# default set: they do not run on the asyncio loop the other servers are measured on.
+TWISTED_SERVERS = ["twisted-nvx", "twisted-py", "twisted-autobahn-26.10.2"]
 # The servers that negotiate permessage-deflate (--deflate): picows and fastwebsockets have none.
-COMPRESSING = ["nvx", "nvx-aiofastnet", "py", "aiohttp", "websockets", "autobahn-26.10.2"]
+COMPRESSING = ["nvx", "nvx-aiofastnet", "py", "aiohttp", "websockets", "autobahn-26.10.2", *TWISTED_SERVERS]
 # AUTOBAHN_USE_NVX for our servers; nvx-aiofastnet is nvx on a loop patched by aiofastnet (an
 # optional accelerator a program turns on itself: ``aiofastnet.patch_loop``), picows's transport.
-SWITCH = {"nvx": "1", "nvx-aiofastnet": "1", "py": "0"}
+SWITCH = {"nvx": "1", "nvx-aiofastnet": "1", "py": "0", "twisted-nvx": "1", "twisted-py": "0"}
 # Ours and the published autobahn run this script by path (the latter with its install folder first
 # on sys.path): one echo server under both packages.
 AUTOBAHN_SERVER = str(Path(__file__).with_name("_autobahn_echo_server.py"))
+# The Twisted servers run this script by path, for the same reason.
+TWISTED_SCRIPT = str(Path(__file__).with_name("_twisted_echo.py"))
 # The native ceiling (server ``native``): a Rust crate of the source checkout, built on demand. This is
 # where it is when the package runs from a checkout (editable install); an installed wheel has no
 # checkout beside it, so --native-crate names the folder then.
@@ -179,7 +203,73 @@ async def echo_websockets(ws: Any) -> None:
         await ws.send(message)
 
 
-SERVE = {"picows": serve_picows, "aiohttp": serve_aiohttp, "websockets": serve_websockets}
+async def serve_asyncio_floor(port: int, tls_dir: str | None, deflate: bool) -> None:
+    """What any library on the loop's own transport costs at least: an ``asyncio.Protocol`` that
+    answers the opening handshake and echoes each frame as it is (unmasked with our XOR masker),
+    with no UTF-8 check, no message assembly, no limits and no application callback. Enough for
+    the benchmark's client only (final frames, a close ends the connection)."""
+    import base64
+    import hashlib
+
+    from autobahn.websocket.xormasker import create_xor_masker
+
+    class Floor(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            self.transport, self.buffer, self.open = transport, bytearray(), False
+
+        def data_received(self, data: bytes) -> None:
+            buffer = self.buffer
+            buffer += data
+            if not self.open:
+                end = buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    return
+                key = next(line.split(b":", 1)[1].strip() for line in buffer[:end].split(b"\r\n")
+                           if line.lower().startswith(b"sec-websocket-key:"))  # fmt: skip
+                accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+                self.transport.write(
+                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+                )
+                self.open = True
+                del buffer[: end + 4]
+            pos = 0
+            while len(buffer) - pos >= 2:
+                opcode, length = buffer[pos] & 0x0F, buffer[pos + 1] & 0x7F
+                extended = {126: 2, 127: 8}.get(length, 0)
+                start = pos + 2 + extended
+                if len(buffer) < start + 4:
+                    break  # the header is not complete yet
+                if extended:
+                    length = int.from_bytes(buffer[pos + 2 : start], "big")
+                if len(buffer) < start + 4 + length:
+                    break
+                payload = create_xor_masker(buffer[start : start + 4]).process(buffer[start + 4 : start + 4 + length])
+                pos = start + 4 + length
+                if opcode == 8:
+                    self.transport.write(b"\x88\x02\x03\xe8")
+                    self.transport.close()
+                    return
+                if length < 126:
+                    header = bytes((0x80 | opcode, length))
+                elif length < 65536:
+                    header = bytes((0x80 | opcode, 126)) + length.to_bytes(2, "big")
+                else:
+                    header = bytes((0x80 | opcode, 127)) + length.to_bytes(8, "big")
+                self.transport.write(header + payload)
+            del buffer[:pos]
+
+    server = await asyncio.get_running_loop().create_server(Floor, "127.0.0.1", port, ssl=server_ssl_context(tls_dir))
+    async with server:
+        await server.serve_forever()
+
+
+SERVE = {
+    "picows": serve_picows,
+    "aiohttp": serve_aiohttp,
+    "websockets": serve_websockets,
+    "asyncio-floor": serve_asyncio_floor,
+}
 
 
 # --- clients (run in a child process, print JSON) ---
@@ -365,8 +455,8 @@ def _free_port() -> int:
 @dataclass(frozen=True)
 class Setup:
     """How the servers of a run listen: ``tls_dir`` (the run's certificate, None for plain
-    WebSocket), ``deflate`` (accept permessage-deflate), and where the two servers that are not
-    in this interpreter come from."""
+    WebSocket), ``deflate`` (accept permessage-deflate), and where the servers that are not
+    in this interpreter come from (autobahn 26.10.2 for asyncio and for Twisted, native)."""
 
     autobahn_2610: Path | None
     native: Path | None = None
@@ -380,6 +470,14 @@ def _server_command(server: str, port: int, loop_name: str, setup: Setup) -> tup
         assert setup.native is not None
         tls_files = [] if setup.tls_dir is None else [os.path.join(setup.tls_dir, f) for f in ("cert.pem", "key.pem")]
         return [str(setup.native), str(port), *tls_files], env
+    if server in TWISTED_SERVERS:
+        if server == "twisted-autobahn-26.10.2":
+            assert setup.autobahn_2610 is not None
+            env["PYTHONPATH"] = str(setup.autobahn_2610)
+            env.pop("AUTOBAHN_USE_NVX", None)
+        else:
+            env["AUTOBAHN_USE_NVX"] = SWITCH[server]
+        return [sys.executable, TWISTED_SCRIPT, str(port), "1" if setup.deflate else "0"], env
     if server == "autobahn-26.10.2":
         assert setup.autobahn_2610 is not None
         env["PYTHONPATH"] = str(setup.autobahn_2610)
@@ -637,6 +735,10 @@ RATIOS = [
     ("nvx", "websockets"),
     ("nvx", "autobahn-26.10.2"),
     ("py", "websockets"),
+    ("nvx", "asyncio-floor"),
+    ("twisted-nvx", "twisted-autobahn-26.10.2"),
+    ("twisted-py", "twisted-autobahn-26.10.2"),
+    ("twisted-nvx", "picows"),
     ("ours-client", "picows-client"),
 ]
 
@@ -668,75 +770,19 @@ def plot(runs: dict[str, Any], path: str) -> None:
     fig.savefig(path, dpi=110)
 
 
-# --- Twisted: ours against autobahn 26.10.2 (a separate section; see _twisted_echo.py) ---
-
-TWISTED_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_twisted_echo.py")
-
-
-def run_twisted_contender(
-    nvx: str | None, original: str | None, sizes: list[int], duration: float, repeat: int
-) -> list[dict[str, Any]]:
-    """Server and client processes on Twisted's default reactor: ours (``nvx`` "1" or "0"),
-    or autobahn 26.10.2 from the folder ``original`` (put first on PYTHONPATH)."""
-    env = dict(os.environ)
-    if original is not None:
-        env["PYTHONPATH"] = os.pathsep.join([original, *filter(None, [env.get("PYTHONPATH")])])
-        env.pop("AUTOBAHN_USE_NVX", None)
-    else:
-        env["AUTOBAHN_USE_NVX"] = nvx or "1"
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, TWISTED_SCRIPT, "server", str(port)], env=env)
-    try:
-        wait_until_listening(port, server, 30, "the Twisted echo server")
-        args = [sys.executable, TWISTED_SCRIPT, "client", str(port), ",".join(map(str, sizes))]
-        out = subprocess.run([*args, str(duration), str(repeat)], env=env, capture_output=True, text=True, check=True)
-        return json.loads(out.stdout)
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-def twisted_table(results: dict[str, list[dict[str, Any]]], anchor: str) -> str:
-    """msg/s per contender, and each of ours as a multiple of ``anchor`` (autobahn 26.10.2)."""
-    names = list(results)
-    ours = [n for n in names if n != anchor]
-    head = "| kind | size | " + " | ".join(f"{n} msg/s" for n in names)
-    head += "".join(f" | {n} / {anchor}" for n in ours if anchor in results) + " |"
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
-    for i, first in enumerate(next(iter(results.values()))):
-        cells = [first["kind"], size_label(first["size"])]
-        cells += [f"{results[n][i]['messages_per_s']:,.0f}" for n in names]
-        if anchor in results:
-            base = results[anchor][i]["messages_per_s"]
-            cells += [f"{results[n][i]['messages_per_s'] / base:.2f}x" for n in ours]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def run_twisted(original: str | None, sizes: list[int], duration: float, repeat: int) -> dict[str, Any]:
-    anchor = "autobahn-26.10.2"
-    results: dict[str, list[dict[str, Any]]] = {}
-    for name, nvx in (("twisted-nvx", "1"), ("twisted-py", "0")):
-        print(f"{name} ...", file=sys.stderr, flush=True)
-        results[name] = run_twisted_contender(nvx, None, sizes, duration, repeat)
-    if original:
-        print(f"{anchor} on Twisted (from {original}) ...", file=sys.stderr, flush=True)
-        results[anchor] = run_twisted_contender(None, original, sizes, duration, repeat)
-    else:
-        print("note: no --original-autobahn folder; leaving autobahn 26.10.2 out", file=sys.stderr)
-    print(twisted_table(results, anchor))
-    return results
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _cli.parser("python -m autobahn.benchmark.echo", __doc__)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated, e.g. 16,4K,1M")
     parser.add_argument("--duration", type=float, default=0.3, help="seconds per measurement (default 0.3)")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size and kind; the best counts")
     parser.add_argument(
-        "--servers", help=f"any of {', '.join(SERVERS)} (default: all; with --deflate those that compress)"
+        "--servers",
+        help=f"any of {', '.join(SERVERS + TWISTED_SERVERS)} (default: all but Twisted's; with --deflate "
+        "those that compress)",
     )
-    parser.add_argument("--loops", default="asyncio,uvloop", help="asyncio, uvloop or both")
+    parser.add_argument(
+        "--loops", help="asyncio, uvloop or both (default: both; with --twisted asyncio, the client's loop)"
+    )
     parser.add_argument("--pinning", default="pinned,unpinned", help="pinned (taskset -c 0), unpinned or both")
     parser.add_argument("--client-check", action="store_true", help="also time our client against a picows server")
     parser.add_argument(
@@ -757,12 +803,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--plot", help="also draw them into this PNG (needs matplotlib)")
     parser.add_argument(
-        "--twisted", action="store_true", help="Twisted instead: ours (nvx, py) against autobahn 26.10.2 on Twisted"
-    )
-    parser.add_argument(
-        "--original-autobahn",
-        metavar="DIR",
-        help="with --twisted: a folder with autobahn 26.10.2 and Twisted (pip install --target DIR)",
+        "--twisted",
+        action="store_true",
+        help=f"the servers on Twisted instead ({', '.join(TWISTED_SERVERS)}), beside picows; "
+        "autobahn 26.10.2 from the --autobahn-2610 folder, Twisted from this interpreter",
     )
     parser.add_argument("--role", choices=["server", "client", "rounds"], help=argparse.SUPPRESS)
     parser.add_argument("--ports", help=argparse.SUPPRESS)
@@ -784,24 +828,25 @@ def main(argv: list[str] | None = None) -> int:
         run_loop(rounds, args.loop)
         return 0
     if args.twisted:
-        twisted_results = run_twisted(args.original_autobahn, sizes, args.duration, args.repeat)
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(twisted_results, f, indent=1)
-        return 0
-    default_servers = COMPRESSING if args.deflate else SERVERS
+        default_servers = TWISTED_SERVERS if args.deflate else [*TWISTED_SERVERS, "picows"]
+    else:
+        default_servers = [s for s in COMPRESSING if s not in TWISTED_SERVERS] if args.deflate else SERVERS
     servers = args.servers.split(",") if args.servers else default_servers
     for name in servers:
-        if name not in SERVERS:
+        if name not in SERVERS + TWISTED_SERVERS:
             parser.error(f"unknown server {name!r}")
+        if args.tls and name in TWISTED_SERVERS:
+            parser.error(f"{name} serves plain WebSocket only (the benchmark gives Twisted no certificate)")
         if args.deflate and name not in COMPRESSING:
             parser.error(f"{name} has no permessage-deflate (--deflate serves {', '.join(COMPRESSING)})")
     if args.client_check and (args.tls or args.deflate):
         parser.error("--client-check measures plain WebSocket only")
-    if "autobahn-26.10.2" in servers and not (args.autobahn_2610 / "autobahn").is_dir():
+    originals = {"autobahn-26.10.2", "twisted-autobahn-26.10.2"} & set(servers)
+    if originals and not (args.autobahn_2610 / "autobahn").is_dir():
         parser.error(
             f"{args.autobahn_2610} holds no autobahn: pip install --target {args.autobahn_2610} autobahn==26.10.2"
         )
+    args.loops = args.loops or ("asyncio" if args.twisted else "asyncio,uvloop")
     missing = missing_peers(servers, args.loops.split(","), args.deflate)
     if missing:
         parser.error(
@@ -839,9 +884,11 @@ def measure(args: argparse.Namespace, servers: list[str], sizes: list[int], pinn
         ", permessage-deflate, our client" if setup.deflate else ", picows client"
     )
     runs: dict[str, dict[str, Any]] = {}
+    on_twisted = all(name in TWISTED_SERVERS for name in servers if name != "picows")
     for loop_name in args.loops.split(","):
         for pinning in pinnings:
-            config = f"{loop_name}, {pinning}, {wire}"
+            # (Twisted's servers run its default reactor whatever the loop: it is the client's.)
+            config = f"{'Twisted' if on_twisted else loop_name}, {pinning}, {wire}"
             print(f"{config}: {', '.join(servers)} side by side ...", file=sys.stderr, flush=True)
             runs[config] = run_side_by_side(
                 servers, loop_name, pinning == "pinned", sizes, args.duration, args.repeat, setup
@@ -883,16 +930,18 @@ PEER_MODULES = {
     "websockets": "websockets",
     "uvloop": "uvloop",
     "aiofastnet": "aiofastnet",  # nvx-aiofastnet's transports (picows depends on it, too)
+    "twisted": "twisted",  # the --twisted servers
 }
 
 
 def missing_peers(servers: list[str], loops: list[str], deflate: bool = False) -> list[str]:
     """The distributions (pip names) a run needs and this interpreter lacks: picows (the client,
     and the server of --client-check) unless --deflate (our client), each peer server named,
-    aiofastnet for nvx-aiofastnet, uvloop for that loop."""
+    aiofastnet for nvx-aiofastnet, uvloop for that loop, Twisted for its servers."""
     client = [] if deflate else ["picows"]
     needed = [*client, *(s for s in servers if s in PEER_MODULES), *(lp for lp in loops if lp == "uvloop")]
     needed += ["aiofastnet"] if "nvx-aiofastnet" in servers else []
+    needed += ["twisted"] if set(TWISTED_SERVERS) & set(servers) else []
     return [PEER_MODULES[n] for n in dict.fromkeys(needed) if importlib.util.find_spec(n) is None]
 
 

@@ -340,6 +340,70 @@ def test_application_push_producer_follows_the_transport():
     assert "resume" in producer.events
 
 
+def _server_frames(data: bytes) -> list[bytes]:
+    """The payloads of the complete unmasked frames in ``data`` (a server's frames, as sent)."""
+    payloads, pos = [], 0
+    while pos + 2 <= len(data):
+        length, start = data[pos + 1] & 0x7F, pos + 2
+        if length >= 126:
+            width = 2 if length == 126 else 8
+            length, start = int.from_bytes(data[start : start + width], "big"), start + width
+        if start + length > len(data):
+            break
+        payloads.append(data[start : start + length])
+        pos = start + length
+    return payloads
+
+
+def test_writes_go_out_at_once_and_queue_in_order():
+    # A message written while the TCP transport holds nothing leaves before the reactor's next
+    # turn; later ones queue behind what waits: behind a message larger than one send (which
+    # the transport sends over several turns), and behind a full socket while the peer reads
+    # slowly. Two messages per reactor turn.
+    waiting_after_first: list[int] = []
+    messages = [i.to_bytes(4, "big") * (50_000 if i % 10 == 3 else 1 + i * 7919 % 30000) for i in range(120)]
+
+    class Burst(WebSocketServerProtocol):
+        def onOpen(self):
+            self.sendMessage(b"first", isBinary=True)
+            transport = self.transport
+            waiting_after_first.append(transport._tempDataLen + len(transport.dataBuffer) - transport.offset)
+            self.next = 0
+            self.send_next()
+
+        def send_next(self):
+            for message in messages[self.next : self.next + 2]:
+                self.sendMessage(message, isBinary=True)
+            self.next += 2
+            if self.next < len(messages):
+                reactor.callLater(0, self.send_next)
+
+    async def main():
+        factory = WebSocketServerFactory("ws://127.0.0.1")
+        factory.protocol = Burst
+        port = reactor.listenTCP(0, factory, interface="127.0.0.1")
+        from ws_helpers import request
+
+        reader, writer = await asyncio.open_connection("127.0.0.1", port.getHost().port)
+        writer.write(request())
+        await reader.readuntil(b"\r\n\r\n")
+        # Every frame's bytes: a header of 2, 4 or 10 bytes (by payload length), then the payload.
+        expected = sum(2 + (n >= 126) * 2 + (n >= 65536) * 6 + n for n in map(len, [b"first", *messages]))
+        received = bytearray()
+        while len(received) < expected:
+            received += await asyncio.wait_for(reader.read(50_000), 5)
+            await asyncio.sleep(0.002)  # a slow reader: the server's socket fills and drains
+        writer.close()
+        await asyncio.sleep(0.05)
+        await wait(port.stopListening())
+        return _server_frames(bytes(received))
+
+    payloads = run(main())
+    assert waiting_after_first == [0]
+    assert payloads[0] == b"first"
+    assert payloads[1:] == messages
+
+
 def test_unix_socket_peer():
     async def main():
         factory = WebSocketServerFactory("ws://localhost")

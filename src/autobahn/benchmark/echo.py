@@ -888,7 +888,10 @@ def measure(args: argparse.Namespace, servers: list[str], sizes: list[int], pinn
     for loop_name in args.loops.split(","):
         for pinning in pinnings:
             # (Twisted's servers run its default reactor whatever the loop: it is the client's.)
-            config = f"{'Twisted' if on_twisted else loop_name}, {pinning}, {wire}"
+            where = loop_name
+            if on_twisted:
+                where = "Twisted" if loop_name == "asyncio" else f"Twisted ({loop_name} client)"
+            config = f"{where}, {pinning}, {wire}"
             print(f"{config}: {', '.join(servers)} side by side ...", file=sys.stderr, flush=True)
             runs[config] = run_side_by_side(
                 servers, loop_name, pinning == "pinned", sizes, args.duration, args.repeat, setup

@@ -172,6 +172,15 @@ def test_echo_benchmark_measures_the_native_ceiling():
 
 
 @needs("picows")
+def test_echo_benchmark_measures_the_asyncio_floor():
+    # Sizes with each of the three header forms (7-bit, 16-bit and 64-bit lengths): the picows
+    # client fails the run if the floor echoes a frame wrongly.
+    table = run_echo_briefly("--servers", "nvx,asyncio-floor", "--sizes", "16,200,70000")
+    assert "| kind | size | nvx | asyncio-floor | nvx/asyncio-floor |" in table
+    assert_rows_for(table, 2)
+
+
+@needs("picows")
 def test_echo_benchmark_over_tls():
     # The picows client trusts only the run's certificate and speaks wss: a plain server fails it.
     # nvx-aiofastnet: ours on a loop patched by aiofastnet, whose C TLS transport carries it.

@@ -205,12 +205,14 @@ async def echo_websockets(ws: Any) -> None:
 
 async def serve_asyncio_floor(port: int, tls_dir: str | None, deflate: bool) -> None:
     """What any library on the loop's own transport costs at least: an ``asyncio.Protocol`` that
-    answers the opening handshake and echoes each frame as it is (unmasked with our XOR masker),
-    with no UTF-8 check, no message assembly, no limits and no application callback. Enough for
-    the benchmark's client only (final frames, a close ends the connection)."""
+    answers the opening handshake and echoes each frame as it is (unmasked with our XOR masker,
+    its header from our ``frame_header``), with no UTF-8 check, no message assembly, no limits
+    and no application callback. Enough for the benchmark's client only (final frames, a close
+    ends the connection)."""
     import base64
     import hashlib
 
+    from autobahn.websocket.sansio import frame_header
     from autobahn.websocket.xormasker import create_xor_masker
 
     class Floor(asyncio.Protocol):
@@ -250,13 +252,7 @@ async def serve_asyncio_floor(port: int, tls_dir: str | None, deflate: bool) -> 
                     self.transport.write(b"\x88\x02\x03\xe8")
                     self.transport.close()
                     return
-                if length < 126:
-                    header = bytes((0x80 | opcode, length))
-                elif length < 65536:
-                    header = bytes((0x80 | opcode, 126)) + length.to_bytes(2, "big")
-                else:
-                    header = bytes((0x80 | opcode, 127)) + length.to_bytes(8, "big")
-                self.transport.write(header + payload)
+                self.transport.write(frame_header(opcode, length) + payload)
             del buffer[:pos]
 
     server = await asyncio.get_running_loop().create_server(Floor, "127.0.0.1", port, ssl=server_ssl_context(tls_dir))
